@@ -1,0 +1,38 @@
+"""cnnlib.ops.conv2d against tf.nn.conv2d, and the loops version against the vectorized one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.timing import median_time
+from cnnlib import ops
+from cnnlib.backend import import_tf
+
+TITLE = "cnnlib.ops.conv2d vs tf.nn.conv2d (float32, CPU)"
+
+
+def run() -> list[dict]:
+    tf = import_tf()
+    rng = np.random.default_rng(0)
+    cases = [
+        ("(a) 512x512 gray, one 3x3 kernel", (1, 512, 512, 1), (3, 3, 1, 1), "<= 1.0x"),
+        ("(b) 224x224x3, 16 3x3x3 filters", (1, 224, 224, 3), (3, 3, 3, 16), "<= 2x"),
+        ("(c) 64 digits 28x28x1, 32 3x3 filters", (64, 28, 28, 1), (3, 3, 1, 32), "<= 2x"),
+    ]
+    rows = []
+    for name, xs, ks, goal in cases:
+        x = rng.random(xs, dtype=np.float32)
+        k = rng.random(ks, dtype=np.float32)
+        t_np = median_time(lambda: ops.conv2d(x, k, padding="same"), repeat=30)
+        # What a notebook does: numpy in, numpy out.
+        t_tf = median_time(lambda: tf.nn.conv2d(x, k, 1, "SAME").numpy(), repeat=30)
+        rows.append({"case": name, "cnnlib ms": f"{t_np * 1e3:.2f}", "tf ms": f"{t_tf * 1e3:.2f}",
+                     "cnnlib / tf": f"{t_np / t_tf:.2f}x", "goal": goal})
+    x = rng.random((64, 64), dtype=np.float32)
+    k = rng.random((3, 3), dtype=np.float32)
+    t_fast = median_time(lambda: ops.conv2d(x, k), repeat=30)
+    t_loops = median_time(lambda: ops.conv2d_loops(x, k), repeat=5, warmup=1)
+    rows.append({"case": "conv2d_loops vs conv2d, 64x64, 3x3", "cnnlib ms": f"{t_loops * 1e3:.1f}",
+                 "tf ms": f"conv2d: {t_fast * 1e3:.3f}",
+                 "cnnlib / tf": f"loops are {t_loops / t_fast:.0f}x slower", "goal": "(the lesson)"})
+    return rows

@@ -1,0 +1,49 @@
+"""cnnlib: the helpers behind the cnn-notebooks series.
+
+Layers, each importing only those before it:
+``ops`` (pure numpy) <- ``plots`` (matplotlib) <- ``widgets`` (ipywidgets) <- notebooks.
+TensorFlow is imported only by ``models``, ``interpret`` and ``data`` when they need it, so the
+numpy notebooks start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+
+__version__ = "0.1.0"
+
+#: Quick mode (``CNNLIB_QUICK=1``, set by ``make test``): small data and few steps, so the whole
+#: series runs under nbval in minutes. Without it the notebooks teach at full size.
+QUICK = os.environ.get("CNNLIB_QUICK", "0").strip().lower() not in ("", "0", "false", "no")
+
+
+def quick(full, small):
+    """``small`` in quick mode, ``full`` otherwise: ``epochs = cnnlib.quick(10, 1)``."""
+    return small if QUICK else full
+
+
+def setup(seed: int = 0, quiet_tf: bool = True) -> None:
+    """One call at the top of every notebook: seeds, figure style, quiet TensorFlow.
+
+    Seeds Python's and numpy's global generators (and TensorFlow's, if it is already imported),
+    so a notebook gives the same numbers on every run.
+    """
+    if quiet_tf:
+        from cnnlib.backend import quiet_tensorflow_env
+
+        quiet_tensorflow_env()
+    random.seed(seed)
+    np.random.seed(seed)
+    import sys
+
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].random.set_seed(seed)
+        sys.modules["keras"].utils.set_random_seed(seed)
+    from cnnlib.plots.common import apply_style
+
+    apply_style()
+    if QUICK:
+        print("Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests.")

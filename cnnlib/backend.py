@@ -1,0 +1,38 @@
+"""TensorFlow, imported quietly and only when a notebook needs it."""
+
+from __future__ import annotations
+
+import os
+
+
+def quiet_tensorflow_env() -> None:
+    """Silence TensorFlow's start-up log lines; must run before ``import tensorflow``.
+
+    ``TF_ENABLE_ONEDNN_OPTS=0`` also turns off oneDNN's floating-point reordering, so results
+    repeat exactly from run to run.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def import_tf(seed: int | None = None):
+    """Import and return ``tensorflow``, quietly; seed it (and Keras) when ``seed`` is given."""
+    quiet_tensorflow_env()
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    if seed is not None:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+    return tf
+
+
+def gpu_summary() -> str:
+    """One line saying whether TensorFlow sees a GPU (it uses one automatically if so)."""
+    tf = import_tf()
+    gpus = tf.config.list_physical_devices("GPU")
+    return f"TensorFlow {tf.__version__}: " + (
+        f"{len(gpus)} GPU(s), training runs there" if gpus else "no GPU found, running on the CPU"
+    )

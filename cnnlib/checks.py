@@ -1,0 +1,26 @@
+"""Exercise checkers: ``cnnlib.checks.output_size(answer)`` prints a friendly verdict.
+
+Each checker compares a learner's answer with ``cnnlib.ops`` and returns True/False, so a
+notebook can also assert on it. Answers are never ``eval``-ed: they are values the learner
+assigned in a cell.
+"""
+
+from __future__ import annotations
+
+from cnnlib import ops
+
+__all__ = ["report", "output_size_answer"]
+
+
+def report(ok: bool, right: str, wrong: str) -> bool:
+    """Print ✅ or ❌ with a hint and return ``ok``."""
+    print(("✅ " + right) if ok else ("❌ " + wrong))
+    return bool(ok)
+
+
+def output_size_answer(answer, n, kernel, stride=1, padding="valid", dilation=1) -> bool:
+    """Check a predicted output size for one axis."""
+    expected = ops.output_size(n, kernel, stride, padding, dilation)
+    return report(answer == expected,
+                  f"Right: {expected}.",
+                  f"Not quite: you said {answer!r}. Try floor((n + 2p - d(k-1) - 1)/s) + 1.")

@@ -1,0 +1,49 @@
+"""Named 3x3 (and 5x5) kernels as plain float arrays, for the kernel gallery and editor.
+
+Each is a cross-correlation kernel (as ``ops.conv2d`` applies it): the top-left number meets
+the top-left pixel of the window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["KERNELS", "get", "names", "gaussian"]
+
+
+def gaussian(size: int = 5, sigma: float = 1.0) -> np.ndarray:
+    """A normalized Gaussian blur kernel (its numbers sum to 1)."""
+    if not isinstance(size, (int, np.integer)) or size < 1 or size % 2 == 0:
+        raise ValueError(f"size must be an odd integer >= 1, got {size!r}")
+    if not sigma > 0:
+        raise ValueError(f"sigma must be > 0, got {sigma!r}")
+    r = np.arange(size) - size // 2
+    g = np.exp(-(r[:, None] ** 2 + r[None, :] ** 2) / (2 * sigma**2))
+    return g / g.sum()
+
+
+KERNELS: dict[str, np.ndarray] = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], float),
+    # The X-shaped kernel from "A Comprehensive Guide to CNNs: the ELI5 way".
+    "x (article)": np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], float),
+    "edges (Laplacian)": np.array([[0, -1, 0], [-1, 4, -1], [0, -1, 0]], float),
+    "edges (all directions)": np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], float),
+    "sobel x (vertical edges)": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float),
+    "sobel y (horizontal edges)": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], float),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float),
+    "box blur": np.full((3, 3), 1 / 9),
+    "gaussian blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], float) / 16,
+    "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], float),
+}
+
+
+def names() -> list[str]:
+    return list(KERNELS)
+
+
+def get(name: str) -> np.ndarray:
+    """A copy of the named kernel (safe to edit)."""
+    try:
+        return KERNELS[name].copy()
+    except KeyError:
+        raise ValueError(f"kernel name must be one of {', '.join(KERNELS)}; got {name!r}") from None

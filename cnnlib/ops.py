@@ -1,0 +1,413 @@
+"""The numbers behind every lesson, in pure numpy.
+
+Everything here is checked against TensorFlow's own ops in ``tests/test_ops_vs_tf.py``.
+Conventions, as in Keras:
+
+* channels last: an image is ``(H, W)``, ``(H, W, C)`` or a batch ``(N, H, W, C)``;
+* "convolution" is cross-correlation: the kernel is *not* flipped;
+* ``padding`` is ``"valid"`` (none), ``"same"`` (exactly TensorFlow's SAME: ``ceil(n / stride)``
+  outputs, the odd extra pixel going to the bottom/right), or a number of zero pixels on each
+  side (an int, or an ``(ph, pw)`` pair).
+
+Bad settings raise ``ValueError`` with a message that names the parameter and what is allowed.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "output_size",
+    "pad_amounts",
+    "conv2d",
+    "conv2d_loops",
+    "pool2d",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "cross_entropy",
+    "conv_param_count",
+    "dense_param_count",
+    "receptive_field",
+]
+
+PADDING_HELP = '"valid", "same", an int >= 0 or an (h, w) pair of ints >= 0'
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking arguments: every public function goes through these, so the messages are uniform.
+# ---------------------------------------------------------------------------------------------
+def _as_int(value, name: str, minimum: int) -> int:
+    """An integer >= minimum, or a ValueError naming the parameter."""
+    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not is_int:
+        # Accept 2.0 from a float slider, but never 2.5 or True.
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def _pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
+    """An int or an (h, w) pair -> (h, w), each an integer >= minimum."""
+    if isinstance(value, (tuple, list, np.ndarray)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or an (h, w) pair, got {value!r}")
+        return (_as_int(value[0], f"{name}[0]", minimum), _as_int(value[1], f"{name}[1]", minimum))
+    v = _as_int(value, name, minimum)
+    return (v, v)
+
+
+def _padding_spec(padding) -> str | tuple[int, int]:
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode not in ("valid", "same"):
+            raise ValueError(f"padding must be {PADDING_HELP}, got {padding!r}")
+        return mode
+    try:
+        return _pair(padding, "padding", minimum=0)
+    except ValueError:
+        raise ValueError(f"padding must be {PADDING_HELP}, got {padding!r}") from None
+
+
+def _pads_1d(n: int, k_eff: int, stride: int, padding, what: str, axis: str = "") -> tuple[int, int]:
+    """(before, after) padding for one axis; padding is "valid", "same" or an int."""
+    if padding == "same":
+        out = -(-n // stride)  # ceil(n / stride), TensorFlow's SAME
+        total = max((out - 1) * stride + k_eff - n, 0)
+        return total // 2, total - total // 2
+    p = 0 if padding == "valid" else padding
+    if k_eff > n + 2 * p:
+        where = f" ({axis})" if axis else ""
+        raise ValueError(
+            f"{what} {k_eff}{where} is larger than the padded input {n + 2 * p}: "
+            f"use a smaller {what.split()[-1]}, more padding, or padding='same'"
+        )
+    return p, p
+
+
+def output_size(n, kernel, stride=1, padding="valid", dilation=1) -> int:
+    """Output length along one axis: floor((n + 2p - d(k-1) - 1) / s) + 1.
+
+    ``padding="same"`` gives ceil(n / stride), as in TensorFlow.
+
+    >>> output_size(5, 3)                      # the 5x5 image with a 3x3 kernel
+    3
+    >>> output_size(28, 3, stride=2, padding="same")
+    14
+    """
+    n = _as_int(n, "n (input size)", 1)
+    k = _as_int(kernel, "kernel", 1)
+    s = _as_int(stride, "stride", 1)
+    d = _as_int(dilation, "dilation", 1)
+    pad = _padding_spec(padding)
+    if isinstance(pad, tuple):
+        if pad[0] != pad[1]:
+            raise ValueError(f"padding must be one int for output_size (one axis), got {padding!r}")
+        pad = pad[0]
+    k_eff = d * (k - 1) + 1
+    what = "kernel" if d == 1 else "dilated kernel"
+    before, after = _pads_1d(n, k_eff, s, pad, what)
+    return (n + before + after - k_eff) // s + 1
+
+
+def pad_amounts(x_shape, kernel_shape, stride=1, padding="valid", dilation=1):
+    """((top, bottom), (left, right)) zero padding that conv2d applies for these settings."""
+    h, w = x_shape[:2]
+    s, d = _pair(stride, "stride"), _pair(dilation, "dilation")
+    pad = _padding_spec(padding)
+    k_eff = [dd * (kk - 1) + 1 for kk, dd in zip(kernel_shape[:2], d)]
+    what = "kernel" if d == (1, 1) else "dilated kernel"
+    pads = []
+    for i, (n, axis) in enumerate(((h, "height"), (w, "width"))):
+        p = pad if isinstance(pad, str) else pad[i]
+        pads.append(_pads_1d(n, k_eff[i], s[i], p, what, axis))
+    return tuple(pads)
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolution
+# ---------------------------------------------------------------------------------------------
+def _prepare_conv(x, kernel, stride, padding, dilation, bias):
+    """Validate and bring everything to 4-D: x (N, H, W, C), kernel (kh, kw, C, F), bias (F,).
+
+    Returns (x4, k4, bias, stride, dilation, pads, out_shape_fn) where out_shape_fn restores the
+    caller's layout.
+    """
+    x = np.asarray(x)
+    kernel = np.asarray(kernel)
+    if x.dtype == object or kernel.dtype == object:
+        raise ValueError("x and kernel must be numeric arrays")
+    if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise ValueError(f"x must be a numeric array, got dtype {x.dtype}")
+    if not (np.issubdtype(kernel.dtype, np.number) or kernel.dtype == bool):
+        raise ValueError(f"kernel must be a numeric array, got dtype {kernel.dtype}")
+    if x.ndim not in (2, 3, 4):
+        raise ValueError(f"x must be (H, W), (H, W, C) or (N, H, W, C), got shape {x.shape}")
+    if kernel.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"kernel must be (kh, kw), (kh, kw, C) or (kh, kw, C, F), got shape {kernel.shape}"
+        )
+    batched = x.ndim == 4
+    x4 = x[None] if x.ndim == 3 else (x[None, :, :, None] if x.ndim == 2 else x)
+    c = x4.shape[-1]
+    if kernel.ndim == 2:
+        if c != 1:
+            raise ValueError(
+                f"kernel of shape {kernel.shape} has no channel axis, but x has {c} channels: "
+                f"give the kernel shape {kernel.shape + (c,)}"
+            )
+        k4 = kernel[:, :, None, None]
+    elif kernel.ndim == 3:
+        k4 = kernel[:, :, :, None]
+    else:
+        k4 = kernel
+    if k4.shape[2] != c:
+        raise ValueError(
+            f"channel mismatch: kernel expects {k4.shape[2]} input channels "
+            f"(shape {kernel.shape}), but x has {c} (shape {x.shape})"
+        )
+    if 0 in x4.shape or 0 in k4.shape:
+        raise ValueError(f"x and kernel must not be empty, got shapes {x.shape} and {kernel.shape}")
+    f = k4.shape[3]
+    if bias is None:
+        b = np.zeros(f, dtype=np.result_type(x4.dtype, k4.dtype, np.float32))
+    else:
+        b = np.asarray(bias)
+        if b.ndim > 1 or (b.ndim == 1 and b.shape[0] != f):
+            raise ValueError(f"bias must hold one value per filter ({f}), got shape {b.shape}")
+        if not np.issubdtype(b.dtype, np.number):
+            raise ValueError(f"bias must be numeric, got dtype {b.dtype}")
+        b = np.broadcast_to(b, (f,))  # a single number serves every filter
+    s = _pair(stride, "stride")
+    d = _pair(dilation, "dilation")
+    pads = pad_amounts(x4.shape[1:3], k4.shape[:2], s, padding, d)
+
+    def restore(out4):  # out4: (N, oh, ow, F)
+        if kernel.ndim < 4:
+            out4 = out4[..., 0]
+        return out4 if batched else out4[0]
+
+    return x4, k4, b, s, d, pads, restore
+
+
+def _out_hw(x4, k4, s, d, pads):
+    return tuple(
+        (x4.shape[1 + i] + sum(pads[i]) - (d[i] * (k4.shape[i] - 1) + 1)) // s[i] + 1
+        for i in range(2)
+    )
+
+
+def _pad4(x4, pads):
+    if pads == ((0, 0), (0, 0)):
+        return x4
+    return np.pad(x4, ((0, 0), pads[0], pads[1], (0, 0)))
+
+
+def conv2d(x, kernel, stride=1, padding="valid", dilation=1, bias=None):
+    """2-D convolution (cross-correlation, no kernel flip), vectorized.
+
+    x       (H, W), (H, W, C) or (N, H, W, C)
+    kernel  (kh, kw) for a 2-D x; (kh, kw, C): one filter, the output has no channel axis;
+            (kh, kw, C, F): F filters, the output ends in F.
+    stride, dilation: an int or an (h, w) pair, each >= 1.
+    padding: "valid", "same" (TensorFlow's SAME) or zero pixels per side (int or (ph, pw)).
+    bias: one value per filter.
+    """
+    x4, k4, b, s, d, pads, restore = _prepare_conv(x, kernel, stride, padding, dilation, bias)
+    dtype = np.result_type(x4.dtype, k4.dtype, b.dtype, np.float32)
+    xp = _pad4(x4.astype(dtype, copy=False), pads)
+    k4 = k4.astype(dtype, copy=False)
+    kh, kw, c, f = k4.shape
+    oh, ow = _out_hw(x4, k4, s, d, pads)
+    n = x4.shape[0]
+
+    def tap(i, j):
+        # The input pixels that kernel tap (i, j) meets, for every output position at once.
+        r0, c0 = i * d[0], j * d[1]
+        return xp[:, r0 : r0 + s[0] * (oh - 1) + 1 : s[0], c0 : c0 + s[1] * (ow - 1) + 1 : s[1], :]
+
+    if c * f == 1:
+        # One channel, one filter: a weighted sum of shifted images beats a matrix product.
+        out = np.zeros((n, oh, ow, 1), dtype=dtype)
+        for i in range(kh):
+            for j in range(kw):
+                out += k4[i, j, 0, 0] * tap(i, j)
+    else:
+        # im2col: gather every window into a row, then one matrix product with all filters.
+        cols = np.empty((n, oh, ow, kh, kw, c), dtype=dtype)
+        for i in range(kh):
+            for j in range(kw):
+                cols[:, :, :, i, j, :] = tap(i, j)
+        out = (cols.reshape(n * oh * ow, kh * kw * c) @ k4.reshape(kh * kw * c, f))
+        out = out.reshape(n, oh, ow, f)
+    if bias is not None:
+        out += b.astype(dtype)
+    return restore(out)
+
+
+def conv2d_loops(x, kernel, stride=1, padding="valid", dilation=1, bias=None):
+    """The same contract as ``conv2d``, written as plain loops to read line by line.
+
+    For every output position: cut out the window the kernel covers, multiply element by
+    element, add it all up (plus the bias). Slow, on purpose: it is the lesson version.
+    """
+    x4, k4, b, s, d, pads, restore = _prepare_conv(x, kernel, stride, padding, dilation, bias)
+    xp = _pad4(x4.astype(float), pads)            # zero padding around the image
+    kh, kw, _, n_filters = k4.shape
+    out_h, out_w = _out_hw(x4, k4, s, d, pads)
+    span_h = d[0] * (kh - 1) + 1                  # how far the (dilated) kernel reaches
+    span_w = d[1] * (kw - 1) + 1
+    out = np.zeros((x4.shape[0], out_h, out_w, n_filters))
+    for n in range(x4.shape[0]):                  # each image in the batch
+        for i in range(out_h):                    # each output row
+            for j in range(out_w):                # each output column
+                top, left = i * s[0], j * s[1]    # the window's corner moves by the stride
+                window = xp[n, top : top + span_h : d[0], left : left + span_w : d[1], :]
+                for f in range(n_filters):        # each filter makes one feature map
+                    out[n, i, j, f] = np.sum(window * k4[:, :, :, f]) + b[f]
+    return restore(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pooling
+# ---------------------------------------------------------------------------------------------
+def pool2d(x, size=2, stride=None, padding="valid", mode="max"):
+    """Max or average pooling over each channel separately.
+
+    x: (H, W), (H, W, C) or (N, H, W, C); size and stride: an int or (h, w) pair; stride
+    defaults to size. padding as in conv2d, but padded cells never count: max ignores them, and
+    the average is taken over the real cells only (TensorFlow's rule for SAME). Explicit padding
+    may be at most half the window, so that every window holds a real cell.
+    """
+    if not isinstance(mode, str) or mode.lower() not in ("max", "avg", "average", "mean"):
+        raise ValueError(f'mode must be "max" or "avg", got {mode!r}')
+    mode = "max" if mode.lower() == "max" else "avg"
+    x = np.asarray(x)
+    if x.dtype == bool:
+        x = x.astype(np.uint8)
+    if not np.issubdtype(x.dtype, np.number):
+        raise ValueError(f"x must be a numeric array, got dtype {x.dtype}")
+    if x.ndim not in (2, 3, 4):
+        raise ValueError(f"x must be (H, W), (H, W, C) or (N, H, W, C), got shape {x.shape}")
+    if 0 in x.shape:
+        raise ValueError(f"x must not be empty, got shape {x.shape}")
+    ksize = _pair(size, "size")
+    s = ksize if stride is None else _pair(stride, "stride")
+    pad = _padding_spec(padding)
+    if isinstance(pad, tuple):
+        for p, k, axis in zip(pad, ksize, ("height", "width")):
+            if p > k // 2:
+                raise ValueError(
+                    f"padding {p} ({axis}) must be at most half the pool size {k}, i.e. <= {k // 2}"
+                )
+    x4 = x[None] if x.ndim == 3 else (x[None, :, :, None] if x.ndim == 2 else x)
+    pads = []
+    for i, axis in enumerate(("height", "width")):
+        p = pad if isinstance(pad, str) else pad[i]
+        pads.append(_pads_1d(x4.shape[1 + i], ksize[i], s[i], p, "pool size", axis))
+    pads = tuple(pads)
+    dtype = np.result_type(x4.dtype, np.float32) if mode == "avg" else x4.dtype
+    oh, ow = (
+        (x4.shape[1 + i] + sum(pads[i]) - ksize[i]) // s[i] + 1 for i in range(2)
+    )
+    if mode == "max":
+        # Padded cells must never win the max.
+        fill = -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
+        xp = np.pad(x4, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=fill)
+    else:
+        xp = np.pad(x4.astype(dtype), ((0, 0), pads[0], pads[1], (0, 0)))
+        # Count the real (unpadded) cells under each window, to divide by.
+        real = np.pad(np.ones(x4.shape[1:3], dtype), pads)
+    acc = None
+    count = None
+    for i in range(ksize[0]):
+        for j in range(ksize[1]):
+            rows = slice(i, i + s[0] * (oh - 1) + 1, s[0])
+            cols = slice(j, j + s[1] * (ow - 1) + 1, s[1])
+            v = xp[:, rows, cols, :]
+            if mode == "max":
+                acc = v.copy() if acc is None else np.maximum(acc, v)
+            else:
+                acc = v.copy() if acc is None else acc + v
+                r = real[rows, cols]
+                count = r.copy() if count is None else count + r
+    out = acc if mode == "max" else acc / count[None, :, :, None]
+    if x.ndim == 2:
+        return out[0, :, :, 0]
+    return out if x.ndim == 4 else out[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Activations and the output layer
+# ---------------------------------------------------------------------------------------------
+def relu(x):
+    """max(0, x), element-wise."""
+    return np.maximum(np.asarray(x), 0)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x), computed without overflow for large |x|."""
+    x = np.asarray(x, dtype=np.result_type(np.asarray(x).dtype, np.float32))
+    e = np.exp(-np.abs(x))  # <= 1, never overflows
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def softmax(z, axis=-1):
+    """exp(z) / sum(exp(z)) along ``axis``; subtracting the max keeps logits of 1e4 finite."""
+    z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
+    if z.ndim == 0:
+        raise ValueError("z must have at least one axis of logits")
+    if not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"axis must be in [{-z.ndim}, {z.ndim - 1}] for z of shape {z.shape}")
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def cross_entropy(probs, label) -> float:
+    """-log(probability given to the true label), the loss for one example."""
+    probs = np.asarray(probs, dtype=float)
+    label = _as_int(label, "label", 0)
+    if probs.ndim != 1 or label >= probs.shape[0]:
+        raise ValueError(f"label must be in [0, {probs.shape[-1] - 1}], got {label}")
+    return float(-np.log(max(probs[label], np.finfo(float).tiny)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting
+# ---------------------------------------------------------------------------------------------
+def conv_param_count(kh, kw, c_in, c_out, bias=True) -> int:
+    """Weights of a conv layer: kh*kw*c_in per filter, times c_out filters, plus one bias each."""
+    kh, kw = _as_int(kh, "kh", 1), _as_int(kw, "kw", 1)
+    c_in, c_out = _as_int(c_in, "c_in", 1), _as_int(c_out, "c_out", 1)
+    return kh * kw * c_in * c_out + (c_out if bias else 0)
+
+
+def dense_param_count(n_in, n_out, bias=True) -> int:
+    """Weights of a fully connected layer: one per input-output pair, plus one bias per output."""
+    n_in, n_out = _as_int(n_in, "n_in", 1), _as_int(n_out, "n_out", 1)
+    return n_in * n_out + (n_out if bias else 0)
+
+
+def receptive_field(layers) -> int:
+    """Receptive field (in input pixels, one axis) of a stack of (kernel, stride[, dilation]) layers.
+
+    >>> receptive_field([(3, 1), (3, 1), (3, 1)])   # three 3x3 layers see 7x7
+    7
+    """
+    rf, jump = 1, 1
+    for idx, layer in enumerate(layers):
+        if len(layer) not in (2, 3):
+            raise ValueError(f"layers[{idx}] must be (kernel, stride) or (kernel, stride, dilation)")
+        k = _as_int(layer[0], f"layers[{idx}] kernel", 1)
+        s = _as_int(layer[1], f"layers[{idx}] stride", 1)
+        d = _as_int(layer[2], f"layers[{idx}] dilation", 1) if len(layer) == 3 else 1
+        rf += d * (k - 1) * jump
+        jump *= s
+    return rf

@@ -1,0 +1,14 @@
+"""*_explorer() builders: controls + output, wiring only; each returns the widget.
+
+Numbers come from ``cnnlib.ops``, pictures from ``cnnlib.plots``; see ``base.Explorer`` for the
+pattern. One module per topic; every public name is re-exported here.
+"""
+
+from . import base, conv, dense, interpret, mnist, padding, pixels, pooling
+
+__all__: list[str] = []
+for _module in (base, pixels, conv, padding, pooling, dense, mnist, interpret):
+    for _name in _module.__all__:
+        globals()[_name] = getattr(_module, _name)
+        __all__.append(_name)
+del _module, _name

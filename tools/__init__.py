@@ -1,0 +1,1 @@
+"""Maintenance scripts for the series (navigation cells, HTML build, screenshots)."""
