@@ -23,9 +23,9 @@ def run() -> list[dict]:
     for name, xs, ks, goal in cases:
         x = rng.random(xs, dtype=np.float32)
         k = rng.random(ks, dtype=np.float32)
-        t_np = median_time(lambda: ops.conv2d(x, k, padding="same"), repeat=30)
+        t_np = median_time(lambda x=x, k=k: ops.conv2d(x, k, padding="same"), repeat=30)
         # What a notebook does: numpy in, numpy out.
-        t_tf = median_time(lambda: tf.nn.conv2d(x, k, 1, "SAME").numpy(), repeat=30)
+        t_tf = median_time(lambda x=x, k=k: tf.nn.conv2d(x, k, 1, "SAME").numpy(), repeat=30)
         rows.append({"case": name, "cnnlib ms": f"{t_np * 1e3:.2f}", "tf ms": f"{t_tf * 1e3:.2f}",
                      "cnnlib / tf": f"{t_np / t_tf:.2f}x", "goal": goal})
     x = rng.random((64, 64), dtype=np.float32)

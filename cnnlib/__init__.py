@@ -36,7 +36,7 @@ def setup(seed: int = 0, quiet_tf: bool = True) -> None:
 
         quiet_tensorflow_env()
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - seeds legacy global calls in learner code too
     import sys
 
     if "tensorflow" in sys.modules:

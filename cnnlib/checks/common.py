@@ -1,9 +1,4 @@
-"""Exercise checkers: ``cnnlib.checks.output_size(answer)`` prints a friendly verdict.
-
-Each checker compares a learner's answer with ``cnnlib.ops`` and returns True/False, so a
-notebook can also assert on it. Answers are never ``eval``-ed: they are values the learner
-assigned in a cell.
-"""
+"""Checkers shared by several notebooks."""
 
 from __future__ import annotations
 

@@ -1,0 +1,16 @@
+"""Exercise checkers: ``cnnlib.checks.output_size_answer(answer, ...)`` prints a friendly verdict.
+
+Each checker compares a learner's answer with ``cnnlib.ops`` (an independent computation) and
+returns True/False, so a notebook can also assert on it. Answers are never ``eval``-ed: they are
+values or functions the learner defined in a cell. One module per notebook topic; every public
+name is re-exported here.
+"""
+
+from . import common, conv, dense, mnist, padding, pixels, pooling
+
+__all__: list[str] = []
+for _module in (common, pixels, conv, padding, pooling, dense, mnist):
+    for _name in _module.__all__:
+        globals()[_name] = getattr(_module, _name)
+        __all__.append(_name)
+del _module, _name
