@@ -40,8 +40,11 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
+# Unit tests and notebooks share both cores (one file per worker); the browser tests run after,
+# alone, since they time redraws and run one JupyterLab for the whole session.
 test: install
-	CNNLIB_QUICK=1 $(PY) -m pytest $(PYTEST_ARGS)
+	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks --ignore=tests/browser $(PYTEST_ARGS)
+	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 test-unit: install
 	CNNLIB_QUICK=1 $(PY) -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
@@ -56,10 +59,10 @@ bench: install
 	$(PY) -m bench
 
 lint: install
-	$(BIN)/ruff check cnnlib tests bench notebooks
+	$(BIN)/ruff check cnnlib tests bench tools notebooks
 
 format: install
-	$(BIN)/ruff check --fix cnnlib tests bench notebooks
+	$(BIN)/ruff check --fix cnnlib tests bench tools notebooks
 
 train: install
 	$(PY) -m cnnlib.train
@@ -67,8 +70,9 @@ train: install
 html: install
 	$(PY) -m tools.build_html
 
+# Full size, so notebook 06's model reads the drawn digit right (takes several minutes).
 screenshots: install
-	CNNLIB_QUICK=1 $(PY) -m tools.screenshots
+	$(PY) -m tools.screenshots
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

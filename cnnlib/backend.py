@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 
 
 def quiet_tensorflow_env() -> None:
@@ -16,10 +18,32 @@ def quiet_tensorflow_env() -> None:
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
+@contextlib.contextmanager
+def _stderr_silenced():
+    """Send the process's stderr (file descriptor 2, where C++ code writes) to /dev/null."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real fd 2 (some embedded consoles)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def import_tf(seed: int | None = None):
     """Import and return ``tensorflow``, quietly; seed it (and Keras) when ``seed`` is given."""
     quiet_tensorflow_env()
-    import tensorflow as tf
+    if "tensorflow" in sys.modules:
+        tf = sys.modules["tensorflow"]
+    else:
+        with _stderr_silenced():  # absl's pre-init lines ("cuda drivers") ignore the env vars
+            import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")
     if seed is not None:

@@ -69,3 +69,33 @@ def article_5x5() -> np.ndarray:
 def article_kernel() -> np.ndarray:
     """The article's 3x3 X-shaped kernel."""
     return np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
+
+
+def edge_6x6() -> np.ndarray:
+    """A 6x6 grayscale image already normalized to [0, 1]: dark on the left, bright on the right.
+
+    The size of the beginner's-guide example (a 6x6 image, a 3x3 filter, a 4x4 feature map);
+    the vertical edge between columns 2 and 3 is what a vertical-edge filter finds.
+    """
+    return np.array([[0.1, 0.0, 0.2, 0.9, 0.8, 0.9],
+                     [0.0, 0.1, 0.1, 0.8, 0.9, 1.0],
+                     [0.2, 0.1, 0.0, 0.9, 1.0, 0.8],
+                     [0.1, 0.2, 0.1, 1.0, 0.9, 0.9],
+                     [0.0, 0.1, 0.2, 0.8, 0.9, 1.0],
+                     [0.1, 0.0, 0.1, 0.9, 1.0, 0.9]])
+
+
+def cross_7x7() -> np.ndarray:
+    """A 7x7 binary image of an X: the X-shaped kernel answers it with its largest sum, 5."""
+    return np.maximum(np.eye(7), np.fliplr(np.eye(7)))
+
+
+def toy_rgb_5x5() -> np.ndarray:
+    """A 5x5x3 RGB image of small numbers (0-2), for multi-channel convolution by hand."""
+    r = [[2, 2, 2, 0, 2], [2, 0, 0, 2, 1], [1, 2, 2, 2, 2], [1, 1, 1, 2, 1], [0, 0, 0, 2, 2]]
+    g = [[1, 1, 0, 0, 0], [0, 1, 1, 0, 1], [1, 2, 1, 1, 0], [0, 0, 2, 2, 1], [1, 2, 0, 2, 1]]
+    b = [[2, 2, 0, 2, 1], [2, 2, 0, 2, 1], [1, 2, 1, 0, 2], [0, 0, 1, 2, 1], [1, 0, 2, 0, 1]]
+    return np.stack([r, g, b], axis=-1).astype(float)
+
+
+__all__ += ["edge_6x6", "cross_7x7", "toy_rgb_5x5"]

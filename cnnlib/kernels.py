@@ -47,3 +47,23 @@ def get(name: str) -> np.ndarray:
         return KERNELS[name].copy()
     except KeyError:
         raise ValueError(f"kernel name must be one of {', '.join(KERNELS)}; got {name!r}") from None
+
+
+def rgb_example() -> np.ndarray:
+    """A 3x3x3 kernel of small integers (-1, 0, 1) for ``images.toy_rgb_5x5()``: one 3x3 slice
+    per colour channel, as a conv layer's filter over an RGB image has."""
+    r = [[-1, 0, -1], [-1, 1, -1], [-1, 1, 1]]
+    g = [[0, -1, 1], [0, 1, 1], [-1, 0, 1]]
+    b = [[1, 0, 1], [1, 0, 0], [0, 0, 0]]
+    return np.stack([r, g, b], axis=-1).astype(float)
+
+
+def rgb_luminance() -> np.ndarray:
+    """A 3x3x3 kernel whose only non-zero taps are the centre's BT.601 luminance weights: the
+    convolution turns an RGB image into its grayscale version (one channel)."""
+    k = np.zeros((3, 3, 3))
+    k[1, 1] = [0.299, 0.587, 0.114]
+    return k
+
+
+__all__ += ["rgb_example", "rgb_luminance"]

@@ -411,3 +411,250 @@ def receptive_field(layers) -> int:
         rf += d * (k - 1) * jump
         jump *= s
     return rf
+
+
+# ---------------------------------------------------------------------------------------------
+# Conv arithmetic: which input positions the windows read (notebook 03)
+# ---------------------------------------------------------------------------------------------
+def _axis_setup(n, kernel, stride, padding, dilation):
+    """Validated (n, k, s, d, before, after, out) for one axis, as output_size sees it."""
+    out = output_size(n, kernel, stride, padding, dilation)  # validates everything
+    n, k, s, d = int(n), int(kernel), int(stride), int(dilation)
+    pad = _padding_spec(padding)
+    pad = pad if isinstance(pad, str) else pad[0]
+    before, after = _pads_1d(n, d * (k - 1) + 1, s, pad, "kernel")
+    return n, k, s, d, before, after, out
+
+
+def window_coverage(n, kernel, stride=1, padding="valid", dilation=1) -> np.ndarray:
+    """How many windows read each position of one padded axis.
+
+    Returns an int array of length ``before + n + after`` (the padding of ``pad_amounts``
+    included): entry i counts the output positions whose kernel taps land on padded position i.
+    Input position j sits at index ``before + j``. For a 2-D input the count at (r, c) is the
+    product of the row and column counts, ``np.outer(rows, cols)``.
+
+    >>> window_coverage(6, 3, stride=2).tolist()     # the last column is never read
+    [1, 1, 2, 1, 1, 0]
+    """
+    n, k, s, d, before, after, out = _axis_setup(n, kernel, stride, padding, dilation)
+    counts = np.zeros(before + n + after, dtype=int)
+    taps = (np.arange(out)[:, None] * s + np.arange(k)[None, :] * d).ravel()
+    np.add.at(counts, taps, 1)
+    return counts
+
+
+def visited_positions(n, kernel, stride=1, padding="valid", dilation=1) -> np.ndarray:
+    """For each of the n input positions (padding excluded): does any kernel tap ever read it?
+
+    False marks rows (or columns) the convolution never looks at, e.g. the last column when
+    n=6, kernel=3, stride=2 and no padding.
+    """
+    n, _, _, _, before, _, _ = _axis_setup(n, kernel, stride, padding, dilation)
+    return window_coverage(n, kernel, stride, padding, dilation)[before:before + n] > 0
+
+
+def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1) -> str:
+    """The output-size formula with the numbers filled in (one axis), as text.
+
+    >>> output_size_formula(7, 3, stride=2, padding=1)
+    'floor((7 + 2·1 − 1·(3−1) − 1)/2) + 1'
+
+    ``"same"`` shows the padding TensorFlow actually adds, which may differ per side:
+    ``floor((6 + 0 + 1 − 1·(3−1) − 1)/2) + 1``.
+    """
+    n, k, s, d, before, after, _ = _axis_setup(n, kernel, stride, padding, dilation)
+    pads = f"2·{before}" if before == after else f"{before} + {after}"
+    return f"floor(({n} + {pads} − {d}·({k}−1) − 1)/{s}) + 1"
+
+
+# ---------------------------------------------------------------------------------------------
+# Feature maps, noise and comparing maps (notebook 04)
+# ---------------------------------------------------------------------------------------------
+_SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
+
+
+def edge_magnitude(x) -> np.ndarray:
+    """Sobel edge strength sqrt(gx² + gy²) of a 2-D image: a feature map that lights up on edges.
+
+    Valid convolution, so an (H, W) image gives (H-2, W-2).
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
+    if min(x.shape) < 3:
+        raise ValueError(f"x must be at least 3 x 3, got shape {x.shape}")
+    return np.hypot(conv2d(x, _SOBEL_X), conv2d(x, _SOBEL_X.T))
+
+
+NOISE_KINDS = ("gaussian", "salt", "pepper")
+
+
+def add_noise(x, level, kind="gaussian", seed=0) -> np.ndarray:
+    """A noisy copy of x; the same seed gives the same noise pattern at every level.
+
+    kind "gaussian": add zero-mean noise with standard deviation level * (max - min) of x;
+    "salt": a fraction ``level`` of the cells jumps to the max of x (bright specks);
+    "pepper": a fraction ``level`` of the cells drops to the min of x (lost activations).
+    level: a number in [0, 1].
+    """
+    x = np.asarray(x, dtype=float)
+    if kind not in NOISE_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(NOISE_KINDS)}, got {kind!r}")
+    if not isinstance(level, (int, float, np.number)) or isinstance(level, bool) or not 0 <= level <= 1:
+        raise ValueError(f"level must be a number in [0, 1], got {level!r}")
+    rng = np.random.default_rng(seed)
+    lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+    if kind == "gaussian":
+        return x + level * (hi - lo) * rng.standard_normal(x.shape)
+    hit = rng.random(x.shape) < level
+    return np.where(hit, hi if kind == "salt" else lo, x)
+
+
+def correlation(a, b) -> float:
+    """Pearson correlation of two same-shape arrays, cell by cell (1: same pattern).
+
+    Two constant arrays count as 1.0 if equal and 0.0 otherwise.
+    """
+    a = np.asarray(a, dtype=float).ravel()
+    b = np.asarray(b, dtype=float).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {np.shape(a)} and {np.shape(b)}")
+    if a.size == 0:
+        raise ValueError("a and b must not be empty")
+    da, db = a - a.mean(), b - b.mean()
+    # Element-wise sums, not np.dot: a BLAS call may spin up threads, slow on a busy machine.
+    norm = np.sqrt(np.sum(da * da) * np.sum(db * db))
+    if norm == 0:
+        return 1.0 if np.array_equal(a, b) else 0.0
+    return float(np.sum(da * db) / norm)
+
+
+__all__ += ["window_coverage", "visited_positions", "output_size_formula", "edge_magnitude",
+            "NOISE_KINDS", "add_noise", "correlation"]
+
+
+# ---------------------------------------------------------------------------------------------
+# One step of a convolution, for the step-by-step pictures (notebook 02)
+# ---------------------------------------------------------------------------------------------
+def window_positions(n, kernel, stride=1) -> list[int]:
+    """Where the window starts along one axis (no padding): 0, s, 2s, ... while it still fits.
+
+    >>> window_positions(5, 3, stride=2)
+    [0, 2]
+    """
+    out = output_size(n, kernel, stride)  # validates n, kernel and stride
+    return [i * int(stride) for i in range(out)]
+
+
+def conv_step(x, kernel, step, stride=1, bias=0.0) -> dict:
+    """Everything one step of a valid convolution computes, to show it number by number.
+
+    x: (H, W) or (H, W, C); kernel: (kh, kw) or (kh, kw, C), one filter. Steps count the output
+    cells row by row (step 0 is the top-left cell). Returns a dict with
+    ``position`` (row, col) of the window's top-left pixel, ``cell`` (row, col) of the output
+    cell it fills, ``window`` (the input numbers under the kernel), ``products`` (window * kernel,
+    element by element), ``channel_sums`` (one sum per input channel), ``bias``, ``total``
+    (all products summed, plus the bias: the output cell's value), ``n_steps`` and ``out_shape``.
+    """
+    x = np.asarray(x)
+    kernel = np.asarray(kernel)
+    if x.ndim == 2 and kernel.ndim == 2:
+        x3, k3 = x[:, :, None], kernel[:, :, None]
+    elif x.ndim == 3 and kernel.ndim == 3:
+        x3, k3 = x, kernel
+    else:
+        raise ValueError(f"x and kernel must be (H, W) and (kh, kw), or (H, W, C) and "
+                         f"(kh, kw, C); got shapes {x.shape} and {kernel.shape}")
+    if not (isinstance(bias, numbers.Real) and not isinstance(bias, bool) and np.isfinite(bias)):
+        raise ValueError(f"bias must be one finite number, got {bias!r}")
+    _prepare_conv(x3, k3, stride, "valid", 1, None)  # checks types, channels and sizes
+    s = _as_int(stride, "stride", 1)
+    oh = output_size(x3.shape[0], k3.shape[0], s)
+    ow = output_size(x3.shape[1], k3.shape[1], s)
+    step = _as_int(step, "step", 0)
+    if step >= oh * ow:
+        raise ValueError(f"step must be in [0, {oh * ow - 1}] ({oh}x{ow} output cells), got {step}")
+    i, j = divmod(step, ow)
+    r, c = i * s, j * s
+    kh, kw = k3.shape[:2]
+    window = x3[r:r + kh, c:c + kw, :].astype(float)
+    products = window * k3
+    channel_sums = products.sum(axis=(0, 1))
+    squeeze = (lambda a: a[:, :, 0]) if x.ndim == 2 else (lambda a: a)
+    return {"position": (r, c), "cell": (i, j), "window": squeeze(window),
+            "products": squeeze(products), "channel_sums": channel_sums, "bias": float(bias),
+            "total": float(channel_sums.sum() + float(bias)), "n_steps": oh * ow,
+            "out_shape": (oh, ow)}
+
+
+__all__ += ["window_positions", "conv_step"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Flatten, the dense (fully connected) layer, and counting connections (notebook 05)
+# ---------------------------------------------------------------------------------------------
+def flatten(x, keep_batch=False) -> np.ndarray:
+    """All numbers of x in one vector, row by row with channels last, as Keras' ``Flatten``.
+
+    (3, 3) -> (9,); (13, 13, 4) -> (676,) with the 4 channels of pixel (0, 0) first.
+    keep_batch=True keeps the first axis, as ``Flatten`` does: (N, 13, 13, 4) -> (N, 676).
+    """
+    x = np.asarray(x)
+    if keep_batch:
+        if x.ndim < 2:
+            raise ValueError(f"x must be a batch (N, ...) with keep_batch=True, got shape {x.shape}")
+        return x.reshape(x.shape[0], -1)
+    return x.reshape(-1)
+
+
+def dense(x, w, b=None) -> np.ndarray:
+    """A fully connected layer: ``x @ w + b``.
+
+    x: (n_in,) one example or (N, n_in) a batch; w: (n_in, n_out), Keras' ``Dense`` kernel
+    layout (column j holds the weights of output neuron j); b: (n_out,) or None.
+    """
+    x, w = np.asarray(x), np.asarray(w)
+    if w.ndim != 2:
+        raise ValueError(f"w must be a 2-D (n_in, n_out) matrix, got shape {w.shape}")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"x must be (n_in,) or (N, n_in); flatten it first (got shape {x.shape})")
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} inputs but w expects n_in = {w.shape[0]} "
+                         f"(shapes {x.shape} and {w.shape})")
+    out = x @ w
+    if b is not None:
+        b = np.asarray(b)
+        if b.shape != (w.shape[1],):
+            raise ValueError(f"b must hold one bias per output ({w.shape[1]}), got shape {b.shape}")
+        out = out + b
+    return out
+
+
+def softmax_naive(z, axis=-1) -> np.ndarray:
+    """exp(z) / sum(exp(z)) straight from the formula, *without* subtracting the max.
+
+    Only here to show why ``softmax`` subtracts it: logits of 1e4 overflow exp to inf and the
+    result is nan (inf / inf); logits of -1e4 underflow to 0 / 0 = nan. Never use it for work.
+    """
+    z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
+    if z.ndim == 0:
+        raise ValueError("z must have at least one axis of logits")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        e = np.exp(z)
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def local_param_count(out_h, out_w, kh, kw, c_in=1, c_out=1, bias=True) -> int:
+    """Weights of a *locally connected* layer: like a conv layer, but without sharing.
+
+    Every one of the out_h x out_w output positions has its own kh x kw x c_in window of weights
+    (per output channel), plus its own bias: out_h*out_w*c_out*(kh*kw*c_in + bias).
+    """
+    out_h, out_w = _as_int(out_h, "out_h", 1), _as_int(out_w, "out_w", 1)
+    kh, kw = _as_int(kh, "kh", 1), _as_int(kw, "kw", 1)
+    c_in, c_out = _as_int(c_in, "c_in", 1), _as_int(c_out, "c_out", 1)
+    return out_h * out_w * c_out * (kh * kw * c_in + (1 if bias else 0))
+
+
+__all__ += ["flatten", "dense", "softmax_naive", "local_param_count"]

@@ -1,4 +1,4 @@
-"""Write the navigation cells, the index notebook's table and the README's notebook list.
+"""Write the navigation cells and the index notebook's table (the README's list is by hand).
 
     python -m tools.nav        # after adding or renaming a notebook
 
@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 NAV_MARK = "<!--NAVIGATION-->"
 TOC_START, TOC_END = "<!--TOC-->", "<!--/TOC-->"
-README_START, README_END = "<!-- notebooks -->", "<!-- /notebooks -->"
 
 
 def notebooks() -> list[Path]:
@@ -43,14 +42,15 @@ def nav_line(paths: list[Path], i: int) -> str:
     return NAV_MARK + "\n" + " | ".join(parts)
 
 
-def _md(source: str) -> dict:
-    return {"cell_type": "markdown", "metadata": {}, "source": source.splitlines(keepends=True)}
+def _md(source: str, cell_id: str) -> dict:
+    return {"cell_type": "markdown", "id": cell_id, "metadata": {},
+            "source": source.splitlines(keepends=True)}
 
 
-def toc(paths: list[Path], link_prefix: str = "") -> str:
+def toc(paths: list[Path]) -> str:
     lines = []
     for p in paths[1:]:
-        lines.append(f"{p.name[:2]}. [{title(p)}]({link_prefix}{p.name})")
+        lines.append(f"{p.name[:2]}. [{title(p)}]({p.name})")
     return "\n".join(lines)
 
 
@@ -62,8 +62,8 @@ def write_nav() -> None:
                  if not (c["cell_type"] == "markdown" and "".join(c["source"]).startswith(NAV_MARK))]
         # top: after the title cell; bottom: last
         line = nav_line(paths, i)
-        cells.insert(1, _md(line))
-        cells.append(_md(line))
+        cells.insert(1, _md(line, "nav-top"))
+        cells.append(_md(line, "nav-bottom"))
         if i == 0:
             for c in cells:
                 src = "".join(c["source"])
@@ -73,12 +73,6 @@ def write_nav() -> None:
                     c["source"] = new.splitlines(keepends=True)
         nb["cells"] = cells
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    text = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END),
-                  README_START + "\n" + toc(paths, "notebooks/").replace("\n", "\n") + "\n"
-                  + README_END, text, flags=re.S)
-    readme.write_text(text, encoding="utf-8")
 
 
 def strip_all() -> None:

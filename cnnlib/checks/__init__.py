@@ -11,6 +11,9 @@ from . import common, conv, dense, mnist, padding, pixels, pooling
 __all__: list[str] = []
 for _module in (common, pixels, conv, padding, pooling, dense, mnist):
     for _name in _module.__all__:
+        if _name in globals():
+            # Two topic modules exporting one name would silently shadow each other.
+            raise ImportError(f"cnnlib.{__name__.split('.')[-1]}: {_name!r} is defined twice")
         globals()[_name] = getattr(_module, _name)
         __all__.append(_name)
 del _module, _name

@@ -1,5 +1,489 @@
-"""Plots for the dense notebook(s)."""
+"""Plots for notebook 05: flatten, the dense layer, softmax, parameter counts, a tiny CNN's pass.
+
+Numbers come from ``cnnlib.ops`` / ``cnnlib.tinycnn``; these functions only draw them. Functions
+that an explorer redraws often (``plot_softmax``, ``plot_param_counts``, ``plot_forward_pass``)
+build their artists on the first call and only update them on later calls with the same axes or
+figure, which keeps a redraw cheap.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from .common import format_number, get_ax, plot_grid
+
+__all__ = [
+    "plot_flatten",
+    "plot_dense_product",
+    "plot_weight_matrix",
+    "plot_weight_templates",
+    "plot_activations",
+    "plot_softmax",
+    "plot_param_counts",
+    "plot_connections",
+    "plot_layer_stack",
+    "plot_training_loss",
+    "plot_forward_pass",
+]
+
+LABEL_COLOR = "tab:orange"
+BAR_COLOR = "tab:blue"
+
+
+def _new_fig(figsize):
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, layout="constrained")
+
+
+def _cache(artist_owner) -> dict:
+    """Artists a plot made on this ax/figure earlier, for updating them in place."""
+    return artist_owner.__dict__.setdefault("_cnnlib_artists", {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Flatten and the dense layer as a matrix product
+# ---------------------------------------------------------------------------------------------
+def plot_flatten(x, flat, fig=None):
+    """A small image (H, W) with its numbers, and below it the vector ``flat`` it flattens into.
+
+    Each image row and the stretch of the vector it becomes share a coloured frame; every pixel
+    shows its position in the vector (small, top left). Returns the figure.
+    """
+    from matplotlib.patches import Rectangle
+
+    x, flat = np.asarray(x, float), np.asarray(flat, float).ravel()
+    if x.ndim != 2 or flat.size != x.size:
+        raise ValueError(f"x must be 2-D and flat must hold its {x.size} numbers, got shapes "
+                         f"{x.shape} and {flat.shape}")
+    h, w = x.shape
+    fig = fig or _new_fig((max(4.0, 0.55 * x.size + 0.8), 1.0 + 0.55 * h + 1.4))
+    top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [h, 1.6]})
+    lo, hi = min(x.min(), 0), max(x.max(), 1)
+    plot_grid(x, ax=top, title=f"{h}×{w} image", vmin=lo, vmax=hi, cmap="Greys")
+    plot_grid(flat[None, :], ax=bottom, vmin=lo, vmax=hi, cmap="Greys", ylabel="",
+              xlabel="position in the vector", title=f"flattened: {flat.size} numbers, row by row")
+    bottom.set_yticks([])
+    colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
+    for r in range(h):
+        color = colors[r % len(colors)]
+        top.add_patch(Rectangle((-0.45, r - 0.45), w - 0.1, 0.9, fill=False, edgecolor=color,
+                                lw=2.5))
+        bottom.add_patch(Rectangle((r * w - 0.45, -0.45), w - 0.1, 0.9, fill=False,
+                                   edgecolor=color, lw=2.5))
+        if h * w <= 64:
+            for c in range(w):
+                top.text(c - 0.38, r - 0.36, str(r * w + c), fontsize=7, color=color,
+                         ha="left", va="top")
+    return fig
+
+
+def plot_dense_product(x, w, b, y, highlight=None, fig=None):
+    """A dense layer y = x @ w + b drawn so it can be checked by hand.
+
+    Four panels: the input x as a column (n_in numbers), the weights w (n_in x n_out; column j
+    belongs to output neuron j), the products x_i * w_ij (each row of w times the x beside it),
+    and b with y below (y_j = sum of column j of the products + b_j). ``highlight=j`` outlines
+    output j everywhere. Returns the figure.
+    """
+    x, w = np.asarray(x, float).ravel(), np.asarray(w, float)
+    b, y = np.asarray(b, float).ravel(), np.asarray(y, float).ravel()
+    if w.ndim != 2 or w.shape[0] != x.size or b.size != w.shape[1] or y.size != w.shape[1]:
+        raise ValueError(f"shapes must be x (n_in,), w (n_in, n_out), b and y (n_out,); got "
+                         f"{x.shape}, {w.shape}, {b.shape}, {y.shape}")
+    n_in, n_out = w.shape
+    fig = fig or _new_fig((2.2 + 1.5 * n_out, 0.42 * n_in + 1.6))
+    axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, n_out, n_out, n_out]})
+    products = x[:, None] * w  # what the sums below add up, shown cell by cell
+    lim = max(np.abs(w).max(), np.abs(products).max(), 1e-9)
+    hl = None if highlight is None else (0, int(highlight), n_in, 1)
+    plot_grid(x[:, None], ax=axes[0], title="x (input)", cmap="Greys", xlabel="", ylabel="i")
+    axes[0].set_xticks([])
+    plot_grid(w, ax=axes[1], title="W (weights)", cmap="RdBu_r", vmin=-lim, vmax=lim,
+              highlight=hl, xlabel="output j", ylabel="input i")
+    plot_grid(products, ax=axes[2], title="x_i · W_ij", cmap="RdBu_r", vmin=-lim, vmax=lim,
+              highlight=hl, xlabel="output j", ylabel="")
+    by = np.vstack([b, y])
+    plot_grid(by, ax=axes[3], title="b and y = Σ + b", cmap="PuOr_r",
+              vmin=-np.abs(by).max() - 1e-9, vmax=np.abs(by).max() + 1e-9,
+              highlight=None if highlight is None else (1, int(highlight), 1, 1),
+              xlabel="output j", ylabel="")
+    axes[3].set_yticks([0, 1], ["b", "y"])
+    axes[3].set_anchor("N")
+    return fig
+
+
+def plot_weight_matrix(w, ax=None, title="dense weights W", group=None):
+    """A big weight matrix (n_in, n_out) as a picture, transposed so it lies wide: one row per
+    output. ``group`` draws a thin line every ``group`` inputs (e.g. between flattened pixels)."""
+    ax = get_ax(ax, figsize=(9, 2.4))
+    w = np.asarray(w, float)
+    if w.ndim != 2:
+        raise ValueError(f"w must be 2-D (n_in, n_out), got shape {w.shape}")
+    lim = max(np.abs(w).max(), 1e-9)
+    im = ax.imshow(w.T, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
+    ax.set_title(title + f"  ({w.shape[0]} inputs × {w.shape[1]} outputs)")
+    ax.set_xlabel("input i (position in the flattened vector)")
+    ax.set_ylabel("output j")
+    ax.set_yticks(range(w.shape[1]))
+    if group:
+        for g in range(group, w.shape[0], group):
+            ax.axvline(g - 0.5, color="0.3", lw=0.6)
+    ax.figure.colorbar(im, ax=ax, label="weight", fraction=0.04, pad=0.01)
+    return ax
+
+
+def plot_weight_templates(w, shape, channel_names=None, class_names=None, fig=None):
+    """Each output's weights folded back to the pooled maps' shape (h, w, channels): what each
+    class "looks for" in each channel. Red: evidence for the class, blue: against it."""
+    w = np.asarray(w, float)
+    h, ww, c = shape
+    if w.ndim != 2 or w.shape[0] != h * ww * c:
+        raise ValueError(f"w must be ({h * ww * c}, n_out) for maps of shape {shape}, got {w.shape}")
+    n_out = w.shape[1]
+    maps = w.reshape(h, ww, c, n_out)  # the inverse of flatten: row by row, channels last
+    fig = fig or _new_fig((1.0 * n_out + 1.2, 1.05 * c + 0.8))
+    axes = fig.subplots(c, n_out, squeeze=False)
+    lim = max(np.abs(w).max(), 1e-9)
+    for ch in range(c):
+        for j in range(n_out):
+            ax = axes[ch, j]
+            ax.imshow(maps[:, :, ch, j], cmap="RdBu_r", vmin=-lim, vmax=lim)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if ch == 0:
+                ax.set_title(class_names[j] if class_names else f"class {j}", fontsize=9)
+            if j == 0:
+                ax.set_ylabel(channel_names[ch] if channel_names else f"channel {ch}", fontsize=8)
+    fig.suptitle("dense weights folded back into the pooled maps' shape", fontsize=10)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Activations and softmax
+# ---------------------------------------------------------------------------------------------
+def plot_activations(z, relu, sigmoid, softmax_z, softmax_probs, relu_slope=None,
+                     sigmoid_slope=None, fig=None):
+    """Three panels: ReLU, sigmoid (each with its slope, dashed, when given) and softmax.
+
+    softmax_z (m,) and softmax_probs (m, n_classes): the probabilities of each class while one
+    logit moves along softmax_z and the others stay fixed. Returns the figure.
+    """
+    z = np.asarray(z, float)
+    fig = fig or _new_fig((10, 3.0))
+    axes = fig.subplots(1, 3)
+    for ax, y, slope, name in ((axes[0], relu, relu_slope, "ReLU: max(0, z)"),
+                               (axes[1], sigmoid, sigmoid_slope, "sigmoid: 1 / (1 + e^−z)")):
+        ax.plot(z, y, lw=2, label="value")
+        if slope is not None:
+            ax.plot(z, slope, "--", lw=1.5, label="slope")
+        ax.axhline(0, color="0.6", lw=0.6)
+        ax.axvline(0, color="0.6", lw=0.6)
+        ax.set_title(name)
+        ax.set_xlabel("z (input)")
+        ax.set_ylabel("output")
+        ax.legend(loc="upper left", fontsize=8)
+    probs = np.asarray(softmax_probs, float)
+    for j in range(probs.shape[1]):
+        axes[2].plot(softmax_z, probs[:, j], lw=2, label=f"p{j}")
+    axes[2].set_title("softmax: z0 moves, others fixed")
+    axes[2].set_xlabel("z0 (logit of class 0)")
+    axes[2].set_ylabel("probability")
+    axes[2].set_ylim(-0.02, 1.02)
+    axes[2].legend(loc="center left", fontsize=8)
+    return fig
+
+
+def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
+                 title_probs="probabilities softmax(z)"):
+    """Two bar charts side by side: the logits and their softmax probabilities (numbers on the
+    bars). ``label`` colours the true class. NaN probabilities (an overflowed naive softmax) are
+    drawn as empty bars marked "nan". Updates its own bars when called again with the same axes.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    logits, probs = np.asarray(logits, float).ravel(), np.asarray(probs, float).ravel()
+    if logits.shape != probs.shape:
+        raise ValueError(f"logits and probs must have the same shape, got {logits.shape} and "
+                         f"{probs.shape}")
+    if axes is None:
+        fig = _new_fig((7, 2.8))
+        axes = fig.subplots(1, 2)
+    ax_z, ax_p = axes
+    n = logits.size
+    cache = _cache(ax_p)
+    if cache.get("n") != n:  # (re)build the bars for this number of classes
+        for ax in (ax_z, ax_p):
+            ax.clear()
+        cache["z_bars"] = ax_z.bar(range(n), np.zeros(n), color=BAR_COLOR)
+        cache["p_bars"] = ax_p.bar(range(n), np.zeros(n), color=BAR_COLOR)
+        cache["z_text"] = [ax_z.text(i, 0, "", ha="center", fontsize=8) for i in range(n)]
+        cache["p_text"] = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=8)
+                           for i in range(n)]
+        for ax in (ax_z, ax_p):
+            ax.set_xticks(range(n))
+            ax.set_xlabel("class")
+            ax.set_xlim(-0.6, n - 0.4)
+            ax.axhline(0, color="0.4", lw=0.8)
+        ax_z.set_ylabel("logit")
+        ax_z.yaxis.set_major_locator(MaxNLocator(nbins=4))  # few tick labels: text is slow
+        ax_p.set_ylabel("probability")
+        ax_p.set_ylim(0, 1.12)
+        ax_p.set_yticks([0, 0.5, 1])
+        cache["n"] = n
+    ax_z.set_title(title_logits)
+    ax_p.set_title(title_probs)
+    finite = logits[np.isfinite(logits)]
+    lo = min(0.0, finite.min()) if finite.size else 0.0
+    hi = max(0.0, finite.max()) if finite.size else 1.0
+    pad = 0.18 * (hi - lo or 1.0)
+    ax_z.set_ylim(lo - pad, hi + pad)
+    for i in range(n):
+        color = LABEL_COLOR if label == i else BAR_COLOR
+        zb, pb = cache["z_bars"][i], cache["p_bars"][i]
+        zb.set_height(logits[i] if np.isfinite(logits[i]) else 0.0)
+        zb.set_color(color)
+        zt = cache["z_text"][i]
+        zt.set_text(format_number(logits[i], ".3g"))
+        zt.set_y(logits[i] + (0.03 * pad / 0.18) * (1 if logits[i] >= 0 else -1)
+                 if np.isfinite(logits[i]) else 0.0)
+        zt.set_va("bottom" if logits[i] >= 0 else "top")
+        p = probs[i]
+        pb.set_height(p if np.isfinite(p) else 0.0)
+        pb.set_color(color)
+        pt = cache["p_text"][i]
+        pt.set_text("nan" if np.isnan(p) else f"{p:.2f}")
+        pt.set_y(p + 0.01 if np.isfinite(p) else 0.01)
+        pt.set_color("#b00020" if np.isnan(p) else "black")
+    return ax_p
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting parameters: full vs local vs shared
+# ---------------------------------------------------------------------------------------------
+def plot_param_counts(counts, ax=None, title="parameters (log scale)"):
+    """Bars on a log scale, one per entry of ``counts`` {name: number}, each labelled with its
+    number. Updates its own bars when called again with the same ax and names."""
+    ax = get_ax(ax, figsize=(6, 3))
+    names, values = list(counts), np.array([float(v) for v in counts.values()])
+    if np.any(values < 1):
+        raise ValueError(f"counts must all be >= 1 to draw on a log scale, got {counts}")
+    cache = _cache(ax)
+    if cache.get("names") != names:
+        ax.clear()
+        cache["bars"] = ax.bar(range(len(names)), values,
+                               color=["tab:red", "tab:orange", "tab:green", "tab:blue"][:len(names)])
+        cache["text"] = [ax.text(i, v, "", ha="center", va="bottom", fontsize=9)
+                         for i, v in enumerate(values)]
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(names)), names)
+        ax.set_ylabel("number of weights")
+        cache["names"] = names
+    for bar, text, v in zip(cache["bars"], cache["text"], values):
+        bar.set_height(v)
+        text.set_y(v * 1.3)
+        exp = int(np.floor(np.log10(v)))
+        text.set_text(f"{v:,.0f}" + (f"\n≈ 10^{exp}" if exp >= 4 else ""))
+    ax.set_ylim(0.5, values.max() * 60)
+    ax.set_title(title)
+    return ax
+
+
+def plot_connections(n_in=8, kernel=3, fig=None):
+    """Three ways to connect n_in inputs (bottom) to the outputs of a layer (top), in 1-D:
+
+    fully connected (every input to every output), locally connected (each output sees a window
+    of ``kernel`` inputs, with its own weights) and convolution (the same ``kernel`` weights at
+    every position: one colour per shared weight). Titles count the lines drawn (weights, no
+    biases). Returns the figure.
+    """
+    n_in, kernel = int(n_in), int(kernel)
+    if not 1 <= kernel <= n_in:
+        raise ValueError(f"kernel must be in [1, n_in={n_in}], got {kernel}")
+    n_out = n_in - kernel + 1
+    fig = fig or _new_fig((10, 3.0))
+    axes = fig.subplots(1, 3)
+    tap_colors = ["tab:red", "tab:green", "tab:blue", "tab:purple", "tab:brown", "tab:pink",
+                  "tab:olive", "tab:cyan"]
+    x_in = np.arange(n_in)
+    x_out = np.arange(n_out) + (kernel - 1) / 2
+    for ax, mode in zip(axes, ("full", "local", "shared")):
+        count = 0
+        for j in range(n_out):
+            sources = range(n_in) if mode == "full" else range(j, j + kernel)
+            for i in sources:
+                color = tap_colors[(i - j) % len(tap_colors)] if mode == "shared" else "0.45"
+                ax.plot([x_in[i], x_out[j]], [0, 1], color=color, lw=1.2 if mode != "full" else 0.7,
+                        alpha=0.9)
+                count += 1
+        ax.scatter(x_in, np.zeros(n_in), s=60, color="0.2", zorder=3)
+        ax.scatter(x_out, np.ones(n_out), s=60, color="tab:orange", zorder=3)
+        distinct = kernel if mode == "shared" else count
+        name = {"full": "fully connected", "local": "locally connected",
+                "shared": "convolution (shared)"}[mode]
+        ax.set_title(f"{name}\n{count} connections, {distinct} different weights", fontsize=10)
+        ax.set_ylim(-0.25, 1.25)
+        ax.set_xlim(-0.6, n_in - 0.4)
+        ax.set_yticks([0, 1], ["input", "output"])
+        ax.set_xticks([])
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+    return fig
+
+
+def plot_layer_stack(rows, input_shape, ax=None, title=None):
+    """A network drawn as a row of blocks, one per layer (from ``tinycnn.layer_table``).
+
+    A feature-map block's height is its spatial size (H) and its width grows with its channels
+    (C, log scale), so the maps are seen getting smaller and deeper; flat vectors are thin bars
+    whose height grows with their length (log scale). Under each block: its output shape and
+    parameter count (p).
+    """
+    from matplotlib.patches import Rectangle
+
+    ax = get_ax(ax, figsize=(10, 3.4))
+    entries = [{"layer": "input", "shape": tuple(input_shape), "params": 0}] + list(rows)
+    maps = [e["shape"][0] for e in entries if len(e["shape"]) == 3]
+    biggest = max(maps) if maps else 1
+    longest = max([e["shape"][0] for e in entries if len(e["shape"]) == 1] + [10])
+    x = 0.0
+    for e in entries:
+        shape = e["shape"]
+        if len(shape) == 3:
+            height = 0.15 + 1.65 * shape[0] / biggest
+            width = 0.12 + 0.16 * np.log2(shape[2] + 1)
+            color = "tab:blue" if "conv" in e["layer"] else (
+                "tab:green" if "pool" in e["layer"] else "0.6")
+            text = "×".join(str(s) for s in shape)
+        else:
+            height = 0.3 + 1.5 * np.log10(shape[0]) / np.log10(longest)
+            width = 0.12
+            color = "tab:orange" if "dense" in e["layer"] else "tab:purple"
+            text = f"{shape[0]:,}"
+        ax.add_patch(Rectangle((x, -height / 2), width, height, facecolor=color, alpha=0.75,
+                               edgecolor="0.2"))
+        ax.text(x + width / 2, 1.0, e["layer"], ha="left", va="bottom", fontsize=8, rotation=25)
+        params = f"{e['params']:,} p" if e["params"] else ""
+        ax.text(x + width / 2, -1.0, f"{text}\n{params}", ha="center", va="top", fontsize=8)
+        x += width + 0.6
+    ax.set_xlim(-0.3, x + 0.3)
+    ax.set_ylim(-1.45, 1.55)
+    ax.axis("off")
+    total = sum(e["params"] for e in entries)
+    ax.set_title(title or f"{len(rows)} layers, {total:,} parameters (p)")
+    return ax
+
+
+def plot_training_loss(losses, ax=None, title="training: mean cross-entropy per step"):
+    """The loss after each gradient step, with ln(10) (a uniform guess over 10 classes) marked."""
+    ax = get_ax(ax, figsize=(5, 3))
+    losses = np.asarray(losses, float)
+    ax.plot(np.arange(losses.size), losses, lw=2)
+    ax.axhline(losses[0], color="0.6", ls=":", lw=1)
+    ax.text(losses.size - 1, losses[0], f"start {losses[0]:.2f} ", ha="right", va="top",
+            fontsize=8, color="0.4")
+    ax.set_xlabel("gradient step")
+    ax.set_ylabel("cross-entropy")
+    ax.set_ylim(0, 1.12 * max(float(np.nanmax(losses)), 1e-9))
+    ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# The forward pass of the tiny CNN
+# ---------------------------------------------------------------------------------------------
+def _build_forward_axes(fig, n_maps):
+    gs = fig.add_gridspec(3, n_maps + 3, height_ratios=[1, 1, 0.32],
+                          width_ratios=[1.25] + [1] * n_maps + [0.15, 1.7])
+    a = {"input": fig.add_subplot(gs[0:2, 0])}
+    a["maps"] = [fig.add_subplot(gs[0, 1 + i]) for i in range(n_maps)]
+    a["pooled"] = [fig.add_subplot(gs[1, 1 + i]) for i in range(n_maps)]
+    a["flat"] = fig.add_subplot(gs[2, :n_maps + 1])
+    a["probs"] = fig.add_subplot(gs[:, n_maps + 2])
+    return a
+
+
+def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=None):
+    """Every stage of the tiny CNN for one digit: input, feature maps, pooled maps, the flattened
+    vector, and the probabilities (the predicted class bold, the true ``label`` orange).
+
+    stages: ``tinycnn.forward`` of one digit. maps: "relu" (after ReLU) or "conv" (before: blue
+    negative, red positive). Called again with the same figure, it only updates the pictures.
+    """
+    x, feat = np.asarray(stages["input"]), np.asarray(stages[maps])
+    pooled, flat = np.asarray(stages["pool"]), np.asarray(stages["flat"]).ravel()
+    probs = np.asarray(stages["probs"]).ravel()
+    n_maps = feat.shape[-1]
+    names = channel_names or [f"channel {i}" for i in range(n_maps)]
+    if fig is None:
+        fig = _new_fig((9.6, 4.6))
+    c = _cache(fig)
+    if c.get("n_maps") != n_maps:
+        fig.clear()
+        a = _build_forward_axes(fig, n_maps)
+        c.update(axes=a, n_maps=n_maps)
+        c["input"] = a["input"].imshow(x, cmap="gray", vmin=0, vmax=1)
+        a["input"].set_title(f"input {x.shape[0]}×{x.shape[1]}")
+        c["maps"], c["pooled"] = [], []
+        for i in range(n_maps):
+            c["maps"].append(a["maps"][i].imshow(feat[:, :, i], cmap="magma", vmin=0, vmax=1))
+            a["maps"][i].set_title(names[i], fontsize=9)
+            c["pooled"].append(a["pooled"][i].imshow(pooled[:, :, i], cmap="magma", vmin=0,
+                                                     vmax=1))
+        for ax in [a["input"], *a["maps"], *a["pooled"]]:
+            # no tick machinery at all (a third of the redraw time); the frame stays
+            ax.xaxis.set_visible(False)
+            ax.yaxis.set_visible(False)
+        c["row_maps"] = a["maps"][0].text(-0.08, 0.5, "", rotation=90, ha="right", va="center",
+                                          fontsize=9, transform=a["maps"][0].transAxes)
+        a["pooled"][0].text(-0.08, 0.5, f"max pool → {pooled.shape[0]}×{pooled.shape[1]}",
+                            rotation=90, ha="right", va="center", fontsize=9,
+                            transform=a["pooled"][0].transAxes)
+        c["flat"] = a["flat"].imshow(flat[None, :], cmap="magma", aspect="auto", vmin=0, vmax=1)
+        a["flat"].set_yticks([])
+        a["flat"].set_xlabel("flattened vector: position", fontsize=9)
+        per_row = flat.size // pooled.shape[0]  # numbers per row of the pooled maps
+        a["flat"].set_xticks(np.arange(0, flat.size + 1, 2 * per_row))
+        a["flat"].tick_params(labelsize=7)
+        c["bars"] = a["probs"].barh(range(probs.size), probs, color=BAR_COLOR)
+        c["ptext"] = [a["probs"].text(0, i, "", va="center", fontsize=8)
+                      for i in range(probs.size)]
+        a["probs"].set_yticks(range(probs.size))
+        a["probs"].invert_yaxis()
+        a["probs"].set_xlim(0, 1.25)
+        a["probs"].set_xlabel("probability")
+        a["probs"].set_ylabel("class")
+        c["maps_mode"] = None
+    a = c["axes"]
+    c["input"].set_data(x)
+    lim = max(float(np.abs(feat).max()), 1e-6)
+    if c["maps_mode"] != maps:
+        cmap = "magma" if maps == "relu" else "RdBu_r"
+        for im in c["maps"]:
+            im.set_cmap(cmap)
+        c["row_maps"].set_text("after ReLU" if maps == "relu" else "conv (before ReLU)")
+        c["maps_mode"] = maps
+    for i, im in enumerate(c["maps"]):
+        im.set_data(feat[:, :, i])
+        im.set_clim(0 if maps == "relu" else -lim, lim)
+    plim = max(float(pooled.max()), 1e-6)
+    for i, im in enumerate(c["pooled"]):
+        im.set_data(pooled[:, :, i])
+        im.set_clim(0, plim)
+    c["flat"].set_data(flat[None, :])
+    c["flat"].set_clim(0, plim)
+    a["flat"].set_title(f"flatten: {pooled.shape[0]}×{pooled.shape[1]}×{n_maps} = {flat.size} "
+                        f"numbers, row by row, the {n_maps} channels of each pixel side by side",
+                        fontsize=9)
+    pred = int(np.argmax(probs))
+    for i, (bar, text) in enumerate(zip(c["bars"], c["ptext"])):
+        bar.set_width(probs[i])
+        bar.set_color(LABEL_COLOR if label == i else BAR_COLOR)
+        text.set_x(probs[i] + 0.02)
+        # only the probabilities that show as a bar get a number (text is the slow part)
+        text.set_text(f"{probs[i]:.2f}" + (" ←" if i == pred else "")
+                      if probs[i] >= 0.005 or i == pred else "")
+        text.set_fontweight("bold" if i == pred else "normal")
+    verdict = "" if label is None else (" ✓" if pred == label else f" ✗ (label {label})")
+    a["probs"].set_title(f"softmax: predicts {pred}{verdict}")
+    return fig

@@ -1,5 +1,252 @@
-"""Plots for the mnist notebook(s)."""
+"""Plots for notebook 06 (MNIST): digits, class counts, training curves, the confusion matrix,
+the most confident mistakes, augmented digits, probabilities, and a drawn digit's preparation.
+
+Numbers come in ready-made (``cnnlib.data``, ``cnnlib.models``); these functions only draw.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from .common import get_ax, plot_grid
+
+__all__ = [
+    "plot_digits",
+    "plot_class_counts",
+    "plot_history",
+    "plot_histories",
+    "plot_confusion",
+    "plot_probs",
+    "plot_augmented",
+    "plot_drawing_steps",
+]
+
+
+def _new_fig(nrows, ncols, figsize):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, layout="constrained")
+    return fig, axes
+
+
+def _integer_ticks(ax):
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _history_dict(history) -> dict:
+    h = getattr(history, "history", history)
+    if not isinstance(h, dict):
+        raise ValueError("history must be a Keras History or its .history dict")
+    return h
+
+
+def plot_digits(images, labels=None, preds=None, confidence=None, ncols: int = 10, fig=None,
+                title: str | None = None, size: float = 0.9):
+    """A grid of 28x28 digits. Titles: the label; with ``preds``, "label→pred" (red when wrong);
+    with ``confidence`` (0-1), the percentage too. Returns the figure."""
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3:
+        raise ValueError(f"images must be (N, H, W), got shape {images.shape}")
+    n = len(images)
+    if n == 0:
+        raise ValueError("images must hold at least one digit")
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    if fig is None:
+        fig, axes = _new_fig(nrows, ncols, (size * ncols, (size + 0.25) * nrows + 0.3))
+    else:
+        axes = np.asarray(fig.subplots(nrows, ncols, squeeze=False))
+    for i, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.set_axis_off()
+            continue
+        ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=images.max() or 1)
+        parts, color = [], "black"
+        if labels is not None:
+            parts.append(str(int(labels[i])))
+        if preds is not None:
+            parts.append(("→" if parts else "") + str(int(preds[i])))
+            if labels is not None and int(labels[i]) != int(preds[i]):
+                color = "tab:red"
+        if confidence is not None:
+            pct = 100 * float(confidence[i])
+            parts.append(f" {pct:.1f}%" if pct >= 99.5 else f" {pct:.0f}%")
+        if parts:
+            ax.set_title("".join(parts), fontsize=9, color=color, pad=2)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def plot_class_counts(train_counts, test_counts=None, ax=None, title="Digits per class"):
+    """Bars: how many training (and test) digits of each class 0-9."""
+    ax = get_ax(ax, figsize=(6, 2.8))
+    train_counts = np.asarray(train_counts)
+    classes = np.arange(len(train_counts))
+    width = 0.4 if test_counts is not None else 0.8
+    ax.bar(classes - (width / 2 if test_counts is not None else 0), train_counts, width,
+           label="train", color="tab:blue")
+    if test_counts is not None:
+        ax.bar(classes + width / 2, np.asarray(test_counts), width, label="test",
+               color="tab:orange")
+        ax.legend(loc="lower right", fontsize=8)
+    ax.set_xticks(classes)
+    ax.set_xlabel("digit (class)")
+    ax.set_ylabel("images")
+    ax.set_title(title)
+    return ax
+
+
+def plot_history(history, axes=None, title: str | None = None):
+    """Loss and accuracy per epoch, training vs validation (two panels). Returns the figure."""
+    h = _history_dict(history)
+    if axes is None:
+        fig, axes = _new_fig(1, 2, (8, 3))
+        axes = axes[0]
+    fig = axes[0].figure
+    epochs = np.arange(1, len(h["loss"]) + 1)
+    for ax, key, label in ((axes[0], "loss", "loss (cross-entropy)"),
+                           (axes[1], "accuracy", "accuracy")):
+        ax.plot(epochs, h[key], "o-", ms=3, label="training")
+        if f"val_{key}" in h:
+            ax.plot(epochs, h[f"val_{key}"], "s--", ms=3, label="validation (test digits)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        _integer_ticks(ax)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def plot_histories(histories: dict, key: str = "val_accuracy", ax=None, ylim=None,
+                   title: str | None = None):
+    """One curve per model ({name: history}) of one metric, e.g. side-by-side test accuracy."""
+    ax = get_ax(ax, figsize=(5.5, 3.2))
+    for name, history in histories.items():
+        h = _history_dict(history)
+        if key not in h:
+            raise ValueError(f"history of {name!r} has no {key!r}; it has {sorted(h)}")
+        ax.plot(np.arange(1, len(h[key]) + 1), h[key], "o-", ms=3, label=name)
+    ax.set_xlabel("epoch")
+    _integer_ticks(ax)
+    ax.set_ylabel(key.replace("val_", "validation ").replace("_", " "))
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(title or key)
+    return ax
+
+
+def plot_confusion(counts, ax=None, title="Confusion matrix (rows: true digit)"):
+    """The confusion matrix with its counts in the cells; the colour hides the diagonal's size
+    so that the mistakes stand out."""
+    counts = np.asarray(counts)
+    ax = get_ax(ax, figsize=(5, 5))
+    off = counts[~np.eye(len(counts), dtype=bool)]
+    vmax = max(1, int(off.max(initial=0)) * 2)
+    plot_grid(counts, ax=ax, cmap="Blues", vmin=0, vmax=vmax, fontsize=8,
+              xlabel="predicted digit", ylabel="true digit", title=title)
+    return ax
+
+
+def plot_probs(probs, ax=None, label=None, title="The model's ten probabilities"):
+    """Bars of the ten class probabilities; the winner in orange, the true label (if known)
+    outlined."""
+    probs = np.asarray(probs, dtype=float).ravel()
+    ax = get_ax(ax, figsize=(4.5, 2.6))
+    colors = ["tab:blue"] * len(probs)
+    colors[int(np.argmax(probs))] = "tab:orange"
+    bars = ax.bar(np.arange(len(probs)), probs, color=colors)
+    if label is not None:
+        bars[int(label)].set_edgecolor("black")
+        bars[int(label)].set_linewidth(2)
+    ax.set_xticks(np.arange(len(probs)))
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("digit")
+    ax.set_ylabel("probability")
+    ax.set_title(title)
+    return ax
+
+
+def plot_augmented(originals, augmented, fig=None, title="Augmented digits (each row: one "
+                   "original, then random warps)"):
+    """Row i: originals[i], then augmented[i, 0..k-1] (shape (N, k, 28, 28[, 1]))."""
+    originals = np.asarray(originals)
+    augmented = np.asarray(augmented)
+    if originals.ndim == 4:
+        originals = originals[..., 0]
+    if augmented.ndim == 5:
+        augmented = augmented[..., 0]
+    if augmented.ndim != 4 or len(augmented) != len(originals):
+        raise ValueError(f"augmented must be (N, k, H, W) for N originals, got {augmented.shape}")
+    n, k = augmented.shape[:2]
+    if fig is None:
+        fig, axes = _new_fig(n, k + 1, (0.9 * (k + 1), 0.95 * n + 0.4))
+    else:
+        axes = np.asarray(fig.subplots(n, k + 1, squeeze=False))
+    for i in range(n):
+        for j in range(k + 1):
+            ax = axes[i, j]
+            ax.imshow(originals[i] if j == 0 else augmented[i, j - 1], cmap="gray_r", vmin=0,
+                      vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title("original" if j == 0 else f"warp {j}", fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_drawing_steps(steps: dict, axes=None):
+    """The four steps of ``cnnlib.data.prepare_drawing``: the drawing with its bounding box,
+    the crop, the crop scaled to 20 pixels, and the 28x28 result centred by mass (cross: its
+    centre of mass; dot: pixel (14, 14), where MNIST puts it). Returns the axes.
+
+    Drawing again on the same axes only updates the pictures (fast enough to follow a pen).
+    """
+    from matplotlib.patches import Rectangle
+
+    if axes is None:
+        _, axes = _new_fig(1, 4, (8, 2.4))
+        axes = axes[0]
+    art = getattr(axes[0], "_cnn_drawing_artists", None)
+    if art is None:
+        art = {"images": []}
+        for ax in axes:
+            ax.clear()
+            ax.set_xticks([])
+            ax.set_yticks([])
+            art["images"].append(ax.imshow(np.zeros((2, 2)), cmap="gray_r", vmin=0, vmax=1))
+        art["box"] = axes[0].add_patch(Rectangle((0, 0), 1, 1, fill=False,
+                                                 edgecolor="tab:orange", linewidth=1.5))
+        (art["com"],) = axes[3].plot([], [], "x", color="tab:red", ms=8, mew=2)
+        (art["centre"],) = axes[3].plot([], [], "o", color="tab:green", ms=4)
+        axes[0]._cnn_drawing_artists = art
+    ink, crop, scaled, digit = steps["ink"], steps["crop"], steps["scaled"], steps["digit"]
+    titles = [f"1. drawing {ink.shape[1]}x{ink.shape[0]}",
+              f"2. crop {crop.shape[1]}x{crop.shape[0]}",
+              f"3. scaled {scaled.shape[1]}x{scaled.shape[0]}",
+              "4. 28x28, shifted ({:+d}, {:+d})".format(*steps["shift"])]
+    for ax, im, img, title in zip(axes, art["images"], (ink, crop, scaled, digit), titles):
+        h, w = img.shape
+        im.set_data(img)
+        im.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
+        ax.set_xlim(-0.5, w - 0.5)
+        ax.set_ylim(h - 0.5, -0.5)
+        ax.set_title(title, fontsize=9)
+    top, bottom, left, right = steps["box"]
+    art["box"].set_bounds(left - 0.5, top - 0.5, right - left, bottom - top)
+    r, c = steps["com_final"]
+    art["com"].set_data([c], [r])
+    centre = digit.shape[0] / 2  # where MNIST puts the centre of mass
+    art["centre"].set_data([centre], [centre])
+    return axes

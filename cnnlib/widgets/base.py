@@ -45,7 +45,7 @@ class Explorer(widgets.VBox):
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.message.add_class("cnn-explorer-message")
         control_box = widgets.Box(list(self.controls.values()), layout=widgets.Layout(
-            display="flex", flex_flow="row wrap", align_items="center", gap="4px 16px"))
+            display="flex", flex_flow="row wrap", align_items="center"))
         children = []
         if title:
             children.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))

@@ -1,0 +1,389 @@
+"""Notebook 02: the conv explorers, the conv plots, ops.conv_step, the 02 checkers.
+
+References are independent of the code under test: the article's hand-worked 5x5 example,
+windows multiplied out here with numpy, TensorFlow's conv2d, and the output-size formula
+computed by hand.
+"""
+
+import io
+
+import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
+import numpy as np
+import pytest
+from explorer_checks import sweep
+from PIL import Image
+from skimage import data
+
+from cnnlib import checks, images, kernels, ops, plots, widgets
+from cnnlib.plots.common import figure_to_png
+
+# "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image, the X kernel, the 3x3 result.
+IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
+                      [0, 1, 1, 1, 0],
+                      [0, 0, 1, 1, 1],
+                      [0, 0, 1, 1, 0],
+                      [0, 1, 1, 0, 0]], dtype=float)
+KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
+RESULT_5X5 = np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]], dtype=float)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def gray_cat() -> np.ndarray:
+    rgb = data.chelsea().astype(float)
+    return 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
+
+
+def tf_conv(tf, x, k, stride=1, bias=0.0):
+    """TensorFlow's VALID convolution of a 2-D or (H, W, C) x with one 2-D/(kh, kw, C) kernel."""
+    x4 = x[None, :, :, None] if x.ndim == 2 else x[None]
+    k4 = k[:, :, None, None] if k.ndim == 2 else k[:, :, :, None]
+    out = tf.nn.conv2d(tf.constant(x4, tf.float64), tf.constant(k4, tf.float64),
+                       strides=stride, padding="VALID")
+    return out.numpy()[0, :, :, 0] + bias
+
+
+def layered_equals_full(explorer):
+    fig = explorer.figure
+    saved, fig.dynamic = fig.dynamic, []
+    try:
+        full = figure_to_png(fig)
+    finally:
+        fig.dynamic = saved
+    np.testing.assert_array_equal(pixels(explorer.image.value), pixels(full))
+
+
+# --------------------------------------------------------------------------------------------
+# Every explorer: swept, built with no arguments
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["conv_step_explorer", "kernel_gallery_explorer",
+                                  "kernel_editor_explorer", "rgb_conv_explorer"])
+def test_sweep(name):
+    explorer = getattr(widgets, name)()
+    assert "cnn-explorer" in explorer._dom_classes
+    counts = sweep(explorer, n_random=15)
+    assert counts["ok"] >= 10
+    assert counts["message"] == 0  # no combination of these controls is invalid
+
+
+# --------------------------------------------------------------------------------------------
+# conv_step_explorer
+# --------------------------------------------------------------------------------------------
+def test_stepper_matches_the_hand_worked_example():
+    explorer = widgets.conv_step_explorer()
+    step = explorer.controls["step"]
+    assert step.max == 8  # 3 x 3 positions
+    for i in range(9):
+        step.value = i
+        r, c = divmod(i, 3)
+        window = IMAGE_5X5[r:r + 3, c:c + 3]
+        st = explorer.state["step"]
+        assert st["position"] == (r, c) and st["cell"] == (r, c)
+        np.testing.assert_array_equal(st["products"], window * KERNEL_X)
+        assert st["total"] == RESULT_5X5[r, c]
+        assert f"<b>{RESULT_5X5[r, c]:g}</b> → output[{r}, {c}]" in explorer.info.value
+    np.testing.assert_array_equal(explorer.state["output"], RESULT_5X5)
+
+
+def test_stepper_stride_2_and_play():
+    explorer = widgets.conv_step_explorer()
+    c = explorer.controls
+    c["step"].value = 8
+    c["stride"].value = 2  # 2 x 2 outputs: the step is pulled back to the last one
+    assert c["step"].max == 3 and c["step"].value == 3
+    assert explorer.state["step"]["position"] == (2, 2)
+    np.testing.assert_array_equal(explorer.state["output"], RESULT_5X5[::2, ::2])
+    assert "floor((5 − 3)/2) + 1 = 2" in explorer.info.value
+    # The Play button drives the step slider.
+    assert explorer.play.max == 3
+    before = explorer.draw_count
+    explorer.play.value = 1
+    assert c["step"].value == 1 and explorer.draw_count == before + 1
+    assert explorer.state["step"]["total"] == RESULT_5X5[0, 2]
+
+
+def test_stepper_examples_agree_with_tensorflow(tf):
+    explorer = widgets.conv_step_explorer()
+    for name in widgets.STEP_EXAMPLES:
+        explorer.controls["example"].value = name
+        st = explorer.state
+        np.testing.assert_allclose(st["output"], tf_conv(tf, st["x"], st["kernel"]), atol=1e-9)
+    explorer.controls["example"].value = "7x7 X image, X kernel"
+    explorer.controls["step"].value = 12  # the centre of the 5 x 5 output
+    assert explorer.state["step"]["total"] == 5  # an X under the X kernel: all five ones
+
+
+def test_stepper_layered_redraw_equals_full_draw():
+    explorer = widgets.conv_step_explorer()
+    explorer.controls["step"].value = 4
+    explorer.controls["step"].value = 5
+    layered_equals_full(explorer)
+
+
+# --------------------------------------------------------------------------------------------
+# kernel_editor_explorer
+# --------------------------------------------------------------------------------------------
+def test_editor_stride_changes_output_and_formula(tf):
+    explorer = widgets.kernel_editor_explorer()
+    before = explorer.image.value
+    explorer.controls["stride"].value = 2
+    k = np.array([[0, -1, 0], [-1, 4, -1], [0, -1, 0]], dtype=float)  # the Laplacian preset
+    np.testing.assert_array_equal(explorer.state["kernel"], k)
+    expected = tf_conv(tf, gray_cat(), k, stride=2)
+    np.testing.assert_allclose(explorer.state["output"], expected, atol=1e-6)
+    rows, cols = (300 - 3) // 2 + 1, (451 - 3) // 2 + 1  # floor((n - k)/s) + 1, by hand
+    assert explorer.state["output"].shape == (rows, cols) == (149, 225)
+    assert f"floor((300 − 3)/2) + 1 = {rows}" in explorer.info.value
+    assert f"floor((451 − 3)/2) + 1 = {cols}" in explorer.info.value
+    assert f"{rows} x {cols}" in explorer.info.value
+    assert explorer.image.value != before
+    explorer.controls["stride"].value = 5
+    assert "floor((300 − 3)/5) + 1 = 60" in explorer.info.value
+    assert explorer.state["output"].shape == (60, 90)
+
+
+def test_editor_boxes_and_presets():
+    explorer = widgets.kernel_editor_explorer()
+    c = explorer.controls
+    c["preset"].value = "sharpen"
+    boxes = np.array([[c[f"k{r}{q}"].value for q in range(3)] for r in range(3)])
+    np.testing.assert_array_equal(boxes, [[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
+    draws = explorer.draw_count
+    c["k11"].value = 9.0  # editing a box makes the kernel custom, in one redraw
+    assert c["preset"].value == "(custom)" and explorer.draw_count == draws + 1
+    k = np.array([[0, -1, 0], [-1, 9, -1], [0, -1, 0]], dtype=float)
+    np.testing.assert_allclose(explorer.state["output"], ops.conv2d(gray_cat(), k))
+    c["k00"].value = float("nan")
+    assert isinstance(explorer.last_error, ValueError) and "[0,0]" in explorer.message.value
+    c["k00"].value = 0.0
+    assert explorer.last_error is None
+    layered_equals_full(explorer)
+
+
+def test_editor_lays_the_boxes_out_as_a_grid():
+    explorer = widgets.kernel_editor_explorer()
+    grids = [w for w in explorer.children[1].children if w.__class__.__name__ == "GridBox"]
+    assert len(grids) == 1 and len(grids[0].children) == 9
+    assert explorer.controls["stride"].description == "stride"
+
+
+# --------------------------------------------------------------------------------------------
+# kernel_gallery_explorer
+# --------------------------------------------------------------------------------------------
+def test_gallery_kernel_and_relu(tf):
+    explorer = widgets.kernel_gallery_explorer()
+    explorer.controls["kernel"].value = "sobel y (horizontal edges)"
+    sobel_y = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=float)
+    expected = tf_conv(tf, gray_cat(), sobel_y)
+    np.testing.assert_allclose(explorer.state["output"], expected, atol=1e-6)
+    assert explorer.state["output"].min() < 0
+    explorer.controls["relu"].value = True
+    np.testing.assert_allclose(explorer.state["output"], np.maximum(expected, 0), atol=1e-6)
+    assert "after ReLU" in explorer.figure.axes[2].get_title()
+    explorer.controls["image"].value = "camera"
+    assert explorer.state["output"].shape == (510, 510)
+    assert "floor((512 − 3)/1) + 1 = 510" in explorer.info.value
+
+
+# --------------------------------------------------------------------------------------------
+# rgb_conv_explorer
+# --------------------------------------------------------------------------------------------
+def test_rgb_step_sums_channels_plus_bias(tf):
+    explorer = widgets.rgb_conv_explorer()
+    x, k = explorer.state["x"], explorer.state["kernel"]
+    st = explorer.state["step"]
+    # Channel by channel, multiplied out here: window * slice, summed.
+    sums = [np.sum(x[0:3, 0:3, ch] * k[:, :, ch]) for ch in range(3)]
+    np.testing.assert_array_equal(st["channel_sums"], sums)
+    assert st["total"] == sum(sums) + 1.0  # default bias 1
+    explorer.controls["bias"].value = -2.0
+    explorer.controls["step"].value = 4
+    st = explorer.state["step"]
+    sums = [np.sum(x[1:4, 1:4, ch] * k[:, :, ch]) for ch in range(3)]
+    assert st["position"] == (1, 1) and st["total"] == sum(sums) - 2.0
+    np.testing.assert_allclose(explorer.state["output"], tf_conv(tf, x, k, bias=-2.0))
+    assert f"= <b>{sum(sums) - 2.0:g}</b>" in explorer.info.value
+    layered_equals_full(explorer)
+
+
+def test_rgb_luminance_kernel_is_grayscale():
+    explorer = widgets.rgb_conv_explorer()
+    explorer.controls["kernel"].value = "luminance (centre only)"
+    explorer.controls["bias"].value = 0.0
+    x = explorer.state["x"]
+    gray = 0.299 * x[..., 0] + 0.587 * x[..., 1] + 0.114 * x[..., 2]
+    np.testing.assert_allclose(explorer.state["output"], gray[1:-1, 1:-1])
+    explorer.controls["stride"].value = 2
+    assert explorer.controls["step"].max == 3
+
+
+# --------------------------------------------------------------------------------------------
+# ops.conv_step, ops.window_positions
+# --------------------------------------------------------------------------------------------
+def test_conv_step_every_step_rebuilds_the_output():
+    x = np.arange(42, dtype=float).reshape(6, 7)
+    k = np.array([[1, -1], [2, 0]], dtype=float)
+    for stride in (1, 2, 3):
+        first = ops.conv_step(x, k, 0, stride=stride)
+        oh, ow = first["out_shape"]
+        out = np.zeros((oh, ow))
+        for i in range(first["n_steps"]):
+            st = ops.conv_step(x, k, i, stride=stride)
+            out[st["cell"]] = st["total"]
+            r, c = st["position"]
+            np.testing.assert_array_equal(st["window"], x[r:r + 2, c:c + 2])
+        assert (oh, ow) == ((6 - 2) // stride + 1, (7 - 2) // stride + 1)
+        np.testing.assert_array_equal(out, ops.conv2d_loops(x, k, stride=stride))
+
+
+def test_conv_step_bad_input():
+    x, k = IMAGE_5X5, KERNEL_X
+    with pytest.raises(ValueError, match=r"step must be in \[0, 8\]"):
+        ops.conv_step(x, k, 9)
+    with pytest.raises(ValueError, match="step"):
+        ops.conv_step(x, k, -1)
+    with pytest.raises(ValueError, match="bias"):
+        ops.conv_step(x, k, 0, bias="one")
+    with pytest.raises(ValueError, match="stride"):
+        ops.conv_step(x, k, 0, stride=0)
+    with pytest.raises(ValueError, match="x and kernel"):
+        ops.conv_step(x, k[..., None], 0)
+    with pytest.raises(ValueError, match="kernel"):
+        ops.conv_step(x, np.ones((6, 6)), 0)
+    assert ops.window_positions(5, 3, stride=2) == [0, 2]
+    assert ops.window_positions(7, 3, stride=3) == [0, 3]
+    with pytest.raises(ValueError, match="stride"):
+        ops.window_positions(5, 3, stride=0)
+
+
+def test_new_sample_arrays():
+    assert images.cross_7x7().shape == (7, 7) and images.cross_7x7()[3, 3] == 1
+    assert ops.conv2d(images.cross_7x7(), KERNEL_X).max() == 5
+    e = images.edge_6x6()
+    assert e.shape == (6, 6) and 0 <= e.min() and e.max() <= 1
+    assert e[:, :3].max() < e[:, 3:].min()  # dark left half, bright right half
+    assert images.toy_rgb_5x5().shape == (5, 5, 3)
+    assert kernels.rgb_example().shape == (3, 3, 3)
+    np.testing.assert_allclose(kernels.rgb_luminance()[1, 1], [0.299, 0.587, 0.114])
+
+
+# --------------------------------------------------------------------------------------------
+# Plots (Agg)
+# --------------------------------------------------------------------------------------------
+def test_plot_conv_step():
+    st = ops.conv_step(IMAGE_5X5, KERNEL_X, 4)
+    axes = plots.plot_conv_step(IMAGE_5X5, KERNEL_X, st, RESULT_5X5)
+    assert len(axes) == 4
+    assert [t.get_text() for t in axes[2].texts] == [
+        f"{v:g}" for v in (IMAGE_5X5[1:4, 1:4] * KERNEL_X).ravel()]
+    # Output drawn up to this step: 5 cells filled, 4 blank.
+    assert [t.get_text() for t in axes[3].texts] == ["4", "3", "4", "2", "4", "", "", "", ""]
+    assert "sum = 4" in axes[2].get_title()
+
+
+def test_plot_rgb_conv_step():
+    x, k = images.toy_rgb_5x5(), kernels.rgb_example()
+    st = ops.conv_step(x, k, 0, bias=1.0)
+    axes = plots.plot_rgb_conv_step(x, k, st, ops.conv2d(x, k, bias=1.0))
+    assert axes.shape == (3, 4)
+    assert [ax.get_title() for ax in axes[:, 0]] == ["red channel", "green channel",
+                                                    "blue channel"]
+    assert f"= {st['total']:g}" in axes[1, 3].texts[0].get_text()
+    with pytest.raises(ValueError):
+        plots.plot_rgb_conv_step(x[..., 0], k, st, np.zeros((3, 3)))
+
+
+def test_plot_feature_map_scales():
+    _, ax = plt.subplots()
+    plots.plot_feature_map(np.array([[-2.0, 1.0], [0.0, 2.0]]), ax)
+    im = ax.images[0]
+    assert im.get_cmap().name == "RdBu_r" and im.get_clim()[0] == -im.get_clim()[1]
+    plots.plot_feature_map(np.array([[0.0, 100.0], [50.0, 200.0]]), ax)
+    assert ax.images[0].get_clim() == (0, 255)
+    assert plots.kernel_is_signed(kernels.get("sobel x (vertical edges)"))
+    assert not plots.kernel_is_signed(kernels.get("sharpen"))
+    assert not plots.kernel_is_signed(kernels.get("x (article)"))
+
+
+def test_plot_kernel_on_image_and_gallery():
+    g = gray_cat()[:40, :50]
+    k = kernels.get("emboss")
+    axes = plots.plot_kernel_on_image(g, k, ops.conv2d(g, k))
+    assert [t.get_text() for t in axes[1].texts] == [f"{v:g}" for v in k.ravel()]
+    outputs = {n: ops.conv2d(g, kernels.get(n)) for n in kernels.names()}
+    axes = plots.plot_kernel_gallery(outputs, kernels.KERNELS)
+    assert [ax.get_title() for ax in axes.ravel()] == kernels.names()
+    assert all(len(ax.child_axes) == 1 for ax in axes.ravel())  # the kernel inset
+    with pytest.raises(ValueError):
+        plots.plot_kernel_gallery({"nope": g}, kernels.KERNELS)
+
+
+def test_plot_feature_stack_relu_stride_timings():
+    stack = np.random.default_rng(0).normal(size=(6, 7, 3))
+    axes = plots.plot_feature_stack(stack, ["a", "b", "c"])
+    assert [ax.get_title() for ax in axes] == ["a", "b", "c"]
+    axes = plots.plot_relu(stack[..., 0], ops.relu(stack[..., 0]))
+    assert "negative" in axes[2].get_title()
+    axes = plots.plot_stride_positions(7, 3, {s: ops.window_positions(7, 3, s) for s in (1, 2)})
+    assert len(axes[0].texts) == 25 and len(axes[1].texts) == 9
+    ax = plots.plot_timings(["slow", "fast"], [0.2, 0.001])
+    assert "200x" in ax.texts[0].get_text() and "fastest" in ax.texts[1].get_text()
+    with pytest.raises(ValueError):
+        plots.plot_timings(["a"], [0.0])
+
+
+# --------------------------------------------------------------------------------------------
+# Checkers
+# --------------------------------------------------------------------------------------------
+def test_check_conv_value(capsys):
+    assert checks.check_conv_value(3, IMAGE_5X5, KERNEL_X, row=1, col=2) is True
+    assert checks.check_conv_value(4, IMAGE_5X5, KERNEL_X, row=1, col=2) is False
+    assert checks.check_conv_value(None, IMAGE_5X5, KERNEL_X, row=1, col=2) is False
+    assert "Not answered" in capsys.readouterr().out
+    assert checks.check_conv_value(4, IMAGE_5X5, KERNEL_X, row=1, col=1, stride=2) is True
+
+
+def _my_conv2d(x, kernel, stride=1):
+    kh, kw = kernel.shape
+    oh, ow = (x.shape[0] - kh) // stride + 1, (x.shape[1] - kw) // stride + 1
+    out = np.zeros((oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            out[i, j] = np.sum(x[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
+    return out
+
+
+def test_check_conv2d(capsys):
+    assert checks.check_conv2d(_my_conv2d) is True
+    flipped = lambda x, k, s=1: _my_conv2d(x, k[::-1, ::-1], s)  # noqa: E731 - true convolution
+    assert checks.check_conv2d(flipped) is False
+    no_stride = lambda x, k, s=1: _my_conv2d(x, k, 1)  # noqa: E731
+    assert checks.check_conv2d(no_stride) is False
+    assert "shape" in capsys.readouterr().out
+
+    def not_written(x, k, s=1):
+        raise NotImplementedError
+
+    assert checks.check_conv2d(not_written) is False
+    assert checks.check_conv2d(lambda x, k, s=1: 1 / 0) is False
+    assert "ZeroDivisionError" in capsys.readouterr().out
+    assert checks.check_conv2d(None) is False
+
+
+def test_check_conv_params_and_neighbour_kernel():
+    assert checks.check_conv_params(5 * 5 * 3 * 64 + 64, 5, 5, 3, 64) is True
+    assert checks.check_conv_params(5 * 5 * 3 * 64, 5, 5, 3, 64) is False  # biases forgotten
+    assert checks.check_conv_params(None, 5, 5, 3, 64) is False
+    good = np.array([[0, 0.25, 0], [0.25, 0, 0.25], [0, 0.25, 0]])
+    assert checks.check_neighbour_kernel(good) is True
+    assert checks.check_neighbour_kernel(kernels.get("box blur")) is False
+    assert checks.check_neighbour_kernel(np.ones((2, 2))) is False
+    assert checks.check_neighbour_kernel(None) is False

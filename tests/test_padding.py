@@ -1,0 +1,267 @@
+"""Notebook 03: conv arithmetic in ops, its plots, explorers and checkers.
+
+References are independent of the code under test: hand-worked numbers, brute-force loops that
+follow TensorFlow's padding rule written out here, and TensorFlow itself.
+"""
+
+import math
+import re
+
+import numpy as np
+import pytest
+from explorer_checks import sweep
+
+from cnnlib import checks, ops, widgets
+from cnnlib.plots import padding as pplots
+
+
+# ---------------------------------------------------------------------------------------------
+# Brute force: which padded positions does each window read?
+# ---------------------------------------------------------------------------------------------
+def brute_pads(n, k, s, padding, d):
+    k_eff = d * (k - 1) + 1
+    if padding == "same":
+        out = -(-n // s)
+        total = max((out - 1) * s + k_eff - n, 0)
+        return total // 2, total - total // 2
+    p = 0 if padding == "valid" else padding
+    return p, p
+
+
+def brute_coverage(n, k, s, padding, d):
+    before, after = brute_pads(n, k, s, padding, d)
+    length = before + n + after
+    counts = [0] * length
+    top = 0
+    while top + d * (k - 1) < length:  # slide the window while its last tap stays inside
+        for tap in range(k):
+            counts[top + tap * d] += 1
+        top += s
+    return np.array(counts), before
+
+
+SETTINGS = [(n, k, s, p, d)
+            for n in range(1, 11) for k in range(1, 6) for s in range(1, 4)
+            for p in ("valid", "same", 0, 1, 2) for d in (1, 2, 3)]
+
+
+def test_window_coverage_matches_brute_force():
+    checked = 0
+    for n, k, s, p, d in SETTINGS:
+        expected, before = brute_coverage(n, k, s, p, d)
+        if expected.sum() == 0:  # the kernel does not fit
+            with pytest.raises(ValueError, match="larger than the padded input"):
+                ops.window_coverage(n, k, s, p, d)
+            continue
+        got = ops.window_coverage(n, k, s, p, d)
+        np.testing.assert_array_equal(got, expected, err_msg=str((n, k, s, p, d)))
+        np.testing.assert_array_equal(ops.visited_positions(n, k, s, p, d),
+                                      expected[before:before + n] > 0)
+        checked += 1
+    assert checked > 1500
+
+
+def test_coverage_matches_tensorflow(tf):
+    # Independent reference: a one-hot input convolved with an all-ones kernel sums to the
+    # number of windows that read that pixel.
+    for n, k, s, p in [(6, 3, 2, "valid"), (7, 3, 2, 1), (6, 3, 2, "same"), (9, 4, 3, "same"),
+                       (8, 2, 3, "valid"), (5, 5, 1, 2)]:
+        eye = np.eye(n, dtype=np.float32).reshape(n, 1, n, 1)  # n images, one pixel lit each
+        kernel = np.ones((1, k, 1, 1), np.float32)
+        pad = p.upper() if isinstance(p, str) else [[0, 0], [0, 0], [p, p], [0, 0]]
+        out = tf.nn.conv2d(eye, kernel, strides=(1, s), padding=pad).numpy()
+        counts = out.reshape(n, -1).sum(axis=1)
+        before = ops.pad_amounts((1, n), (1, k), (1, s), p)[1][0]
+        got = ops.window_coverage(n, k, s, p)[before:before + n]
+        np.testing.assert_array_equal(got, counts, err_msg=str((n, k, s, p)))
+
+
+def test_the_articles_skipped_column():
+    # n=6, k=3, s=2, no padding: windows start at 0 and 2, so column 5 is never read.
+    assert ops.visited_positions(6, 3, 2).tolist() == [True] * 5 + [False]
+    assert ops.visited_positions(7, 3, 2).all()
+
+
+def _eval_formula(text):
+    expr = text.replace("floor", "math.floor").replace("·", "*").replace("−", "-")
+    return eval(expr, {"math": math})  # our own string, digits and operators only
+
+
+def test_output_size_formula_text_evaluates_to_output_size():
+    assert ops.output_size_formula(7, 3, 2, 1) == "floor((7 + 2·1 − 1·(3−1) − 1)/2) + 1"
+    for n, k, s, p, d in SETTINGS[::7]:
+        try:
+            expected = ops.output_size(n, k, s, p, d)
+        except ValueError:
+            continue
+        assert _eval_formula(ops.output_size_formula(n, k, s, p, d)) == expected
+
+
+def test_tensorflow_same_padding_is_uneven_for_stride_2(tf):
+    # 6 pixels, kernel 3, stride 2: ceil(6/2) = 3 outputs need (3-1)*2 + 3 = 7 pixels: one
+    # extra, and TensorFlow puts it at the bottom/right.
+    assert ops.pad_amounts((6, 6), (3, 3), 2, "same") == ((0, 1), (0, 1))
+    x = np.arange(36, dtype=np.float32).reshape(6, 6)
+    k = np.ones((3, 3), np.float32)
+    expected = tf.nn.conv2d(x[None, :, :, None], k[:, :, None, None], 2, "SAME").numpy()[0, :, :, 0]
+    bottom_right = ops.conv2d(np.pad(x, ((0, 1), (0, 1))), k, stride=2)
+    symmetric = ops.conv2d(x, k, stride=2, padding=1)
+    np.testing.assert_allclose(bottom_right, expected)
+    assert symmetric.shape == expected.shape and not np.allclose(symmetric, expected)
+
+
+def test_bad_arguments_name_the_parameter():
+    with pytest.raises(ValueError, match="n"):
+        ops.window_coverage(0, 3)
+    with pytest.raises(ValueError, match="stride"):
+        ops.visited_positions(5, 3, 0)
+    with pytest.raises(ValueError, match="padding"):
+        ops.output_size_formula(5, 3, padding="full")
+    with pytest.raises(ValueError, match="kernel 7 is larger than the padded input 5"):
+        ops.window_coverage(5, 7)
+
+
+# ---------------------------------------------------------------------------------------------
+# Explorers
+# ---------------------------------------------------------------------------------------------
+def _set(explorer, **values):
+    for name, value in values.items():
+        explorer.controls[name].value = value
+
+
+def _first_line(explorer):
+    return re.sub("<[^>]+>", "", explorer.info.value.split("<br>")[0])
+
+
+def test_conv_arithmetic_explorer_sweeps():
+    counts = sweep(widgets.conv_arithmetic_explorer())
+    assert counts["ok"] > 20 and counts["message"] >= 1
+
+
+def test_conv_arithmetic_info_and_state():
+    e = widgets.conv_arithmetic_explorer()
+    _set(e, n=7, kernel=3, stride=2, padding=1, dilation=1)
+    # By hand: (7 + 2 - 2 - 1) / 2 = 3, floor 3, + 1 = 4.
+    assert _first_line(e) == "output: 4 × 4 = floor((7 + 2·1 − 1·(3−1) − 1)/2) + 1"
+    assert e.state["out"] == 4
+    expected, before = brute_coverage(7, 3, 2, 1, 1)
+    np.testing.assert_array_equal(e.state["visited_rows"], expected[before:before + 7] > 0)
+    np.testing.assert_array_equal(e.state["coverage"], np.outer(expected, expected))
+    assert "never visited" not in e.info.value
+
+    _set(e, n=6, padding=0)
+    assert _first_line(e).startswith("output: 2 × 2 =")
+    assert "never visited" in e.info.value and "(5)" in e.info.value
+    assert e.state["visited_rows"].tolist() == [True] * 5 + [False]
+    _set(e, n=7)
+    assert "never visited" not in e.info.value
+
+
+def test_conv_arithmetic_picture_changes_and_bad_settings_show_a_message():
+    e = widgets.conv_arithmetic_explorer()
+    before = e.image.value
+    e.controls["stride"].value = 1
+    assert e.image.value != before
+    assert _first_line(e).startswith("output: 7 × 7 =")
+    _set(e, padding=0, n=5)
+    shown = e.image.value
+    e.controls["kernel"].value = 7
+    assert "kernel 7 is larger than the padded input 5" in e.message.value
+    assert e.image.value == shown  # the last good picture stays
+    _set(e, kernel=3)
+    assert e.message.value == ""
+
+
+def test_same_padding_info_shows_the_uneven_split():
+    e = widgets.conv_arithmetic_explorer()
+    _set(e, n=6, kernel=3, stride=2, padding="same", dilation=1)
+    assert _first_line(e) == "output: 3 × 3 = floor((6 + 0 + 1 − 1·(3−1) − 1)/2) + 1"
+    assert e.state["pads"] == ((0, 1), (0, 1))
+    assert "bottom/right" in e.info.value
+
+
+def test_receptive_field_explorer():
+    e = widgets.receptive_field_explorer()
+    assert sweep(e)["ok"] > 10
+    _set(e, layers=3, kernel=3, stride=1, dilation=1)
+    assert e.state["fields"] == [1, 3, 5, 7]
+    # Three 3x3 layers: 3 * 9 * C^2 weights; one 7x7: 49 * C^2 (C = 64, no biases).
+    assert e.state["params_stack"] == 27 * 64 * 64
+    assert e.state["params_single"] == 49 * 64 * 64
+    before = e.image.value
+    e.controls["layers"].value = 4
+    assert e.state["fields"][-1] == 9 and e.image.value != before
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots (Agg)
+# ---------------------------------------------------------------------------------------------
+def test_plot_window_coverage_writes_counts_and_outlines_windows():
+    import matplotlib.pyplot as plt
+
+    rows = ops.window_coverage(6, 3, 2)
+    cov = np.outer(rows, rows)
+    def numbers(ax):  # the counts are drawn as text markers, one scatter per number
+        shown = {}
+        for c in ax.collections:
+            if (c.get_gid() or "").startswith("count "):
+                label = c.get_gid().split()[1]
+                shown[label] = shown.get(label, 0) + len(c.get_offsets())
+        return shown
+
+    ax = pplots.plot_window_coverage(cov, ((0, 0), (0, 0)), [(0, 0), (0, 2)], 3)
+    # 6x6 with stride 2: counts 1, 2 or 4 where windows meet, 0 in the unread row and column.
+    assert numbers(ax) == {"0": 11, "1": 16, "2": 8, "4": 1}
+    assert sum(p.get_visible() for p in ax.patches) == 1 + 2  # border + two windows
+    # Drawing again on the same ax updates instead of piling up artists.
+    pplots.plot_window_coverage(np.outer(rows[:4], rows[:4]), ((0, 0), (0, 0)), [(0, 0)], 3,
+                                ax=ax)
+    assert len(ax.images) == 1 and sum(numbers(ax).values()) == 16
+    plt.close("all")
+
+
+def test_other_padding_plots():
+    import matplotlib.pyplot as plt
+
+    ax = pplots.plot_output_grid((4, 4), [(0, 0), (3, 3)])
+    assert ax.get_title() == "output 4 × 4"
+    x = np.pad(np.ones((5, 5)), 1)
+    ax = pplots.plot_padded_grid(x, ((1, 1), (1, 1)), window=(0, 0, 3), title="same")
+    assert len(ax.texts) == 49 and ax.get_title() == "same"
+    ax = pplots.plot_layer_curves({"valid 5×5": [32, 28, 24], "same": [32, 32, 32]})
+    assert len(ax.lines) == 2
+    ax = pplots.plot_receptive_field([1, 3, 5, 7])
+    assert len(ax.patches) == 4 and "7×7" in ax.get_title()
+    plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkers
+# ---------------------------------------------------------------------------------------------
+def test_checkers_right_wrong_and_unanswered(capsys):
+    c = checks
+    assert c.check_output_size(28, 32, 5) and not c.check_output_size(27, 32, 5)
+    assert c.check_output_size(14, 28, 3, 2, "same")
+    assert c.check_same_padding(2, 5) and not c.check_same_padding(1, 5)
+    assert c.check_tf_same_pads((0, 1), 6, 3, 2) and not c.check_tf_same_pads((1, 0), 6, 3, 2)
+    assert c.check_skipped(1, 6, 3, 2) and not c.check_skipped(0, 6, 3, 2)
+    assert c.check_receptive_field(7, [(3, 1)] * 3) and not c.check_receptive_field(9, [(3, 1)] * 3)
+
+    def mine(n, k, s, p, d):
+        return (n + 2 * p - d * (k - 1) - 1) // s + 1
+
+    def forgot_dilation(n, k, s, p, d):
+        return (n + 2 * p - k) // s + 1
+
+    assert c.check_output_size_function(mine)
+    assert not c.check_output_size_function(forgot_dilation)
+    for fn in (c.check_output_size, c.check_skipped):
+        assert fn(None, 7, 3) is False
+    assert c.check_same_padding(None, 3) is False
+    assert c.check_tf_same_pads(None, 6, 3, 2) is False
+    assert c.check_receptive_field(None, [(3, 1)]) is False
+    assert c.check_output_size_function(None) is False
+    assert c.check_output_size_function(lambda n, k, s, p, d: None) is False  # the template
+    out = capsys.readouterr().out
+    assert "returns None" in out
+    assert "✅" in out and "❌" in out and "Replace None" in out
