@@ -395,8 +395,8 @@ def test_checkers_right_wrong_and_unanswered(capsys):
     assert not checks.cross_entropy_answer(0.7, [0.7, 0.2, 0.1], 0)
     assert checks.dense_params_answer(540_900, 5408, 100)
     assert not checks.dense_params_answer(540_800, 5408, 100)
-    assert checks.conv_params_answer(32, 2, 2, 4, 2, bias=False)
-    assert not checks.conv_params_answer(16, 2, 2, 4, 2, bias=False)
+    assert checks.check_conv_params(32, 2, 2, 4, 2, bias=False)
+    assert not checks.check_conv_params(16, 2, 2, 4, 2, bias=False)
     # pixel (1, 2), channel 3 of 13x13x4: (1*13 + 2)*4 + 3 = 63
     assert checks.flatten_index_answer(63, 1, 2, 3, (13, 13, 4))
     assert not checks.flatten_index_answer(3 * 169 + 15, 1, 2, 3, (13, 13, 4))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cnnlib import ops
 
-__all__ = ["report", "output_size_answer"]
+__all__ = ["report", "unanswered", "output_size_answer"]
 
 
 def report(ok: bool, right: str, wrong: str) -> bool:
@@ -13,12 +13,19 @@ def report(ok: bool, right: str, wrong: str) -> bool:
     return bool(ok)
 
 
+def unanswered(answer, hint: str = "") -> bool:
+    """True, after printing how to answer, while the learner's answer is still None."""
+    if answer is None:
+        print("✏️ Not answered yet. Replace None with your answer, then run the cell again."
+              + (" " + hint if hint else ""))
+        return True
+    return False
+
+
 def output_size_answer(answer, n, kernel, stride=1, padding="valid", dilation=1) -> bool:
     """Check a predicted output size for one axis."""
     expected = ops.output_size(n, kernel, stride, padding, dilation)
-    if answer is None:
-        print("Hint: put your number in `answer`, then run this cell again. "
-              "The formula is floor((n + 2p - d(k-1) - 1)/s) + 1.")
+    if unanswered(answer, "The formula is floor((n + 2p - d(k-1) - 1)/s) + 1."):
         return False
     return report(answer == expected,
                   f"Right: {expected}.",

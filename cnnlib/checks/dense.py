@@ -11,22 +11,16 @@ import numpy as np
 from cnnlib import ops
 
 from .common import report
+from .common import unanswered as _unanswered
 
 __all__ = [
     "softmax_answer",
     "softmax_function",
     "cross_entropy_answer",
     "dense_params_answer",
-    "conv_params_answer",
     "flatten_index_answer",
 ]
 
-
-def _unanswered(answer, hint: str) -> bool:
-    if answer is None:
-        print("✏️  Not answered yet: replace None with your answer. " + hint)
-        return True
-    return False
 
 
 def softmax_answer(answer, logits, temperature=1.0, tol=0.005) -> bool:
@@ -97,17 +91,6 @@ def dense_params_answer(answer, n_in, n_out, bias=True) -> bool:
                                       f"{expected:,}.",
                   f"Not quite: you said {answer!r}. Count n_in × n_out weights"
                   + (", then add one bias per output." if bias else "."))
-
-
-def conv_params_answer(answer, kh, kw, c_in, c_out, bias=True) -> bool:
-    """Check the parameter count of a conv layer (c_out filters of kh x kw x c_in)."""
-    if _unanswered(answer, "Hint: each filter has kh × kw × c_in weights (and one bias)."):
-        return False
-    expected = ops.conv_param_count(kh, kw, c_in, c_out, bias)
-    return report(answer == expected, f"Right: {kh}×{kw}×{c_in}×{c_out}"
-                                      + (f" + {c_out}" if bias else "") + f" = {expected:,}.",
-                  f"Not quite: you said {answer!r}. Every filter spans all {c_in} input channels;"
-                  f" the weights do not depend on the image size.")
 
 
 def flatten_index_answer(answer, row, col, channel, shape) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 from cnnlib import ops
 
 from .common import report
+from .common import unanswered as _unanswered
 
 __all__ = [
     "same_padding_flatten_answer",
@@ -20,12 +21,6 @@ __all__ = [
     "augmentation_answer",
 ]
 
-
-def _unanswered(answer, hint: str) -> bool:
-    if answer is None:
-        print("💡 Not answered yet: " + hint)
-        return True
-    return False
 
 
 def same_padding_flatten_answer(answer, filters: int = 32) -> bool:

@@ -13,18 +13,11 @@ import numpy as np
 from cnnlib import ops
 
 from .common import report
+from .common import unanswered as _unanswered
 
 __all__ = ["check_output_size", "check_same_padding", "check_tf_same_pads", "check_skipped",
            "check_receptive_field", "check_output_size_function"]
 
-TODO = "Replace None with your answer, then run the cell again."
-
-
-def _unanswered(answer) -> bool:
-    if answer is None:
-        print("✏️ " + TODO)
-        return True
-    return False
 
 
 def _is_int(v) -> bool:

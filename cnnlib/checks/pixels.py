@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import images, ops
-from cnnlib.checks.common import report
+from cnnlib.checks.common import report, unanswered
 
 __all__ = ["pending", "check_pixel_count", "check_grayscale", "check_normalized",
            "check_mlp_weights", "check_flat_index"]
@@ -18,10 +18,7 @@ __all__ = ["pending", "check_pixel_count", "check_grayscale", "check_normalized"
 
 def pending(answer, hint: str) -> bool:
     """True (after printing the hint) when the exercise is not answered yet."""
-    if answer is None:
-        print("✏️  Not answered yet: " + hint)
-        return True
-    return False
+    return unanswered(answer, hint)
 
 
 def _number(answer):

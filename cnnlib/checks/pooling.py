@@ -13,17 +13,10 @@ import numpy as np
 from cnnlib import ops
 
 from .common import report
+from .common import unanswered as _unanswered
 
 __all__ = ["check_pooled", "check_pooled_size", "check_pool_function", "check_value_count"]
 
-TODO = "Replace None with your answer, then run the cell again."
-
-
-def _unanswered(answer) -> bool:
-    if answer is None:
-        print("✏️ " + TODO)
-        return True
-    return False
 
 
 def _is_int(v) -> bool:
