@@ -271,3 +271,15 @@ def test_odd_things_named_mnist_npz_are_skipped_with_a_note(tmp_path):
     assert any(str(dangling) in m and "dangling link" in m for m in said)
     assert any(str(fifo) in m and "FIFO" in m for m in said)
     assert sum(any(str(p) in n for n in d.notes) for p in (folder, dangling, fifo)) == 3
+
+
+def test_the_readme_says_how_to_put_mnist_in_place_by_hand():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Data"):]
+    section = section[: section.index("\n## ", 1)]
+    assert data.MNIST_SHA256 in section and "sha256sum mnist.npz" in section
+    assert data.cache_paths()[0].relative_to(root).as_posix() in section  # data/mnist.npz
+    assert f"export {data.MIRROR_ENV}=" in section and "CNNLIB_DOWNLOAD_TIMEOUT" in section
