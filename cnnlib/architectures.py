@@ -280,7 +280,7 @@ def _check_layer(layer) -> None:
                          f"got {layer!r}")
     kind = layer.get("type")
     if kind not in _KEYS:
-        raise ValueError(f"type must be one of {', '.join(_KEYS)}; got {kind!r}")
+        raise ValueError(f"layer type must be one of {', '.join(_KEYS)}; got {kind!r}")
     required, optional = _KEYS[kind]
     missing = sorted(required - set(layer))
     if missing:

@@ -298,6 +298,17 @@ def _cache_problem(path: Path) -> str | None:
     return None
 
 
+def _short(path) -> str:
+    """``path`` as a reader would write it: relative to the series' folder, or with ~ for home."""
+    path = Path(path)
+    for base, shown in ((ROOT, ""), (Path.home(), "~/")):
+        try:
+            return shown + path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
 def _as_paths(paths) -> list[Path]:
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise ValueError(f"paths must be a list of paths, got the single path {paths!r}: "
@@ -381,7 +392,7 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
             continue
         return say(MnistData(*_read_npz(path), source="cache", origin=str(path)))
     if missing:
-        notes.append(f"cache: no mnist.npz at {' or '.join(missing)}.")
+        notes.append(f"cache: no mnist.npz at {' or '.join(map(_short, missing))}.")
 
     # 2-3. downloads, each bounded in time and hash-checked
     if offline:
