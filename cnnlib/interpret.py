@@ -597,8 +597,9 @@ def _check_steps_etc(steps, lr, jitter, blur, decay, value_range):
     steps = _as_int(steps, "steps", 0)
     jitter = _as_int(jitter, "jitter", 0)
     for name, v, lo in (("lr", lr, 0.0), ("blur", blur, 0.0), ("decay", decay, 0.0)):
-        if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool) or v < lo:
-            raise ValueError(f"{name} must be a number >= {lo}, got {v!r}")
+        if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool) \
+                or not np.isfinite(v) or v < lo:
+            raise ValueError(f"{name} must be a finite number >= {lo}, got {v!r}")
     if decay >= 1:
         raise ValueError(f"decay must be in [0, 1), got {decay}")
     if blur > 3:

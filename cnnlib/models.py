@@ -6,7 +6,10 @@
   and a warm-up + cosine learning-rate schedule.
 - ``train(model, x, y, ...)``: a progress bar, returns Keras' ``History`` (plus timings).
 - ``fit_recipe(name, data)``: a model trained the way we recommend for the data at hand.
-- ``load_or_train(path)``: the saved model (Keras safe mode), or a freshly trained one.
+- ``save_model(model, path)`` / ``load_model(path)``: atomic saves (a model file is never left
+  half-written) with a small JSON sidecar saying how it was trained, and loads in Keras' safe
+  mode that name a damaged file and the command that retrains it.
+- ``load_or_train(path)``: the saved model, or a freshly trained one.
 
 Every model starts from ``keras.Input`` (functional API), so ``model.inputs`` exists from the
 start: notebook 07 needs it to read the activations inside.
@@ -14,8 +17,13 @@ start: notebook 07 needs it to read the activations inside.
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import tempfile
 import time
+import weakref
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +43,13 @@ __all__ = [
     "layer_table",
     "recipe_for",
     "fit_recipe",
+    "save_model",
+    "load_model",
+    "model_info",
+    "sidecar_path",
+    "retrain_command",
+    "save_if_none",
+    "training_info",
     "load_or_train",
 ]
 
@@ -162,6 +177,24 @@ def _affine_batch(images, seed, rotation: float, zoom: float, shift: float, shea
         interpolation="BILINEAR", fill_mode="CONSTANT")
 
 
+#: The largest value each warp allows.
+AUGMENT_MAX = {"rotation": 180.0, "zoom": 0.9, "shift": 0.5, "shear": 1.0}
+
+
+def _check_augment(params: dict) -> dict:
+    """``params`` checked: only known warps, each a number in [0, its maximum]."""
+    unknown = sorted(set(params) - set(AUGMENT_MAX))
+    if unknown:
+        raise ValueError(f"augment keys must be among {', '.join(AUGMENT_MAX)}; got "
+                         f"{', '.join(map(repr, unknown))}")
+    for name, v in params.items():
+        hi = AUGMENT_MAX[name]
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                or not 0 <= v <= hi:
+            raise ValueError(f"{name} must be a number in [0, {hi:g}], got {v!r}")
+    return params
+
+
 def augment(x, seed: int = 0, rotation: float = AUGMENT["rotation"],
             zoom: float = AUGMENT["zoom"], shift: float = AUGMENT["shift"],
             shear: float = AUGMENT["shear"]) -> np.ndarray:
@@ -170,10 +203,7 @@ def augment(x, seed: int = 0, rotation: float = AUGMENT["rotation"],
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 4:
         raise ValueError(f"x must be (N, H, W, C) floats, got shape {x.shape}")
-    for name, v, hi in (("rotation", rotation, 180), ("zoom", zoom, 0.9), ("shift", shift, 0.5),
-                        ("shear", shear, 1.0)):
-        if not 0 <= v <= hi:
-            raise ValueError(f"{name} must be in [0, {hi}], got {v}")
+    _check_augment(dict(rotation=rotation, zoom=zoom, shift=shift, shear=shear))
     out = _affine_batch(tf.constant(x), tf.constant([seed, 0], tf.int64), rotation, zoom, shift,
                         shear)
     return out.numpy()
@@ -257,10 +287,19 @@ def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data
     keras = _keras(seed)
     import tensorflow as tf
 
-    x = np.asarray(x, dtype=np.float32)
-    y = np.asarray(y)
-    if x.ndim != 4 or len(x) != len(y):
-        raise ValueError(f"x must be (N, H, W, C) with N labels, got {x.shape} and {y.shape}")
+    n_classes = _n_classes(model)
+    x, y = _check_digits(x, y, n_classes)
+    if validation_data is not None:
+        try:
+            xv, yv = validation_data
+        except (TypeError, ValueError):
+            raise ValueError("validation_data must be a pair (x, y)") from None
+        validation_data = _check_digits(xv, yv, n_classes, "validation_data")
+    if augment is not True and augment is not False:
+        if not isinstance(augment, dict):
+            raise ValueError(f"augment must be True, False or a dict of "
+                             f"{', '.join(AUGMENT_MAX)}; got {augment!r}")
+        _check_augment(augment)
     if not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
     if not 1 <= batch_size <= len(x):
@@ -292,11 +331,57 @@ def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data
     return history
 
 
+def _n_classes(model) -> int:
+    try:
+        return int(model.outputs[0].shape[-1])
+    except (AttributeError, IndexError, TypeError):
+        return 10
+
+
+def _check_digits(x, y, n_classes: int = 10, name: str = "x"):
+    """(x, y) checked for training or testing: float digits (N, H, W, C) in [0, 1], finite;
+    N whole-number labels in [0, n_classes - 1]. ``name`` is what the messages call x."""
+    x = np.asarray(x)
+    y = np.asarray(y)
+    label = "y" if name == "x" else f"{name} labels"
+    if x.ndim != 4:
+        raise ValueError(f"{name} must be digits (N, H, W, C), e.g. data.to_float(...), got "
+                         f"shape {x.shape}")
+    if y.ndim != 1 or len(y) != len(x):
+        raise ValueError(f"{label} must be one label per digit: {len(x)} digits, got labels of "
+                         f"shape {y.shape}")
+    x = x.astype(np.float32)
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    if x.size and (x.min() < 0 or x.max() > 1):
+        raise ValueError(f"{name} must be floats in [0, 1] (scale 0-255 pixels with "
+                         f"data.to_float), got values from {x.min():g} to {x.max():g}")
+    if y.dtype.kind not in "iu" and not (y.dtype.kind == "f" and np.isfinite(y).all()
+                                         and np.array_equal(y, np.round(y))):
+        raise ValueError(f"{label} must be whole numbers in [0, {n_classes - 1}], got {y.dtype}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"{label} must be in [0, {n_classes - 1}], got values from {y.min()} "
+                         f"to {y.max()}")
+    return x, y.astype(np.int64)
+
+
 def predict_probs(model, x, batch_size: int = 500) -> np.ndarray:
-    """The model's ten probabilities for each digit (numpy, inference mode, no progress bar)."""
+    """The model's ten probabilities for each digit (numpy, inference mode, no progress bar).
+
+    x: one digit (H, W) or (H, W, 1), or a batch (N, H, W) or (N, H, W, 1)."""
     x = np.asarray(x, dtype=np.float32)
-    if x.ndim == 3:
+    if x.ndim == 2:
+        x = x[None, ..., None]
+    elif x.ndim == 3:
         x = x[None] if x.shape[-1] == 1 else x[..., None]
+    if x.ndim != 4:
+        raise ValueError(f"x must be a digit (H, W) or (H, W, 1), or digits (N, H, W) or "
+                         f"(N, H, W, 1); got shape {x.shape}")
+    expected = getattr(model, "input_shape", None)
+    if isinstance(expected, tuple) and len(expected) == 4 and any(
+            e is not None and e != g for e, g in zip(expected[1:], x.shape[1:])):
+        raise ValueError(f"x must be digits of shape {expected[1:]} for this model, got "
+                         f"{x.shape[1:]} per digit")
     outs = [np.asarray(model(x[i:i + batch_size], training=False))
             for i in range(0, len(x), batch_size)]
     return np.concatenate(outs) if outs else np.zeros((0, 10), np.float32)
@@ -304,8 +389,9 @@ def predict_probs(model, x, batch_size: int = 500) -> np.ndarray:
 
 def evaluate(model, x, y) -> float:
     """Accuracy: the share of digits whose most probable class is the label."""
+    x, y = _check_digits(x, y, _n_classes(model))
     probs = predict_probs(model, x)
-    return float(np.mean(probs.argmax(axis=1) == np.asarray(y)))
+    return float(np.mean(probs.argmax(axis=1) == y))
 
 
 def layer_table(model) -> list[dict]:
@@ -359,21 +445,25 @@ def recipe_for(name: str, data, quick: bool | None = None) -> dict:
 def fit_recipe(name: str, data, *, quick: bool | None = None, seed: int = 0,
                progress: bool = True, validation: bool = True, **overrides):
     """Build model ``name`` and train it on ``data`` as the recipe says (``overrides`` replace
-    recipe settings, e.g. ``epochs=12``).
+    recipe settings, e.g. ``epochs=12``, in quick mode too).
 
-    Quick mode takes a small stratified sample and one epoch. Returns (model, history,
-    test_accuracy).
+    Quick mode takes a small stratified sample and, unless ``epochs`` is given, one epoch.
+    Returns (model, history, test_accuracy).
     """
     import cnnlib
     from cnnlib.data import to_float
 
+    allowed = {"epochs", "batch_size", "augment", "schedule", "learning_rate", "warmup"}
+    unknown = sorted(set(overrides) - allowed)
+    if unknown:
+        raise ValueError(f"overrides must be among {', '.join(sorted(allowed))}; got "
+                         f"{', '.join(unknown)}")
     quick = cnnlib.QUICK if quick is None else quick
     if quick and data.n_train > QUICK_SETTINGS["n_train"]:
         data = data.subset(QUICK_SETTINGS["n_train"], min(QUICK_SETTINGS["n_test"], data.n_test),
                            seed)
     settings = recipe_for(name, data, quick)
-    if not quick:
-        settings.update(overrides)
+    settings.update(overrides)  # what the caller asks for wins, in quick mode too
     x_train, x_test = to_float(data.x_train), to_float(data.x_test)
     model = build(name, seed)
     history = train(model, x_train, data.y_train, seed=seed, progress=progress,
@@ -381,23 +471,167 @@ def fit_recipe(name: str, data, *, quick: bool | None = None, seed: int = 0,
     return model, history, evaluate(model, x_test, data.y_test)
 
 
+# ---------------------------------------------------------------------------------------------
+# Saving and loading: never a half-written file, never a cryptic error
+# ---------------------------------------------------------------------------------------------
+def retrain_command(path=DEFAULT_MODEL_PATH) -> str:
+    """The command that trains a model and saves it at ``path``, replacing what is there."""
+    path = Path(path)
+    out = "" if path.resolve() == DEFAULT_MODEL_PATH.resolve() else f' --out "{path}"'
+    return f"python -m cnnlib.train --force{out}"
+
+
+def sidecar_path(path=DEFAULT_MODEL_PATH) -> Path:
+    """The small JSON file beside a model that says how it was trained (``mnist_cnn.json``)."""
+    return Path(path).with_suffix(".json")
+
+
+def _atomic_write(path: Path, write) -> None:
+    """``write(tmp_path)`` to a temporary file in ``path``'s folder, then move it over ``path``
+    in one step (``os.replace``): an interrupted write leaves the old file as it was."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save_model(model, path=DEFAULT_MODEL_PATH, *, info: dict | None = None) -> Path:
+    """Save ``model`` at ``path`` (a ``.keras`` file) atomically, and beside it the sidecar
+    ``sidecar_path(path)`` with ``info`` (how it was trained, e.g. ``{"all_digits": True}``),
+    also written atomically. Returns the path."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"path must end in .keras (Keras' format), got {str(path)!r}")
+    if not path.parent.is_dir():
+        raise ValueError(f"path's folder {str(path.parent)!r} does not exist")
+    meta = {"model": getattr(model, "name", None), "all_digits": False, **(info or {})}
+    _atomic_write(path, model.save)
+    text = json.dumps(meta, indent=1, sort_keys=True) + "\n"
+    _atomic_write(sidecar_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    try:
+        _TRAINING_INFO[model] = meta
+    except TypeError:  # not weak-referenceable: nothing to remember
+        pass
+    return path
+
+
+#: model -> how it was trained (from its sidecar when loaded, or from save_model).
+_TRAINING_INFO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def training_info(model) -> dict:
+    """How ``model`` was trained, as far as this session knows: its sidecar's contents when it
+    was loaded by ``load_model``, what ``save_model`` recorded, else {}. ``.get("all_digits")``
+    is True for a model that also trained on the offline subset's test digits."""
+    try:
+        return dict(_TRAINING_INFO.get(model, {}))
+    except TypeError:
+        return {}
+
+
+def save_if_none(model, path=DEFAULT_MODEL_PATH, *, info: dict | None = None) -> bool:
+    """Save ``model`` at ``path`` only if no valid model is there (none, or a damaged file);
+    otherwise keep that one and say how to replace it. Returns True if it saved."""
+    path = Path(path)
+    if path.exists():
+        try:
+            load_model(path)
+        except ValueError as err:
+            if "damaged" not in str(err):
+                raise
+            print(f"{path.name} is damaged: replacing it.")
+        else:
+            print(f"Kept the model already saved at {path} (not replaced). To replace it, run "
+                  f"`{retrain_command(path)}`, or call models.save_model(model, path).")
+            return False
+    save_model(model, path, info=info)
+    print(f"Saved {path}")
+    return True
+
+
+def model_info(path=DEFAULT_MODEL_PATH) -> dict:
+    """What the sidecar beside the model at ``path`` says ({} if there is none or it is
+    unreadable): e.g. ``{"model": "better_cnn", "all_digits": True, ...}``."""
+    try:
+        meta = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _damaged(path: Path, why: str) -> ValueError:
+    return ValueError(f"The model file {path} is damaged ({why}): it is not a model Keras can "
+                      f"load. Retrain it with: {retrain_command(path)}")
+
+
+def load_model(path=DEFAULT_MODEL_PATH):
+    """The model saved at ``path``, loaded in Keras' safe mode (no code runs from the file).
+
+    A missing file raises FileNotFoundError; a damaged, truncated or non-Keras file a ValueError
+    that names it and the command that retrains it; a file holding code is refused by Keras'
+    safe mode (ValueError)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"No model file at {path}. Train one with: "
+                                f"{retrain_command(path)}")
+    if not path.is_file():
+        raise _damaged(path, "it is not a regular file")
+    # A .keras file is a zip with the architecture (config.json) and the weights.
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        raise _damaged(path, f"{path.stat().st_size:,} bytes, not a .keras archive: {err}") \
+            from None
+    if bad is not None or "config.json" not in names:
+        raise _damaged(path, f"corrupt entry {bad}" if bad else "no config.json inside")
+    keras = _keras()
+    try:
+        model = keras.models.load_model(path, safe_mode=True)
+    except Exception as err:  # noqa: BLE001 - named below
+        if "safe_mode" in str(err) or "unsafe" in str(err).lower():
+            raise  # the file is whole but holds code: Keras explains that itself
+        raise _damaged(path, f"{type(err).__name__}: {err}") from None
+    try:
+        _TRAINING_INFO[model] = model_info(path)
+    except TypeError:
+        pass
+    return model
+
+
 def load_or_train(path=DEFAULT_MODEL_PATH, *, quick: bool | None = None, name: str = "better",
                   seed: int = 0, verbose: bool = True):
     """The model saved at ``path`` (by ``python -m cnnlib.train``), loaded in Keras' safe mode;
-    if there is none, model ``name`` trained now on ``load_mnist()`` (quick mode: a few seconds).
+    if there is none, or it is damaged, model ``name`` trained now on ``load_mnist()`` (quick
+    mode: a few seconds). A damaged file is explained, left in place, and not overwritten.
     """
-    keras = _keras()
     path = Path(path)
-    if path.is_file():
-        model = keras.models.load_model(path, safe_mode=True)
-        if verbose:
-            print(f"Loaded the trained model from {path.name}.")
-        return model
+    why = f"No saved model at {path.name}"
+    if path.exists():
+        try:
+            model = load_model(path)
+        except ValueError as err:
+            if "damaged" not in str(err):
+                raise
+            if verbose:
+                print(err)
+            why = f"The saved model {path.name} is damaged (kept as it is)"
+        else:
+            if verbose:
+                print(f"Loaded the trained model from {path.name}.")
+            return model
     from cnnlib.data import load_mnist
 
     if verbose:
-        print(f"No saved model at {path.name}: training {name} now "
-              f"(run `python -m cnnlib.train` once to keep one).")
+        print(f"{why}: training {name} now "
+              f"(run `{retrain_command(path)}` once to keep one).")
     model, _, acc = fit_recipe(name, load_mnist(verbose=verbose), quick=quick, seed=seed)
     if verbose:
         print(f"Test accuracy: {acc:.2%}")

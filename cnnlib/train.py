@@ -3,11 +3,14 @@
     python -m cnnlib.train                      # the better model -> data/mnist_cnn.keras
     python -m cnnlib.train --model seed         # the articles' model
     python -m cnnlib.train --quick --out m.keras
+    python -m cnnlib.train --force              # replace the model saved before
     cnnlib-train --help                         # the same, as an installed script
 
 It trains on whatever ``cnnlib.data.load_mnist()`` finds (full MNIST from the cache or a
 download, else the offline 5,000-digit subset), prints the data source, the time taken and the
-test accuracy, and saves the model in Keras' ``.keras`` format.
+test accuracy, and saves the model in Keras' ``.keras`` format (atomically, with a small JSON
+sidecar saying how it was trained). Every argument is checked before any work: a bad one exits
+with status 2 and one line saying why. It never replaces a saved model unless told ``--force``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,35 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {value}")
+    return value
+
+
+def _out_problem(out: Path) -> str | None:
+    """Why the model cannot be saved at ``out`` (None if it can): a ``.keras`` name, in a
+    folder that exists or can be made, and is writable."""
+    if out.suffix != ".keras":
+        return f"must be a file name ending in .keras, got {str(out)!r}"
+    if out.is_dir():
+        return f"{str(out)!r} is a folder; give a file name ending in .keras"
+    folder = out.parent
+    while not folder.exists():  # the nearest folder that exists is where one would be made
+        if folder.is_symlink() or folder == folder.parent:
+            return f"folder {str(out.parent)!r} cannot be made"
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"folder {str(out.parent)!r} cannot be made: {str(folder)!r} is a file"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"folder {str(folder)!r} is not writable"
+    return None
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -28,14 +60,23 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="a few steps on a small sample (seconds; for tests)")
     p.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH,
                    help="where to save the model (default: data/mnist_cnn.keras)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed, >= 0 (default 0)")
+    p.add_argument("--force", action="store_true",
+                   help="replace a model already saved at --out (otherwise: refuse)")
     p.add_argument("--offline", action="store_true",
                    help="never try to download (the same as CNNLIB_OFFLINE=1)")
     p.add_argument("--all-digits", action="store_true",
                    help="offline subset only: train on all 5,000 digits for as many steps as "
                         "the 4,000-digit recipe (none held out, so no test accuracy); the best "
                         "model to ship offline")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    problem = _out_problem(args.out)
+    if problem:
+        p.error(f"argument --out: {problem}")
+    if args.out.exists() and not args.force:
+        p.error(f"argument --out: {args.out} already holds a model; it was kept. Pass --force to "
+                f"replace it, or --out to save elsewhere")
+    return args
 
 
 def main(argv=None) -> int:
@@ -76,8 +117,13 @@ def main(argv=None) -> int:
         print(f"Test accuracy: {acc:.2%} on {data.n_test:,} digits it never trained on"
               + (" (quick mode: a small sample)" if args.quick else ""))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(args.out)
-    print(f"Saved {args.out}")
+    all_digits = bool(args.all_digits and not data.is_full)
+    models.save_model(model, args.out, info={
+        "all_digits": all_digits, "data": data.source, "n_train": data.n_train,
+        "quick": bool(args.quick), "seed": args.seed,
+        "test_accuracy": None if all_digits else round(acc, 4)})
+    print(f"Saved {args.out}" + (" (trained on all digits, noted in "
+                                 f"{models.sidecar_path(args.out).name})" if all_digits else ""))
     return 0
 
 

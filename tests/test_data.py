@@ -175,13 +175,13 @@ def test_download_is_used_when_online(tmp_path, monkeypatch):
     write_npz(fetched, n_train=20, n_test=10)
     calls = []
 
-    def fake_download(timeout, sha256):
+    def fake_download(url, dest, timeout, sha256):
         calls.append(timeout)
         return str(fetched)
 
     monkeypatch.setattr(data, "_download", fake_download)
     d = data.load_mnist(offline=False, paths=[tmp_path / "none.npz"], sha256=sha256_of(fetched),
-                        timeout=5)
+                        timeout=5, urls=["http://127.0.0.1:9/mnist.npz"])
     assert calls == [5]
     assert d.source == "download" and d.n_train == 20 and d.n_test == 10
 
@@ -189,17 +189,19 @@ def test_download_is_used_when_online(tmp_path, monkeypatch):
 def test_download_with_wrong_hash_is_not_used(tmp_path, monkeypatch):
     fetched = tmp_path / "fetched.npz"
     write_npz(fetched)
-    monkeypatch.setattr(data, "_download", lambda timeout, sha256: str(fetched))
-    d = data.load_mnist(offline=False, paths=[], sha256="0" * 64, timeout=5, verbose=False)
+    monkeypatch.setattr(data, "_download", lambda url, dest, timeout, sha256: str(fetched))
+    d = data.load_mnist(offline=False, paths=[], sha256="0" * 64, timeout=5, verbose=False,
+                        urls=["http://127.0.0.1:9/mnist.npz"])
     assert d.source == "offline subset"
     assert "SHA-256" in d.notes[0] and str(fetched) in d.notes[0]
 
 
 def test_failed_download_falls_back_to_the_subset(monkeypatch, capsys):
-    def closed_network(timeout, sha256):
+    def closed_network(url, dest, timeout, sha256):
         raise OSError("Name or service not known")
 
     monkeypatch.setattr(data, "_download", closed_network)
+    monkeypatch.delenv(data.MIRROR_ENV, raising=False)
     d = data.load_mnist(offline=False, paths=[])
     assert d.source == "offline subset"
     out = capsys.readouterr().out
@@ -208,9 +210,10 @@ def test_failed_download_falls_back_to_the_subset(monkeypatch, capsys):
 
 
 def test_a_hanging_download_is_bounded(monkeypatch):
-    monkeypatch.setattr(data, "_download", lambda timeout, sha256: time.sleep(30))
+    monkeypatch.setattr(data, "_download", lambda url, dest, timeout, sha256: time.sleep(30))
     start = time.perf_counter()
-    d = data.load_mnist(offline=False, paths=[], timeout=0.5, verbose=False)
+    d = data.load_mnist(offline=False, paths=[], timeout=0.5, verbose=False,
+                        urls=["http://127.0.0.1:9/mnist.npz"])
     assert time.perf_counter() - start < 5
     assert d.source == "offline subset" and "TimeoutError" in d.notes[0]
 
@@ -224,7 +227,7 @@ def test_offline_switch_and_quick_mode_skip_the_download(monkeypatch, no_downloa
     assert data.load_mnist(paths=[], verbose=False).source == "offline subset"
 
 
-def test_the_real_download_function_fails_fast_without_network(monkeypatch):
+def test_the_real_download_function_fails_fast_without_network(monkeypatch, tmp_path):
     import socket
 
     def refused(*args, **kwargs):
@@ -232,7 +235,8 @@ def test_the_real_download_function_fails_fast_without_network(monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", refused)
     with pytest.raises(OSError, match="unreachable"):
-        data._download(timeout=5)
+        data._download(data.MNIST_URL, tmp_path / "mnist.npz", timeout=5)
+    assert not (tmp_path / "mnist.npz").exists()
 
 
 def test_subset_keeps_classes_balanced():
