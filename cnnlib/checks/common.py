@@ -182,11 +182,11 @@ def read_int(answer) -> int | None:
 
 
 def not_int_hint(answer, what: str = "the answer") -> str:
-    """Why ``answer`` is not read as a whole number."""
+    """Why ``answer`` is not read as a whole number (``what``: "a count", "an index", ...)."""
     value = read_number(answer)
     if value is not None:
         return f"{what} is a whole number, and {value:g} is not."
-    return f"give {what} as one whole number (like 12), not {show(answer)}."
+    return f"give one whole number, like 12, not {show(answer)}."
 
 
 def read_array(answer) -> np.ndarray | None:

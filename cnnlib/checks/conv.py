@@ -141,7 +141,7 @@ def check_conv_params(answer, kh, kw, c_in, c_out, bias=True, *,
         if value == expected:
             return right(f"Right: {solution}")
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a parameter count')}")
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
         if bias and value == expected - c_out:
             return wrong("Not quite: did you forget the biases? One per filter.")
         if value in (kh * kw * c_out + c_out * bias, kh * kw * c_out):

@@ -42,8 +42,8 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
     expected = ops.softmax(z / temperature)
     tol = 10.0 ** -decimals
     shown = [round(float(p), decimals + 1) for p in expected]
-    over_t = f"/{temperature:g}" if temperature != 1 else ""
-    solution = (f"{shown}: e^(z{over_t}) for each logit, divided by their sum "
+    e_z = f"e^(z/{temperature:g})" if temperature != 1 else "e^z"
+    solution = (f"{shown}: {e_z} for each logit, divided by their sum "
                 f"({' + '.join(f'e^{v:g}' for v in z / temperature)}).")
     # Typical slips, each with what it gives.
     exp = np.exp(z / temperature)
@@ -173,7 +173,7 @@ def check_dense_params(answer, n_in, n_out, bias=True, *, show_answer=False) -> 
         if value == expected:
             return right(f"Right: {solution}")
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a parameter count')}")
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
         if bias and value == expected - n_out:
             return wrong("Not quite: add one bias per output neuron.")
         if bias and value == n_in * n_out + n_in:

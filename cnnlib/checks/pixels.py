@@ -36,7 +36,7 @@ def check_pixel_count(answer, height, width, channels=3, *, show_answer=False) -
         if value == expected:
             return right(f"Right: {solution}")
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a count of numbers')}")
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
         if value == height * width and channels > 1:
             return wrong(f"Not quite: {value:,} is the number of pixels. Every pixel holds one "
                          "number per channel.")
@@ -117,7 +117,7 @@ def check_mlp_weights(answer, height, width, channels=3, *, show_answer=False) -
         if value == expected:
             return right(f"Right: {expected:,} weights, for a single neuron.")
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a number of weights')}")
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
         if value == expected + 1:
             return wrong("Almost: that counts the bias too. How many weights alone?")
         if channels == 1 and value == height * width * 3:
