@@ -8,6 +8,8 @@ import ast
 import inspect
 import json
 import math
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -144,7 +146,7 @@ INT_EXERCISES = [ex for ex in EXERCISES
 def test_whole_numbers_in_every_form(ex, capsys):
     v = _solve(ex)
     forms = [v, float(v), np.int64(v), np.float32(v) if v < 2 ** 24 else np.float64(v),
-             np.array(v), str(v), f" {v} ", f"{v:,}", f"{v}.0", np.float64(v) + 0.0]
+             np.array(v), str(v), f" {v} ", f"{v:,}", f"{v}.0", Fraction(v), Decimal(v)]
     for form in forms:
         assert _check(ex, form), f"{form!r}: {capsys.readouterr().out}"
     # Arithmetic a learner would type: (7 - 3) / 2 + 1 is 3.0.

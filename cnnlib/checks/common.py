@@ -3,11 +3,29 @@
 A checker computes the expected answer itself (bad exercise settings raise ``ValueError`` there,
 before any answer is read), then hands a ``grade`` function to :func:`judge`. ``judge`` decides
 the state (not answered yet, right, wrong), prints the feedback, counts misses, and returns a
-:class:`CheckResult`. Nothing a learner passes in can make it raise.
+:class:`CheckResult`. Nothing a learner passes in can make it raise. A new checker::
+
+    def check_pixel_count(answer, height, width, channels=3, *, show_answer=False):
+        expected = height * width * channels
+
+        def grade(answer):
+            value = read_int(answer)  # 12, 12.0, np.int64(12), "12" alike; None if not
+            if value == expected:
+                return right(f"Right: {expected:,}.")
+            if value == height * width:
+                return wrong("Not quite: every pixel holds one number per channel.")
+            return wrong("Not quite: multiply height, width and channels.")
+
+        return judge("check_pixel_count", (height, width, channels), answer, grade,
+                     todo="multiply height, width and channels.",
+                     solution=f"{height} × {width} × {channels} = {expected:,}.",
+                     show_answer=show_answer)
 """
 
 from __future__ import annotations
 
+import decimal
+import inspect
 import math
 import numbers
 import re
@@ -20,6 +38,7 @@ import numpy as np
 
 __all__ = ["CheckResult", "judge", "right", "wrong", "not_yet", "forget_misses", "show",
            "read_number", "read_int", "read_array", "read_pair", "not_int_hint", "fmt",
+           "solution_code",
            "REPLACE_NONE"]
 
 REPLACE_NONE = "Replace None with your answer, then run the cell again."
@@ -105,6 +124,16 @@ def judge(checker: str, params: tuple, answer, grade: Callable[[object], Verdict
     return CheckResult(verdict.state == "right", verdict.state, text)
 
 
+def solution_code(name: str) -> str:
+    """The answer key's code for a write-a-function exercise (``cnnlib.solutions.<name>``)."""
+    from cnnlib import solutions  # the key is only read when a checker runs, never at import
+
+    try:
+        return "one solution:\n" + inspect.getsource(getattr(solutions, name)).rstrip()
+    except OSError:  # installed without its source files
+        return f"see cnnlib.solutions.{name}."
+
+
 def _freeze(obj):
     """A hashable stand-in for exercise parameters (arrays and lists included)."""
     if isinstance(obj, np.ndarray):
@@ -157,11 +186,11 @@ def read_number(answer) -> float | None:
             value = float(text)
         except ValueError:
             return None
-    elif isinstance(answer, numbers.Real) or (
+    elif isinstance(answer, (numbers.Real, decimal.Decimal)) or (
             isinstance(answer, np.ndarray) and answer.ndim == 0 and answer.dtype.kind in "iuf"):
         try:
             value = float(answer)
-        except (TypeError, ValueError, OverflowError):
+        except (TypeError, ValueError, OverflowError, ArithmeticError):
             return None
     else:
         return None

@@ -6,8 +6,6 @@ Each compares the learner's answer with ``cnnlib.ops``, prints a verdict and ret
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from cnnlib import ops
@@ -22,17 +20,11 @@ from .common import (
     read_number,
     right,
     show,
+    solution_code,
     wrong,
 )
 
 __all__ = ["check_conv_value", "check_conv2d", "check_conv_params", "check_neighbour_kernel"]
-
-
-def solution_source(name: str) -> str:
-    """The answer key's code for a write-a-function exercise, to show as its answer."""
-    from cnnlib import solutions  # the key is only read when an answer is shown
-
-    return "one solution:\n" + inspect.getsource(getattr(solutions, name))
 
 
 def check_conv_value(answer, x, kernel, row, col, stride=1, *, show_answer=False) -> CheckResult:
@@ -125,7 +117,7 @@ def check_conv2d(fn, trials: int = 12, seed: int = 0, *, show_answer=False) -> C
 
     return judge("check_conv2d", (trials, seed), fn, grade,
                  todo="define my_conv2d(x, kernel, stride=1) and pass the function itself.",
-                 solution=solution_source("my_conv2d"), show_answer=show_answer,
+                 solution=solution_code("my_conv2d"), show_answer=show_answer,
                  placeholder="Write your function, then run the cell again.")
 
 

@@ -22,9 +22,9 @@ from .common import (
     read_number,
     right,
     show,
+    solution_code,
     wrong,
 )
-from .conv import solution_source
 
 __all__ = ["check_softmax", "check_softmax_function", "check_cross_entropy",
            "check_dense_params"]
@@ -130,7 +130,7 @@ def check_softmax_function(fn, *, show_answer=False) -> CheckResult:
     return judge("check_softmax_function", (), fn, grade,
                  todo="e = np.exp(z - z.max(axis=-1, keepdims=True)), then divide by its sum "
                       "along the last axis.",
-                 solution=solution_source("my_softmax"), show_answer=show_answer,
+                 solution=solution_code("my_softmax"), show_answer=show_answer,
                  placeholder="Write your function, then run the cell again.")
 
 

@@ -23,9 +23,9 @@ from .common import (
     read_pair,
     right,
     show,
+    solution_code,
     wrong,
 )
-from .conv import solution_source
 
 __all__ = ["check_output_size", "check_same_padding", "check_tf_same_pads", "check_skipped",
            "check_receptive_field", "check_output_size_function"]
@@ -251,5 +251,5 @@ def check_output_size_function(fn, *, show_answer=False) -> CheckResult:
 
     return judge("check_output_size_function", (), fn, grade,
                  todo="(n + 2*p - d*(k - 1) - 1) // s + 1, and pass the function itself.",
-                 solution=solution_source("my_output_size"), show_answer=show_answer,
+                 solution=solution_code("my_output_size"), show_answer=show_answer,
                  placeholder="Write your function, then run the cell again.")

@@ -23,9 +23,9 @@ from .common import (
     read_number,
     right,
     show,
+    solution_code,
     wrong,
 )
-from .conv import solution_source
 
 __all__ = ["check_pooled", "check_pooled_size", "check_pool_function", "check_value_count"]
 
@@ -139,7 +139,7 @@ def check_pool_function(fn, mode="max", *, show_answer=False) -> CheckResult:
     name = "my_max_pool" if mode == "max" else "my_avg_pool"
     return judge("check_pool_function", (mode,), fn, grade,
                  todo="slice x[r:r + size, c:c + size] inside two loops, or use reshape.",
-                 solution=solution_source(name), show_answer=show_answer,
+                 solution=solution_code(name), show_answer=show_answer,
                  placeholder="Write your function, then run the cell again.")
 
 
