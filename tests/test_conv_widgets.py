@@ -14,7 +14,7 @@ from explorer_checks import sweep
 from PIL import Image
 from skimage import data
 
-from cnnlib import checks, images, kernels, ops, plots, widgets
+from cnnlib import images, kernels, ops, plots, widgets
 from cnnlib.plots.common import figure_to_png
 
 # "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image, the X kernel, the 3x3 result.
@@ -338,52 +338,3 @@ def test_plot_feature_stack_relu_stride_timings():
     assert "200x" in ax.texts[0].get_text() and "fastest" in ax.texts[1].get_text()
     with pytest.raises(ValueError):
         plots.plot_timings(["a"], [0.0])
-
-
-# --------------------------------------------------------------------------------------------
-# Checkers
-# --------------------------------------------------------------------------------------------
-def test_check_conv_value(capsys):
-    assert checks.check_conv_value(3, IMAGE_5X5, KERNEL_X, row=1, col=2) is True
-    assert checks.check_conv_value(4, IMAGE_5X5, KERNEL_X, row=1, col=2) is False
-    assert checks.check_conv_value(None, IMAGE_5X5, KERNEL_X, row=1, col=2) is False
-    assert "Not answered" in capsys.readouterr().out
-    assert checks.check_conv_value(4, IMAGE_5X5, KERNEL_X, row=1, col=1, stride=2) is True
-
-
-def _my_conv2d(x, kernel, stride=1):
-    kh, kw = kernel.shape
-    oh, ow = (x.shape[0] - kh) // stride + 1, (x.shape[1] - kw) // stride + 1
-    out = np.zeros((oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            out[i, j] = np.sum(x[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
-    return out
-
-
-def test_check_conv2d(capsys):
-    assert checks.check_conv2d(_my_conv2d) is True
-    flipped = lambda x, k, s=1: _my_conv2d(x, k[::-1, ::-1], s)  # noqa: E731 - true convolution
-    assert checks.check_conv2d(flipped) is False
-    no_stride = lambda x, k, s=1: _my_conv2d(x, k, 1)  # noqa: E731
-    assert checks.check_conv2d(no_stride) is False
-    assert "shape" in capsys.readouterr().out
-
-    def not_written(x, k, s=1):
-        raise NotImplementedError
-
-    assert checks.check_conv2d(not_written) is False
-    assert checks.check_conv2d(lambda x, k, s=1: 1 / 0) is False
-    assert "ZeroDivisionError" in capsys.readouterr().out
-    assert checks.check_conv2d(None) is False
-
-
-def test_check_conv_params_and_neighbour_kernel():
-    assert checks.check_conv_params(5 * 5 * 3 * 64 + 64, 5, 5, 3, 64) is True
-    assert checks.check_conv_params(5 * 5 * 3 * 64, 5, 5, 3, 64) is False  # biases forgotten
-    assert checks.check_conv_params(None, 5, 5, 3, 64) is False
-    good = np.array([[0, 0.25, 0], [0.25, 0, 0.25], [0, 0.25, 0]])
-    assert checks.check_neighbour_kernel(good) is True
-    assert checks.check_neighbour_kernel(kernels.get("box blur")) is False
-    assert checks.check_neighbour_kernel(np.ones((2, 2))) is False
-    assert checks.check_neighbour_kernel(None) is False

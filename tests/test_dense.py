@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from explorer_checks import sweep
 
-from cnnlib import checks, ops, plots, tinycnn, widgets
+from cnnlib import ops, plots, tinycnn, widgets
 
 matplotlib.use("Agg")
 
@@ -365,39 +365,3 @@ def test_plot_weights_activations_and_forward_pass(net):
     plots.plot_forward_pass(tinycnn.forward(X[1], net), fig=fig3, maps="conv")
     assert sum(len(a.images) for a in fig3.axes) == n_images  # updated, not redrawn
     plt.close("all")
-
-
-# ---------------------------------------------------------------------------------------------
-# Checkers
-# ---------------------------------------------------------------------------------------------
-def test_checkers_right_wrong_and_unanswered(capsys):
-    assert checks.softmax_answer([0.66, 0.24, 0.10], [2.0, 1.0, 0.1])
-    assert not checks.softmax_answer([0.5, 0.3, 0.2], [2.0, 1.0, 0.1])
-    assert not checks.softmax_answer(None, [2.0, 1.0, 0.1])
-    assert "Not answered yet" in capsys.readouterr().out
-
-    def good(z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
-
-    def naive(z):
-        return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
-
-    assert checks.softmax_function(good)
-    assert not checks.softmax_function(naive)
-    assert "subtract" in capsys.readouterr().out
-    assert not checks.softmax_function(lambda z: 1 / 0)
-    assert not checks.softmax_function(None)
-    assert not checks.softmax_function(lambda z: None)
-    assert "Not answered yet" in capsys.readouterr().out
-
-    assert checks.cross_entropy_answer(0.357, [0.7, 0.2, 0.1], 0)
-    assert not checks.cross_entropy_answer(0.7, [0.7, 0.2, 0.1], 0)
-    assert checks.dense_params_answer(540_900, 5408, 100)
-    assert not checks.dense_params_answer(540_800, 5408, 100)
-    assert checks.check_conv_params(32, 2, 2, 4, 2, bias=False)
-    assert not checks.check_conv_params(16, 2, 2, 4, 2, bias=False)
-    # pixel (1, 2), channel 3 of 13x13x4: (1*13 + 2)*4 + 3 = 63
-    assert checks.flatten_index_answer(63, 1, 2, 3, (13, 13, 4))
-    assert not checks.flatten_index_answer(3 * 169 + 15, 1, 2, 3, (13, 13, 4))
-    assert not checks.dense_params_answer(None, 3, 4)

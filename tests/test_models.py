@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from cnnlib import checks, data, models, ops
+from cnnlib import data, models, ops
 
 
 @pytest.fixture(scope="module")
@@ -308,31 +308,6 @@ def test_digit_canvas_explorer_touch(seed_model):
     assert explorer.state["prediction"] in range(10)
     with pytest.raises(ValueError, match="size"):
         widgets.digit_canvas_explorer(model=seed_model, size=20)
-
-
-# ---------------------------------------------------------------------------------------------
-# the exercise checkers
-# ---------------------------------------------------------------------------------------------
-def test_checkers(capsys):
-    assert checks.same_padding_flatten_answer(None) is False
-    assert "Not answered yet" in capsys.readouterr().out
-    assert checks.same_padding_flatten_answer(14 * 14 * 32) is True  # 28 -> 28 -> 14
-    assert checks.same_padding_flatten_answer(5408) is False
-    assert checks.seed_params_answer(None) is False
-    assert checks.seed_params_answer(542_230) is True  # the default Dense(100), by hand
-    assert checks.seed_params_answer(320 + 5408 * 50 + 50 + 50 * 10 + 10, dense_units=50) is True
-    counts = np.diag([50] * 10)
-    counts[4, 9], counts[7, 1] = 6, 3
-    assert checks.most_confused_answer(None, counts) is False
-    assert checks.most_confused_answer((4, 9), counts) is True
-    assert checks.most_confused_answer((9, 4), counts) is False
-    assert checks.most_confused_answer("49", counts) is True  # a string of two digits works too
-    assert checks.augmentation_answer(None) is False
-    assert checks.augmentation_answer("c") is True
-    assert checks.augmentation_answer("a") is False
-    assert checks.augmentation_answer("z") is False
-    out = capsys.readouterr().out
-    assert "❌" in out and "✅" in out
 
 
 def test_notebook_06_is_stripped_and_uses_the_package():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from explorer_checks import sweep
 
-from cnnlib import checks, ops, widgets
+from cnnlib import ops, widgets
 from cnnlib.plots import padding as pplots
 
 
@@ -233,35 +233,3 @@ def test_other_padding_plots():
     ax = pplots.plot_receptive_field([1, 3, 5, 7])
     assert len(ax.patches) == 4 and "7×7" in ax.get_title()
     plt.close("all")
-
-
-# ---------------------------------------------------------------------------------------------
-# Checkers
-# ---------------------------------------------------------------------------------------------
-def test_checkers_right_wrong_and_unanswered(capsys):
-    c = checks
-    assert c.check_output_size(28, 32, 5) and not c.check_output_size(27, 32, 5)
-    assert c.check_output_size(14, 28, 3, 2, "same")
-    assert c.check_same_padding(2, 5) and not c.check_same_padding(1, 5)
-    assert c.check_tf_same_pads((0, 1), 6, 3, 2) and not c.check_tf_same_pads((1, 0), 6, 3, 2)
-    assert c.check_skipped(1, 6, 3, 2) and not c.check_skipped(0, 6, 3, 2)
-    assert c.check_receptive_field(7, [(3, 1)] * 3) and not c.check_receptive_field(9, [(3, 1)] * 3)
-
-    def mine(n, k, s, p, d):
-        return (n + 2 * p - d * (k - 1) - 1) // s + 1
-
-    def forgot_dilation(n, k, s, p, d):
-        return (n + 2 * p - k) // s + 1
-
-    assert c.check_output_size_function(mine)
-    assert not c.check_output_size_function(forgot_dilation)
-    for fn in (c.check_output_size, c.check_skipped):
-        assert fn(None, 7, 3) is False
-    assert c.check_same_padding(None, 3) is False
-    assert c.check_tf_same_pads(None, 6, 3, 2) is False
-    assert c.check_receptive_field(None, [(3, 1)]) is False
-    assert c.check_output_size_function(None) is False
-    assert c.check_output_size_function(lambda n, k, s, p, d: None) is False  # the template
-    out = capsys.readouterr().out
-    assert "returns None" in out
-    assert "✅" in out and "❌" in out and "Replace None" in out

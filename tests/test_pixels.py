@@ -11,7 +11,7 @@ from explorer_checks import sweep
 from PIL import Image
 from skimage import data
 
-from cnnlib import checks, images, plots, widgets
+from cnnlib import images, plots, widgets
 from cnnlib.plots.common import figure_to_png
 
 
@@ -172,49 +172,6 @@ def test_plot_image_live_keeps_the_artist():
     plots.plot_image_live(np.ones((2, 3)), ax, extent=(10 - 0.5, 13 - 0.5, 21.5, 19.5))
     assert list(ax.images) == [im] and im.get_array().shape == (2, 3)
     assert ax.get_xlim() == (9.5, 12.5)
-
-
-# --------------------------------------------------------------------------------------------
-# Checkers
-# --------------------------------------------------------------------------------------------
-def test_check_pixel_count(capsys):
-    assert checks.check_pixel_count(1920 * 1080 * 3, 1080, 1920, 3) is True
-    assert checks.check_pixel_count(1920 * 1080, 1080, 1920, 3) is False
-    assert checks.check_pixel_count(None, 1080, 1920, 3) is False
-    assert "Not answered" in capsys.readouterr().out
-
-
-def test_check_grayscale():
-    # 0.299*200 + 0.587*100 + 0.114*50 = 59.8 + 58.7 + 5.7 = 124.2
-    assert checks.check_grayscale(124.2, (200, 100, 50)) is True
-    assert checks.check_grayscale(124, (200, 100, 50)) is True  # within half a level
-    assert checks.check_grayscale(350 / 3, (200, 100, 50)) is False  # the plain average
-    assert checks.check_grayscale("gray", (200, 100, 50)) is False
-    assert checks.check_grayscale(None, (200, 100, 50)) is False
-
-
-def test_check_normalized():
-    toy = images.toy_rgb()
-    assert checks.check_normalized(toy / 255, toy) is True
-    assert checks.check_normalized(toy // 255, toy) is False  # integer division
-    assert checks.check_normalized(toy[0] / 255, toy) is False  # wrong shape
-    assert checks.check_normalized(None, toy) is False
-
-
-def test_check_mlp_weights(capsys):
-    assert checks.check_mlp_weights(784, 28, 28, 1) is True
-    assert checks.check_mlp_weights(785, 28, 28, 1) is False
-    assert "bias" in capsys.readouterr().out
-    assert checks.check_mlp_weights(678_600, 377, 600, 3) is True
-    assert checks.check_mlp_weights(None, 28, 28, 1) is False
-
-
-def test_check_flat_index():
-    assert checks.check_flat_index(2 * 451 + 5, row=2, col=5, width=451) is True
-    assert checks.check_flat_index(5 * 451 + 2, row=2, col=5, width=451) is False
-    # RGB, channels last: pixel (1, 0), blue of a 4-wide image -> (1*4 + 0)*3 + 2
-    assert checks.check_flat_index(14, row=1, col=0, width=4, channel=2, channels=3) is True
-    assert checks.check_flat_index(None, row=0, col=0, width=4) is False
 
 
 def test_notebook_01_needs_no_tensorflow():

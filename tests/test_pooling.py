@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from explorer_checks import sweep
 
-from cnnlib import checks, images, ops, widgets
+from cnnlib import images, ops, widgets
 from cnnlib.plots import pooling as pplots
 
 FEATURE_4X4 = np.array([[1, 3, 2, 1],
@@ -188,36 +188,3 @@ def test_pool_plots():
     ax = pplots.plot_value_counts(["none", "2×2"], [3_168_400, 774_400])
     assert [t.get_text() for t in ax.texts] == ["3,168,400", "774,400"]
     plt.close("all")
-
-
-# ---------------------------------------------------------------------------------------------
-# Checkers
-# ---------------------------------------------------------------------------------------------
-def test_checkers_right_wrong_and_unanswered(capsys):
-    c = checks
-    assert c.check_pooled([[6, 5], [3, 7]], FEATURE_4X4)
-    assert not c.check_pooled([[6, 5], [3, 4]], FEATURE_4X4)
-    assert not c.check_pooled([[6, 5, 3, 7]], FEATURE_4X4)
-    assert c.check_pooled([[3.5, 2], [1.5, 3.5]], FEATURE_4X4, mode="avg")
-    assert c.check_pooled_size(44, 89, 2) and not c.check_pooled_size(45, 89, 2)
-    assert c.check_value_count(3_168_400) and not c.check_value_count(3_686_400)
-    assert c.check_value_count(774_400, pool=2)
-
-    def my_max_pool(x, size):
-        h, w = x.shape[0] // size, x.shape[1] // size
-        return x[:h * size, :w * size].reshape(h, size, w, size).max(axis=(1, 3))
-
-    def keeps_leftovers(x, size):
-        return np.array([[x[r:r + size, c:c + size].max() for c in range(0, x.shape[1], size)]
-                         for r in range(0, x.shape[0], size)])
-
-    assert c.check_pool_function(my_max_pool)
-    assert not c.check_pool_function(keeps_leftovers)
-    assert c.check_pooled(None, FEATURE_4X4) is False
-    assert c.check_pooled_size(None, 89, 2) is False
-    assert c.check_value_count(None) is False
-    assert c.check_pool_function(None) is False
-    assert c.check_pool_function(lambda x, size: None) is False  # the template
-    out = capsys.readouterr().out
-    assert "returns None" in out
-    assert "✅" in out and "❌" in out and "Replace None" in out

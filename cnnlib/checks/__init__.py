@@ -1,19 +1,54 @@
-"""Exercise checkers: ``cnnlib.checks.output_size_answer(answer, ...)`` prints a friendly verdict.
+"""Exercise checkers: ``checks.check_output_size(answer, n=7, kernel=3)`` prints a verdict.
 
-Each checker compares a learner's answer with ``cnnlib.ops`` (an independent computation) and
-returns True/False, so a notebook can also assert on it. Answers are never ``eval``-ed: they are
-values or functions the learner defined in a cell. One module per notebook topic; every public
-name is re-exported here.
+Each checker compares a learner's answer with its own computation (``cnnlib.ops``), prints ✅,
+❌ with a hint, or ✏️ while the answer is still ``None``, and returns a ``CheckResult``: truthy
+when right, so a notebook or a test can assert on it, and shown as nothing in a notebook. No
+answer makes a checker raise. The first miss on an exercise gets a hint; the second also shows
+the answer (``show_answer=True`` shows it at once). Answers are never ``eval``-ed. The answer key
+for every exercise is ``cnnlib.solutions``.
 """
 
-from . import common, conv, dense, mnist, padding, pixels, pooling
+from .common import CheckResult
+from .conv import check_conv2d, check_conv_params, check_conv_value, check_neighbour_kernel
+from .dense import check_cross_entropy, check_dense_params, check_softmax, check_softmax_function
+from .mnist import (
+    check_augmentation,
+    check_most_confused,
+    check_same_padding_flatten,
+    check_seed_params,
+)
+from .padding import (
+    check_output_size,
+    check_output_size_function,
+    check_receptive_field,
+    check_same_padding,
+    check_skipped,
+    check_tf_same_pads,
+)
+from .pixels import (
+    check_flat_index,
+    check_grayscale,
+    check_mlp_weights,
+    check_normalized,
+    check_pixel_count,
+)
+from .pooling import check_pool_function, check_pooled, check_pooled_size, check_value_count
 
-__all__: list[str] = []
-for _module in (common, pixels, conv, padding, pooling, dense, mnist):
-    for _name in _module.__all__:
-        if _name in globals():
-            # Two topic modules exporting one name would silently shadow each other.
-            raise ImportError(f"cnnlib.{__name__.split('.')[-1]}: {_name!r} is defined twice")
-        globals()[_name] = getattr(_module, _name)
-        __all__.append(_name)
-del _module, _name
+__all__ = [
+    "CheckResult",
+    # pixels and channels
+    "check_pixel_count", "check_grayscale", "check_normalized", "check_mlp_weights",
+    "check_flat_index",
+    # kernels and stride
+    "check_conv_value", "check_conv2d", "check_conv_params", "check_neighbour_kernel",
+    # padding
+    "check_output_size", "check_same_padding", "check_tf_same_pads", "check_skipped",
+    "check_receptive_field", "check_output_size_function",
+    # pooling
+    "check_pooled", "check_pooled_size", "check_pool_function", "check_value_count",
+    # dense layer and softmax
+    "check_softmax", "check_softmax_function", "check_cross_entropy", "check_dense_params",
+    # MNIST
+    "check_same_padding_flatten", "check_seed_params", "check_most_confused",
+    "check_augmentation",
+]

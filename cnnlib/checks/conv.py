@@ -1,7 +1,7 @@
-"""Exercise checkers for notebook 02 (kernels and stride).
+"""Exercise checkers for the kernels-and-stride notebook (and parameter counts used later).
 
-Each compares the learner's answer with ``cnnlib.ops``, prints a verdict and returns True or
-False; an unanswered exercise (``None``) prints a hint and returns False.
+Each compares the learner's answer with ``cnnlib.ops``, prints a verdict and returns a
+:class:`~cnnlib.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
@@ -9,85 +9,178 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import ops
-from cnnlib.checks.common import report
-from cnnlib.checks.pixels import _number, pending
+
+from .common import (
+    CheckResult,
+    judge,
+    not_int_hint,
+    not_yet,
+    read_array,
+    read_int,
+    read_number,
+    right,
+    show,
+    solution_code,
+    wrong,
+)
 
 __all__ = ["check_conv_value", "check_conv2d", "check_conv_params", "check_neighbour_kernel"]
 
 
-def check_conv_value(answer, x, kernel, row, col, stride=1) -> bool:
+def check_conv_value(answer, x, kernel, row, col, stride=1, *, show_answer=False) -> CheckResult:
     """One output cell, worked by hand: output[row, col] of a valid convolution."""
-    if pending(answer, "multiply the window and the kernel number by number, then add up."):
-        return False
+    x, kernel = np.asarray(x, dtype=float), np.asarray(kernel, dtype=float)
     out = ops.conv2d(x, kernel, stride=stride)
     if not (0 <= row < out.shape[0] and 0 <= col < out.shape[1]):
         raise ValueError(f"(row, col) must lie in the {out.shape[0]}x{out.shape[1]} output, "
                          f"got ({row}, {col})")
     expected = float(out[row, col])
-    value = _number(answer)
-    ok = value is not None and abs(value - expected) < 1e-6
+    flipped = float(ops.conv2d(x, kernel[::-1, ::-1], stride=stride)[row, col])
     r, c = row * stride, col * stride
-    return report(ok, f"Right: output[{row}, {col}] = {expected:g}.",
-                  f"Not quite: you said {answer!r}. The window's top-left pixel is x[{r}, {c}].")
+    kh, kw = kernel.shape
+    solution = (f"{expected:g}: the sum of x[{r}:{r + kh}, {c}:{c + kw}] × kernel, number by "
+                "number.")
+
+    def grade(answer):
+        value = read_number(answer)
+        if value is None:
+            return wrong(f"Not quite: give one number, not {show(answer)}.")
+        if abs(value - expected) < 1e-6:
+            return right(f"Right: output[{row}, {col}] = {expected:g}.")
+        if abs(value - flipped) < 1e-6:
+            return wrong("Not quite: that is the flipped kernel. A CNN slides the kernel as it "
+                         "is: multiply each pixel by the kernel number at the same place.")
+        swapped = (col, row)
+        if (swapped[0] < out.shape[0] and swapped[1] < out.shape[1]
+                and abs(value - out[swapped]) < 1e-6):
+            return wrong(f"Not quite: that is output[{col}, {row}]. The row counts down, the "
+                         "column across.")
+        return wrong(f"Not quite: you said {value:g}. The window's top-left pixel is "
+                     f"x[{r}, {c}]; multiply it with the kernel number by number, then add up.")
+
+    return judge("check_conv_value", (x, kernel, row, col, stride), answer, grade,
+                 todo="multiply the window and the kernel number by number, then add up.",
+                 solution=solution, show_answer=show_answer)
 
 
-def check_conv2d(fn, trials: int = 12, seed: int = 0) -> bool:
+def check_conv2d(fn, trials: int = 12, seed: int = 0, *, show_answer=False) -> CheckResult:
     """Your ``fn(x, kernel, stride)`` against ``ops.conv2d`` on random 2-D inputs.
 
     Sizes, kernels (square or not) and strides vary; every trial must match within 1e-6.
     """
-    if pending(None if fn is None else fn, "define my_conv2d(x, kernel, stride=1) first."):
-        return False
     rng = np.random.default_rng(seed)
-    for t in range(trials):
-        h, w = rng.integers(3, 10, size=2)
-        kh, kw = rng.integers(1, min(h, w) + 1, size=2)
+    cases = []
+    for _ in range(trials):
+        h, w = (int(v) for v in rng.integers(3, 10, size=2))
+        kh, kw = (int(v) for v in rng.integers(1, min(h, w) + 1, size=2))
         stride = int(rng.integers(1, 4))
         x = rng.integers(-5, 6, size=(h, w)).astype(float)
         k = rng.integers(-3, 4, size=(kh, kw)).astype(float)
-        expected = ops.conv2d(x, k, stride=stride)
-        case = f"x {h}x{w}, kernel {kh}x{kw}, stride {stride}"
-        try:
-            got = np.asarray(fn(x, k, stride), dtype=float)
-        except NotImplementedError:
-            return report(False, "", "Not written yet: replace the NotImplementedError.")
-        except Exception as err:  # noqa: BLE001 - a learner's bug is reported, not raised
-            return report(False, "", f"Trial {t + 1} ({case}) raised "
-                                     f"{type(err).__name__}: {err}")
-        if got.shape != expected.shape:
-            return report(False, "", f"Trial {t + 1} ({case}): shape {got.shape}, expected "
-                                     f"{expected.shape} = floor((n - k)/s) + 1 per axis.")
-        if not np.allclose(got, expected, atol=1e-6):
+        cases.append((x, k, stride))
+
+    def grade(fn):
+        if not callable(fn):
+            return wrong(f"Not quite: pass the function itself, check_conv2d(my_conv2d), "
+                         f"without calling it; got {show(fn)}.")
+        for t, (x, k, stride) in enumerate(cases, start=1):
+            expected = ops.conv2d(x, k, stride=stride)
+            case = f"x {x.shape[0]}×{x.shape[1]}, kernel {k.shape[0]}×{k.shape[1]}, stride {stride}"
+            try:
+                result = fn(x.copy(), k.copy(), stride)
+            except NotImplementedError:
+                return not_yet("Not written yet: replace the NotImplementedError with your code.")
+            except Exception as err:  # noqa: BLE001 - a learner's bug is reported, not raised
+                return wrong(f"Trial {t} ({case}) raised {type(err).__name__}: {err}")
+            if result is None:
+                return not_yet("Not written yet: your function returns None.")
+            got = read_array(result)
+            if got is None:
+                return wrong(f"Trial {t} ({case}): the result {show(result)} is not an array "
+                             "of finite numbers.")
+            if got.shape != expected.shape:
+                hint = ("did you step the windows by the stride?"
+                        if got.shape == ops.conv2d(x, k).shape else
+                        "no padding: each axis gives floor((n − k)/s) + 1 outputs.")
+                return wrong(f"Trial {t} ({case}): shape {got.shape}, expected "
+                             f"{expected.shape}; {hint}")
+            if np.allclose(got, expected, atol=1e-6):
+                continue
+            if np.allclose(got, ops.conv2d(x, k[::-1, ::-1], stride=stride), atol=1e-6):
+                return wrong(f"Trial {t} ({case}): your output is the convolution with the "
+                             "kernel flipped. CNN layers (and ops.conv2d) slide the kernel as "
+                             "it is: drop the flip.")
             bad = tuple(int(i) for i in np.argwhere(~np.isclose(got, expected, atol=1e-6))[0])
-            return report(False, "", f"Trial {t + 1} ({case}): output{list(bad)} is "
-                                     f"{got[bad]:g}, expected {expected[bad]:g}.")
-    return report(True, f"Right on all {trials} random trials: your conv2d matches cnnlib.ops.",
-                  "")
+            return wrong(f"Trial {t} ({case}): output{list(bad)} is {got[bad]:g}, expected "
+                         f"{expected[bad]:g}. Its window starts at x[{bad[0] * stride}, "
+                         f"{bad[1] * stride}].")
+        return right(f"Right on all {trials} random trials: your conv2d matches cnnlib.ops.")
+
+    return judge("check_conv2d", (trials, seed), fn, grade,
+                 todo="define my_conv2d(x, kernel, stride=1) and pass the function itself.",
+                 solution=solution_code("my_conv2d"), show_answer=show_answer,
+                 placeholder="Write your function, then run the cell again.")
 
 
-def check_conv_params(answer, kh, kw, c_in, c_out, bias=True) -> bool:
+def check_conv_params(answer, kh, kw, c_in, c_out, bias=True, *,
+                      show_answer=False) -> CheckResult:
     """Learnable numbers of a conv layer: kh*kw*c_in per filter, times c_out, plus biases."""
-    if pending(answer, "one kh x kw x c_in kernel per filter, plus one bias each."):
-        return False
     expected = ops.conv_param_count(kh, kw, c_in, c_out, bias=bias)
-    value = _number(answer)
-    hint = "Did you forget the biases?" if value == expected - c_out and bias else (
-        "Each filter spans all input channels.")
-    return report(value == expected, f"Right: {kh}·{kw}·{c_in}·{c_out}"
-                                     f"{f' + {c_out}' if bias else ''} = {expected:,}.",
-                  f"Not quite: you said {answer!r}. {hint}")
+    solution = (f"{kh}·{kw}·{c_in}·{c_out}{f' + {c_out}' if bias else ''} = {expected:,}"
+                f" ({kh}·{kw}·{c_in} weights per filter{', plus one bias' if bias else ''}).")
+
+    def grade(answer):
+        value = read_int(answer)
+        if value == expected:
+            return right(f"Right: {solution}")
+        if value is None:
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+        if bias and value == expected - c_out:
+            return wrong("Not quite: did you forget the biases? One per filter.")
+        if value in (kh * kw * c_out + c_out * bias, kh * kw * c_out):
+            return wrong(f"Not quite: each filter spans all {c_in} input channels, so it has "
+                         f"{kh}·{kw}·{c_in} weights.")
+        if value in (kh * kw * c_in + bias, kh * kw * c_in):
+            return wrong(f"Not quite: that is one filter. The layer has {c_out}.")
+        return wrong(f"Not quite: you said {value:,}. One {kh}×{kw}×{c_in} kernel per filter"
+                     f"{', plus one bias each' if bias else ''}.")
+
+    return judge("check_conv_params", (kh, kw, c_in, c_out, bias), answer, grade,
+                 todo="one kh × kw × c_in kernel per filter, plus one bias each.",
+                 solution=solution, show_answer=show_answer)
 
 
-def check_neighbour_kernel(kernel) -> bool:
+_NEIGHBOURS = np.array([[0, 0.25, 0], [0.25, 0, 0.25], [0, 0.25, 0]])
+
+
+def check_neighbour_kernel(kernel, *, show_answer=False) -> CheckResult:
     """A 3x3 kernel whose output is the average of each pixel's 4 neighbours (up, down, left,
     right), the pixel itself not counted. Tested on a random image."""
-    if pending(kernel, "a 3x3 array; which taps touch the four neighbours?"):
-        return False
-    k = np.asarray(kernel, dtype=float)
-    if k.shape != (3, 3):
-        return report(False, "", f"Not quite: the kernel must be 3x3, got shape {k.shape}.")
     x = np.random.default_rng(1).random((8, 9))
     expected = (x[:-2, 1:-1] + x[2:, 1:-1] + x[1:-1, :-2] + x[1:-1, 2:]) / 4
-    ok = np.allclose(ops.conv2d(x, k), expected)
-    return report(ok, "Right: a blur that ignores the centre pixel.",
-                  "Not quite: try 0.25 on the four neighbours and 0 elsewhere (the centre too).")
+
+    def grade(kernel):
+        k = read_array(kernel)
+        if k is None:
+            return wrong(f"Not quite: give a 3x3 array of numbers, not {show(kernel)}.")
+        if k.shape != (3, 3):
+            return wrong(f"Not quite: the kernel must be 3x3, got shape {k.shape}.")
+        if np.allclose(ops.conv2d(x, k), expected):
+            return right("Right: a blur that ignores the centre pixel.")
+        if not np.any(k):
+            return wrong("Not quite: an all-zero kernel gives 0 everywhere. Put weights on the "
+                         "four neighbours.")
+        if k[1, 1] != 0:
+            return wrong("Not quite: the centre tap reads the pixel itself. Leave it at 0.")
+        if np.any(k[::2, ::2] != 0):
+            return wrong("Not quite: the corners are diagonal neighbours. Only up, down, left "
+                         "and right count.")
+        taps = k[[0, 1, 1, 2], [1, 0, 2, 1]]
+        if np.allclose(taps, taps[0]):
+            return wrong(f"Not quite: the weights add up to {k.sum():g}. An average of 4 "
+                         "numbers divides their sum by 4.")
+        return wrong("Not quite: the four neighbours should count equally.")
+
+    return judge("check_neighbour_kernel", (), kernel, grade,
+                 todo="a 3x3 array; which taps touch the four neighbours?",
+                 solution=f"np.array({_NEIGHBOURS.tolist()}): 0.25 on the four neighbours, 0 "
+                          "elsewhere.", show_answer=show_answer)

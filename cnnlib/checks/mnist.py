@@ -1,8 +1,7 @@
-"""Exercise checkers for notebook 06 (a CNN on MNIST).
+"""Exercise checkers for the MNIST notebook (a CNN trained on handwritten digits).
 
-Each takes the learner's answer (None while unanswered: a hint is printed and False returned,
-so a notebook run never fails on an open exercise) and compares it with an independent
-computation from ``cnnlib.ops`` or ``cnnlib.data``.
+Each compares the learner's answer with ``cnnlib.ops`` or the confusion matrix it is given,
+prints a verdict and returns a :class:`~cnnlib.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
@@ -11,66 +10,130 @@ import numpy as np
 
 from cnnlib import ops
 
-from .common import report
-from .common import unanswered as _unanswered
+from .common import (
+    CheckResult,
+    judge,
+    not_int_hint,
+    read_int,
+    read_pair,
+    right,
+    show,
+    wrong,
+)
 
-__all__ = [
-    "same_padding_flatten_answer",
-    "seed_params_answer",
-    "most_confused_answer",
-    "augmentation_answer",
-]
+__all__ = ["check_same_padding_flatten", "check_seed_params", "check_most_confused",
+           "check_augmentation"]
 
 
-
-def same_padding_flatten_answer(answer, filters: int = 32) -> bool:
+def check_same_padding_flatten(answer, filters: int = 32, *, show_answer=False) -> CheckResult:
     """How long is the flattened vector if the seed model's 3x3 convolution used
     padding="same" (then 2x2 max pooling)?"""
-    if _unanswered(answer, "with padding='same' the 28x28 image stays 28x28; pooling halves "
-                           "it; multiply height x width x filters."):
-        return False
-    side = ops.output_size(ops.output_size(28, 3, padding="same"), 2, stride=2)
+    conv = ops.output_size(28, 3, padding="same")
+    side = ops.output_size(conv, 2, stride=2)
+    valid = ops.output_size(ops.output_size(28, 3), 2, stride=2)
     expected = side * side * filters
-    return report(answer == expected, f"Right: {side} x {side} x {filters} = {expected}.",
-                  f"Not quite: you said {answer!r}. The pooled map is {side} x {side}, "
-                  f"with one channel per filter.")
+    solution = (f"'same' keeps {conv} × {conv}, pooling halves it to {side} × {side}; "
+                f"{side} × {side} × {filters} = {expected:,}.")
+
+    def grade(answer):
+        value = read_int(answer)
+        if value == expected:
+            return right(f"Right: {side} × {side} × {filters} = {expected:,}.")
+        if value is None:
+            return wrong(f"Not quite: {not_int_hint(answer, 'a length')}")
+        if value == valid * valid * filters:
+            return wrong("Not quite: that is the seed model as it is (valid padding). With "
+                         "'same' the convolution keeps 28 × 28.")
+        if value == conv * conv * filters:
+            return wrong("Not quite: the 2×2 max pooling still halves each side.")
+        if value == side * side:
+            return wrong(f"Not quite: that is one map. There is one per filter ({filters}).")
+        return wrong(f"Not quite: you said {value:,}. Size after the convolution, then after "
+                     "pooling; multiply height × width × filters.")
+
+    return judge("check_same_padding_flatten", (filters,), answer, grade,
+                 todo="with padding='same' the 28x28 image stays 28x28; pooling halves it; "
+                      "multiply height x width x filters.",
+                 solution=solution, show_answer=show_answer)
 
 
-def seed_params_answer(answer, dense_units: int = 100) -> bool:
+def check_seed_params(answer, dense_units: int = 100, *, show_answer=False) -> CheckResult:
     """How many weights does the seed model have if its hidden Dense layer has
     ``dense_units`` units instead of 100?"""
-    if _unanswered(answer, "add the conv layer (3*3*1*32 + 32), the hidden dense layer "
-                           "(5408 inputs) and the output layer, each with its biases."):
-        return False
     flat = ops.output_size(ops.output_size(28, 3), 2, stride=2) ** 2 * 32
-    expected = (ops.conv_param_count(3, 3, 1, 32) + ops.dense_param_count(flat, dense_units)
-                + ops.dense_param_count(dense_units, 10))
-    return report(answer == expected, f"Right: {expected:,} weights.",
-                  f"Not quite: you said {answer!r}. The Flatten layer hands {flat} numbers to "
-                  f"the dense layer: each of its {dense_units} units has one weight per input, "
-                  f"plus a bias.")
+    parts = (ops.conv_param_count(3, 3, 1, 32), ops.dense_param_count(flat, dense_units),
+             ops.dense_param_count(dense_units, 10))
+    expected = sum(parts)
+    no_bias = (ops.conv_param_count(3, 3, 1, 32, bias=False)
+               + ops.dense_param_count(flat, dense_units, bias=False)
+               + ops.dense_param_count(dense_units, 10, bias=False))
+    default = (ops.conv_param_count(3, 3, 1, 32) + ops.dense_param_count(flat, 100)
+               + ops.dense_param_count(100, 10))
+    solution = (f"conv 3·3·1·32 + 32 = {parts[0]:,}; dense {flat:,}·{dense_units} + "
+                f"{dense_units} = {parts[1]:,}; output {dense_units}·10 + 10 = {parts[2]:,}; "
+                f"total {expected:,}.")
+
+    def grade(answer):
+        value = read_int(answer)
+        if value == expected:
+            return right(f"Right: {expected:,} weights.")
+        if value is None:
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+        if value == default and dense_units != 100:
+            return wrong(f"Not quite: that is the seed model with Dense(100). Redo it with "
+                         f"{dense_units} units.")
+        if value == no_bias:
+            return wrong("Not quite: every layer also has one bias per unit (or filter).")
+        if value in (expected - parts[0], expected - parts[2]):
+            return wrong("Not quite: count all three layers with weights: the convolution, "
+                         "the hidden dense layer and the output layer.")
+        return wrong(f"Not quite: you said {value:,}. The Flatten layer hands {flat:,} numbers "
+                     f"to the dense layer: each of its {dense_units} units has one weight per "
+                     "input, plus a bias.")
+
+    return judge("check_seed_params", (dense_units,), answer, grade,
+                 todo=f"add the conv layer (3*3*1*32 + 32), the hidden dense layer ({flat} "
+                      "inputs) and the output layer, each with its biases.",
+                 solution=solution, show_answer=show_answer)
 
 
-def most_confused_answer(answer, counts) -> bool:
+def check_most_confused(answer, counts, *, show_answer=False) -> CheckResult:
     """Which (true digit, predicted digit) pair is the most frequent mistake in ``counts``
-    (a confusion matrix)? answer: a pair like (4, 9)."""
-    if _unanswered(answer, "look off the diagonal of the confusion matrix for the biggest "
-                           "number; its row is the true digit, its column the prediction."):
-        return False
+    (a confusion matrix: rows true, columns predicted)? answer: a pair like (4, 9)."""
     counts = np.asarray(counts)
-    off = counts * (1 - np.eye(len(counts), dtype=counts.dtype))
-    best = off.max()
-    if best == 0:
-        return report(True, "No mistakes at all: any answer will do!", "")
-    pairs = {(int(r), int(c)) for r, c in zip(*np.nonzero(off == best))}
-    try:
-        given = (int(answer[0]), int(answer[1]))
-    except (TypeError, ValueError, IndexError):
-        return report(False, "", f"Give a pair (true, predicted), e.g. (4, 9); got {answer!r}.")
-    shown = ", ".join(str(p) for p in sorted(pairs))
-    return report(given in pairs, f"Right: {given} happens {best} times.",
-                  f"Not quite: {given} happens {int(off[given])} times; the most frequent "
-                  f"mistake is {shown} ({best} times).")
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.shape[0] < 2:
+        raise ValueError(f"counts must be a square confusion matrix, got shape {counts.shape}")
+    n = len(counts)
+    off = np.where(np.eye(n, dtype=bool), 0, counts)
+    best = int(off.max())
+    pairs = sorted((int(r), int(c)) for r, c in zip(*np.nonzero(off == best)))
+    shown = " or ".join(str(p) for p in pairs)
+    solution = f"{shown}: {best} times." if best else "there are no mistakes at all."
+
+    def grade(answer):
+        if best == 0:
+            return right("No mistakes at all: any answer will do!")
+        pair = read_pair(answer, digits=True)
+        if pair is None:
+            return wrong(f"Not quite: give a pair (true, predicted), like (4, 9); got "
+                         f"{show(answer)}.")
+        if not all(0 <= d < n for d in pair):
+            return wrong(f"Not quite: both numbers are digits, 0 to {n - 1}; got {pair}.")
+        if pair in pairs:
+            return right(f"Right: {pair} happens {best} times.")
+        if pair[0] == pair[1]:
+            return wrong("Not quite: the diagonal counts the right answers. A mistake lies off "
+                         "the diagonal.")
+        if pair[::-1] in pairs:
+            return wrong(f"Not quite: {pair} means a true {pair[0]} read as {pair[1]}. The row is "
+                         "the true digit, the column the prediction.")
+        return wrong(f"Not quite: {pair} happens {int(off[pair])} times. Look for the biggest "
+                     "number off the diagonal.")
+
+    return judge("check_most_confused", (counts,), answer, grade,
+                 todo="look off the diagonal of the confusion matrix for the biggest number; "
+                      "its row is the true digit, its column the prediction.",
+                 solution=solution, show_answer=show_answer)
 
 
 AUGMENTATION_CHOICES = {
@@ -81,18 +144,27 @@ AUGMENTATION_CHOICES = {
 }
 
 
-def augmentation_answer(answer) -> bool:
+def check_augmentation(answer, *, show_answer=False) -> CheckResult:
     """Which augmentation would *hurt* a digit classifier? One of "a", "b", "c", "d"
-    (see ``AUGMENTATION_CHOICES``)."""
-    if _unanswered(answer, "which change can turn a digit into something that is no longer the "
-                           "same digit (think of 2, 3, 7)? " + "; ".join(
-                               f"{k}) {v}" for k, v in AUGMENTATION_CHOICES.items())):
-        return False
-    key = str(answer).strip().lower()
-    if key not in AUGMENTATION_CHOICES:
-        return report(False, "", f"Answer one of {', '.join(AUGMENTATION_CHOICES)}; "
-                                 f"got {answer!r}.")
-    return report(key == "c", "Right: a mirrored 3 is not a 3 (and a mirrored 2 looks odd); "
-                              "small rotations, shifts and zooms keep the digit's identity.",
-                  f"Not quite: '{AUGMENTATION_CHOICES[key]}' keeps a digit readable. Which "
-                  f"change would make a 3 look like no digit at all?")
+    (see ``AUGMENTATION_CHOICES``); the option's text is accepted too."""
+    choices = "; ".join(f"{k}) {v}" for k, v in AUGMENTATION_CHOICES.items())
+
+    def grade(answer):
+        key = None
+        if isinstance(answer, str):
+            text = answer.strip().lower().strip("()., ")
+            by_text = {v: k for k, v in AUGMENTATION_CHOICES.items()}
+            key = text if text in AUGMENTATION_CHOICES else by_text.get(text)
+        if key is None:
+            return wrong(f"Not quite: answer with one letter, a, b, c or d; got {show(answer)}.")
+        if key == "c":
+            return right("Right: a mirrored 3 is not a 3 (and a mirrored 2 looks odd); small "
+                         "rotations, shifts and zooms keep the digit's identity.")
+        return wrong(f"Not quite: '{AUGMENTATION_CHOICES[key]}' keeps a digit readable. Which "
+                     "change would make a 3 look like no digit at all?")
+
+    return judge("check_augmentation", (), answer, grade,
+                 todo="which change can turn a digit into something that is no longer the same "
+                      f"digit (think of 2, 3, 7)? {choices}",
+                 solution="c) flip left-right: a mirrored 3 or 7 is no digit at all.",
+                 show_answer=show_answer)

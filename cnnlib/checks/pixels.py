@@ -1,8 +1,7 @@
-"""Exercise checkers for notebook 01 (pixels and channels).
+"""Exercise checkers for the pixels-and-channels notebook.
 
-Each takes the learner's answer, compares it with a computation of its own (``cnnlib.images``,
-``cnnlib.ops``), prints a verdict and returns True or False. An answer still ``None`` gets a
-hint instead (and False), so a notebook run never fails on an unanswered exercise.
+Each compares the learner's answer with a computation of its own (``cnnlib.images``,
+``cnnlib.ops``), prints a verdict and returns a :class:`~cnnlib.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
@@ -10,86 +9,160 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import images, ops
-from cnnlib.checks.common import report, unanswered
 
-__all__ = ["pending", "check_pixel_count", "check_grayscale", "check_normalized",
-           "check_mlp_weights", "check_flat_index"]
+from .common import (
+    CheckResult,
+    judge,
+    not_int_hint,
+    read_array,
+    read_int,
+    read_number,
+    right,
+    show,
+    wrong,
+)
 
-
-def pending(answer, hint: str) -> bool:
-    """True (after printing the hint) when the exercise is not answered yet."""
-    return unanswered(answer, hint)
-
-
-def _number(answer):
-    """The answer as a float, or None if it is not a single number."""
-    try:
-        value = float(np.asarray(answer, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value
+__all__ = ["check_pixel_count", "check_grayscale", "check_normalized", "check_mlp_weights",
+           "check_flat_index"]
 
 
-def check_pixel_count(answer, height, width, channels=3) -> bool:
+def check_pixel_count(answer, height, width, channels=3, *, show_answer=False) -> CheckResult:
     """How many numbers does a height x width image with this many channels hold?"""
-    if pending(answer, "multiply height, width and the number of channels."):
-        return False
     expected = int(np.prod(np.zeros((height, width, channels), dtype=np.uint8).shape))
-    value = _number(answer)
-    return report(value == expected, f"Right: {height} x {width} x {channels} = {expected:,}.",
-                  f"Not quite: you said {answer!r}. Every pixel holds one number per channel.")
+    solution = f"{height} × {width} × {channels} = {expected:,}."
+
+    def grade(answer):
+        value = read_int(answer)
+        if value == expected:
+            return right(f"Right: {solution}")
+        if value is None:
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+        if value == height * width and channels > 1:
+            return wrong(f"Not quite: {value:,} is the number of pixels. Every pixel holds one "
+                         "number per channel.")
+        return wrong(f"Not quite: you said {value:,}. Multiply height, width and channels.")
+
+    return judge("check_pixel_count", (height, width, channels), answer, grade,
+                 todo="multiply height, width and the number of channels.",
+                 solution=solution, show_answer=show_answer)
 
 
-def check_grayscale(answer, rgb) -> bool:
+def check_grayscale(answer, rgb, *, show_answer=False) -> CheckResult:
     """The gray value of one (r, g, b) pixel with the weights 0.299, 0.587, 0.114 (within 0.5)."""
-    if pending(answer, "gray = 0.299·R + 0.587·G + 0.114·B."):
-        return False
-    expected = float(images.grayscale(np.asarray(rgb, dtype=float).reshape(1, 1, 3))[0, 0])
-    value = _number(answer)
-    ok = value is not None and abs(value - expected) <= 0.5
-    return report(ok, f"Right: {expected:.1f}. Green counts most: our eyes are most sensitive "
-                      "to it.",
-                  f"Not quite: you said {answer!r}. Weigh R, G and B by 0.299, 0.587, 0.114.")
+    rgb = np.asarray(rgb, dtype=float).reshape(3)
+    expected = float(images.grayscale(rgb.reshape(1, 1, 3))[0, 0])
+    r, g, b = (f"{v:g}" for v in rgb)
+    solution = f"0.299·{r} + 0.587·{g} + 0.114·{b} = {expected:.1f}."
+
+    def grade(answer):
+        value = read_number(answer)
+        if value is None:
+            return wrong(f"Not quite: give one number (0-255), not {show(answer)}.")
+        if abs(value - expected) <= 0.5:
+            return right(f"Right: {expected:.1f}. Green counts most: our eyes are most "
+                         "sensitive to it.")
+        if abs(value - rgb.mean()) <= 0.5:
+            return wrong("Not quite: that is the plain average. The eye weighs the channels "
+                         "differently: 0.299, 0.587, 0.114.")
+        if abs(value - rgb @ [0.114, 0.587, 0.299]) <= 0.5:
+            return wrong("Not quite: the weights are swapped. R gets 0.299 and B gets 0.114.")
+        if abs(value - expected / 255) <= 0.01:
+            return wrong("Not quite: that is on the 0-1 scale. Give it in 0-255, like the "
+                         "pixel.")
+        return wrong(f"Not quite: you said {value:g}. Weigh R, G and B by 0.299, 0.587, 0.114 "
+                     "and add.")
+
+    return judge("check_grayscale", tuple(rgb), answer, grade,
+                 todo="gray = 0.299·R + 0.587·G + 0.114·B.",
+                 solution=solution, show_answer=show_answer)
 
 
-def check_normalized(answer, img) -> bool:
+def check_normalized(answer, img, *, show_answer=False) -> CheckResult:
     """The 0-255 image img scaled into [0, 1] (divided by 255)."""
-    if pending(answer, "divide by 255, as floats."):
-        return False
+    img = np.asarray(img)
     expected = images.normalize(img)
-    try:
-        arr = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is None or arr.shape != expected.shape:
-        got = None if arr is None else arr.shape
-        return report(False, "", f"Not quite: expected shape {expected.shape}, got {got}.")
-    ok = np.allclose(arr, expected, atol=1e-6)
-    return report(ok, f"Right: values now run from {arr.min():.3f} to {arr.max():.3f}.",
-                  "Not quite: some values differ. Did integer division round them to 0 or 1?")
+
+    def grade(answer):
+        arr = read_array(answer)
+        if arr is None:
+            return wrong(f"Not quite: give an array of numbers (an expression using the "
+                         f"image), not {show(answer)}.")
+        if arr.shape != expected.shape:
+            return wrong(f"Not quite: the result should keep the image's shape {expected.shape}"
+                         f", got {arr.shape}.")
+        if np.allclose(arr, expected, atol=1e-6):
+            return right(f"Right: values now run from {arr.min():.3f} to {arr.max():.3f}.")
+        if np.allclose(arr, img // 255):
+            return wrong("Not quite: integer division (//) rounds every value to 0 or 1. "
+                         "Use / to divide.")
+        if np.allclose(arr, img):
+            return wrong("Not quite: the values are still 0-255. Divide by the largest value.")
+        if np.allclose(arr, img / 256, atol=1e-6):
+            return wrong("Not quite: the largest value is 255, not 256, so 255 must become 1.")
+        return wrong("Not quite: some values differ. Every value v becomes v / 255.")
+
+    return judge("check_normalized", (img,), answer, grade,
+                 todo="divide by 255, as floats.", solution="img / 255 (the toy image: "
+                 "toy / 255).", show_answer=show_answer)
 
 
-def check_mlp_weights(answer, height, width, channels=3) -> bool:
+def check_mlp_weights(answer, height, width, channels=3, *, show_answer=False) -> CheckResult:
     """Weights (bias not counted) that ONE hidden neuron needs for a flattened image."""
-    if pending(answer, "one weight per input number."):
-        return False
     n_in = height * width * channels
     expected = ops.dense_param_count(n_in, 1, bias=False)
-    value = _number(answer)
-    if value == expected + 1:
-        return report(False, "", "Almost: that counts the bias too. How many weights alone?")
-    return report(value == expected, f"Right: {expected:,} weights, for a single neuron.",
-                  f"Not quite: you said {answer!r}. The neuron sees every number of the image.")
+    solution = f"{height} × {width} × {channels} = {expected:,} weights, one per input number."
+
+    def grade(answer):
+        value = read_int(answer)
+        if value == expected:
+            return right(f"Right: {expected:,} weights, for a single neuron.")
+        if value is None:
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+        if value == expected + 1:
+            return wrong("Almost: that counts the bias too. How many weights alone?")
+        if channels == 1 and value == height * width * 3:
+            return wrong("Not quite: a grayscale image has one channel, not three.")
+        return wrong(f"Not quite: you said {value:,}. The neuron sees every number of the "
+                     "image once.")
+
+    return judge("check_mlp_weights", (height, width, channels), answer, grade,
+                 todo="one weight per input number.", solution=solution,
+                 show_answer=show_answer)
 
 
-def check_flat_index(answer, row, col, width, channel=0, channels=1) -> bool:
-    """Where pixel (row, col) (and channel) lands when an (H, W[, C]) image is flattened."""
-    if pending(answer, "count the full rows above the pixel first."):
-        return False
+def check_flat_index(answer, row, col, width, channel=0, channels=1, *,
+                     show_answer=False) -> CheckResult:
+    """Where pixel (row, col) (and channel) lands when an (H, W[, C]) image is flattened row
+    by row, the channels of one pixel side by side (channels last, as numpy and Keras)."""
+    if not (0 <= col < width and 0 <= channel < channels and row >= 0):
+        raise ValueError(f"(row, col, channel) must lie inside a {width}-wide image with "
+                         f"{channels} channel(s), got ({row}, {col}, {channel})")
     grid = np.arange((row + 1) * width * channels).reshape(row + 1, width, channels)
     expected = int(grid[row, col, channel])  # numpy's own row-major order
-    value = _number(answer)
-    return report(value == expected, f"Right: index {expected}. Its neighbour below sits "
-                                     f"{width * channels} places further on.",
-                  f"Not quite: you said {answer!r}. Flattening goes row by row (and channel by "
-                  "channel within a pixel).")
+    per_row = width * channels
+    solution = (f"({row}·{width} + {col})·{channels} + {channel} = {expected}."
+                if channels > 1 else f"{row}·{width} + {col} = {expected}.")
+
+    def grade(answer):
+        value = read_int(answer)
+        if value == expected:
+            return right(f"Right: index {expected}. Its neighbour below sits {per_row} places "
+                         "further on.")
+        if value is None:
+            return wrong(f"Not quite: {not_int_hint(answer, 'an index')}")
+        if value == expected + 1:
+            return wrong("Not quite: one too many. Indices count from 0.")
+        if value == (col * width + row) * channels + channel:
+            return wrong("Not quite: row and column are swapped. Count the full rows above the "
+                         f"pixel first ({per_row} numbers each).")
+        if channels > 1 and value == row * width + col:
+            return wrong(f"Not quite: each pixel holds {channels} numbers side by side, so "
+                         f"multiply by {channels}, then add the channel.")
+        if channels > 1 and value == (row * width + col) * channels:
+            return wrong("Almost: that is where the pixel starts. Add the channel number.")
+        return wrong(f"Not quite: you said {value}. Flattening goes row by row ({per_row} "
+                     "numbers each), then pixel by pixel.")
+
+    return judge("check_flat_index", (row, col, width, channel, channels), answer, grade,
+                 todo="count the full rows above the pixel first.", solution=solution,
+                 show_answer=show_answer)

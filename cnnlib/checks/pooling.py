@@ -1,100 +1,183 @@
-"""Exercise checkers for notebook 04 (pooling).
+"""Exercise checkers for the pooling notebook.
 
-Each returns True/False and prints a verdict; an answer still set to ``None`` gets a hint and
-False, never an exception, so a notebook runs through before the learner has answered.
+Each compares the learner's answer with ``cnnlib.ops``, prints a verdict and returns a
+:class:`~cnnlib.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
 
-import numbers
+import math
 
 import numpy as np
 
 from cnnlib import ops
 
-from .common import report
-from .common import unanswered as _unanswered
+from .common import (
+    CheckResult,
+    fmt,
+    judge,
+    not_int_hint,
+    not_yet,
+    read_array,
+    read_int,
+    read_number,
+    right,
+    show,
+    solution_code,
+    wrong,
+)
 
 __all__ = ["check_pooled", "check_pooled_size", "check_pool_function", "check_value_count"]
 
 
-
-def _is_int(v) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-
-
-def check_pooled(answer, x, size=2, stride=None, mode="max") -> bool:
-    """Your pooled output (a list of lists or an array) for the small feature map x."""
-    if _unanswered(answer):
-        return False
-    expected = ops.pool2d(np.asarray(x, dtype=float), size, stride, mode=mode)
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return report(False, "", f"Your answer {answer!r} is not a grid of numbers.")
-    if got.shape != expected.shape:
-        return report(False, "", f"Your answer has shape {got.shape}; the pooled map is "
-                      f"{expected.shape[0]} × {expected.shape[1]}.")
-    ok = np.allclose(got, expected, atol=0.01)
-    wrong = np.argwhere(~np.isclose(got, expected, atol=0.01))
-    where = f" Look again at row {wrong[0][0]}, column {wrong[0][1]}." if len(wrong) else ""
+def check_pooled(answer, x, size=2, stride=None, mode="max", *, show_answer=False) -> CheckResult:
+    """Your pooled output (a list of rows or an array) for the small feature map x; 2 decimals
+    are enough."""
+    x = np.asarray(x, dtype=float)
+    expected = ops.pool2d(x, size, stride, mode=mode)
+    other = ops.pool2d(x, size, stride, mode="avg" if mode == "max" else "max")
     name = "largest" if mode == "max" else "mean"
-    return report(ok, f"Right: {expected.tolist()}.",
-                  f"Not quite: each output cell is the {name} of its window.{where}")
+
+    def grade(answer):
+        got = read_array(answer)
+        if got is None:
+            return wrong(f"Not quite: write a list of rows of numbers, like [[1, 2], [3, 4]]; "
+                         f"got {show(answer)}.")
+        if got.shape != expected.shape:
+            return wrong(f"Not quite: your answer has shape {got.shape}; the pooled map is "
+                         f"{expected.shape[0]} × {expected.shape[1]}, as a list of rows.")
+        close = np.abs(got - expected) < 0.01
+        if close.all():
+            return right(f"Right: {expected.tolist()}.")
+        if np.allclose(got, other, atol=0.01):
+            return wrong(f"Not quite: that is {'average' if mode == 'max' else 'max'} pooling. "
+                         f"Here each output cell is the {name} of its window.")
+        if np.allclose(got, expected.T, atol=0.01):
+            return wrong("Not quite: rows and columns are swapped. Write the result row by row.")
+        r, c = (int(i) for i in np.argwhere(~close)[0])
+        return wrong(f"Not quite: each output cell is the {name} of its window. Look again at "
+                     f"row {r}, column {c}.")
+
+    return judge("check_pooled", (x, size, stride, mode), answer, grade,
+                 todo=f"each output cell is the {name} of its {size}×{size} window.",
+                 solution=f"{expected.tolist()}.", show_answer=show_answer)
 
 
-def check_pooled_size(answer, n, size, stride=None) -> bool:
+def check_pooled_size(answer, n, size, stride=None, *, show_answer=False) -> CheckResult:
     """The pooled length of one axis of n cells (valid pooling, stride defaults to size)."""
-    if _unanswered(answer):
-        return False
     stride = size if stride is None else stride
     expected = ops.output_size(n, size, stride)
-    return report(_is_int(answer) and answer == expected,
-                  f"Right: floor(({n} − {size})/{stride}) + 1 = {expected}.",
-                  f"Not quite: you said {answer!r}. Pooling follows the same formula as a "
-                  "convolution without padding: floor((n − size)/stride) + 1.")
+    solution = f"floor(({n} − {size})/{stride}) + 1 = {expected}."
+    slips = [((n - size) / stride + 1, "round down: leftover cells that do not fill a window "
+                                       "are dropped."),
+             (math.ceil(n / stride), "round down: leftover cells that do not fill a window "
+                                     "are dropped."),
+             (n / stride, "round down: leftover cells that do not fill a window are dropped."),
+             (n - size + 1, "the windows move by the stride, so divide by it."),
+             ((n - size) // stride, "add 1: the first window counts too.")]
+
+    def grade(answer):
+        value = read_number(answer)
+        if value is None:
+            return wrong(f"Not quite: give one number, not {show(answer)}.")
+        if read_int(answer) == expected:
+            return right(f"Right: {solution}")
+        for size_, hint in slips:
+            if size_ != expected and abs(value - size_) < 1e-9:
+                return wrong(f"Not quite: you said {value:g}. Almost: {hint}")
+        return wrong(f"Not quite: you said {value:g}. Pooling follows the same formula as a "
+                     "convolution without padding: floor((n − size)/stride) + 1.")
+
+    return judge("check_pooled_size", (n, size, stride), answer, grade,
+                 todo="floor((n − size)/stride) + 1, as for a convolution without padding.",
+                 solution=solution, show_answer=show_answer)
 
 
-def check_pool_function(fn, mode="max") -> bool:
+def check_pool_function(fn, mode="max", *, show_answer=False) -> CheckResult:
     """Your own ``pool(x, size)`` (2-D x, stride = size, no padding) against ``ops.pool2d`` on
     random feature maps."""
-    if fn is None or not callable(fn):
-        print("✏️ Define your function and pass it in, e.g. check_pool_function(my_max_pool).")
-        return False
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
     rng = np.random.default_rng(0)
-    for h, w, size in [(4, 4, 2), (6, 6, 3), (5, 7, 2), (9, 8, 3), (8, 8, 4), (3, 3, 1)]:
-        x = rng.integers(0, 10, size=(h, w)).astype(float)
-        expected = ops.pool2d(x, size, mode=mode)
-        try:
-            got = fn(x, size)
-        except Exception as err:  # noqa: BLE001 - report the learner's error
-            return report(False, "", f"Your function raised {err!r} on a {h}×{w} map, "
-                          f"size {size}.")
-        if got is None:
-            print("✏️ Your function returns None: fill in the pooling, then run the cell again.")
-            return False
-        try:
-            got = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            return report(False, "", f"Your function returned {got!r}, not a grid of numbers.")
-        if got.shape != expected.shape or not np.allclose(got, expected):
-            return report(False, "", f"On a {h}×{w} map with size {size} you give shape "
-                          f"{got.shape}, expected {expected.shape}; check the window slices "
-                          "and what happens to leftover rows/columns (they are dropped).")
-    return report(True, "Right on every map tried, including sizes that leave rows over.", "")
+    cases = [(rng.integers(0, 10, size=(h, w)).astype(float), size)
+             for h, w, size in [(4, 4, 2), (6, 6, 3), (5, 7, 2), (9, 8, 3), (8, 8, 4), (3, 3, 1)]]
+
+    def grade(fn):
+        if not callable(fn):
+            return wrong("Not quite: pass the function itself, check_pool_function(my_max_pool),"
+                         f" without calling it; got {show(fn)}.")
+        for x, size in cases:
+            h, w = x.shape
+            expected = ops.pool2d(x, size, mode=mode)
+            try:
+                result = fn(x.copy(), size)
+            except NotImplementedError:
+                return not_yet("Not written yet: replace the NotImplementedError with your code.")
+            except Exception as err:  # noqa: BLE001 - report the learner's error
+                return wrong(f"Your function raised {type(err).__name__}: {err} on a {h}×{w} "
+                             f"map, size {size}.")
+            if result is None:
+                return not_yet("Not written yet: your function returns None. Fill in the "
+                               "pooling.")
+            got = read_array(result)
+            if got is None:
+                return wrong(f"Your function returned {show(result)}, not a grid of numbers.")
+            if got.shape == expected.shape and np.allclose(got, expected):
+                continue
+            if got.shape != expected.shape and got.shape == (-(-h // size), -(-w // size)):
+                return wrong(f"On a {h}×{w} map with size {size} you give shape {got.shape}, "
+                             f"expected {expected.shape}: drop the rows and columns that do not "
+                             "fill a whole window.")
+            if got.shape != expected.shape:
+                return wrong(f"On a {h}×{w} map with size {size} you give shape {got.shape}, "
+                             f"expected {expected.shape}: step the windows by size.")
+            return wrong(f"On a {h}×{w} map with size {size} some values differ: each output "
+                         f"is the {'max' if mode == 'max' else 'mean'} of "
+                         "x[r*size:(r+1)*size, c*size:(c+1)*size].")
+        return right("Right on every map tried, including sizes that leave rows over.")
+
+    name = "my_max_pool" if mode == "max" else "my_avg_pool"
+    return judge("check_pool_function", (mode,), fn, grade,
+                 todo="slice x[r:r + size, c:c + size] inside two loops, or use reshape.",
+                 solution=solution_code(name), show_answer=show_answer,
+                 placeholder="Write your function, then run the cell again.")
 
 
-def check_value_count(answer, image=96, kernel=8, features=400, pool=None) -> bool:
+def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
+                      show_answer=False) -> CheckResult:
     """How many numbers ``features`` kernels of size ``kernel`` give on an image × image input
     (valid convolution, stride 1), optionally followed by pool × pool pooling (stride = pool)."""
-    if _unanswered(answer):
-        return False
-    side = ops.output_size(image, kernel)
-    if pool is not None:
-        side = ops.output_size(side, pool, pool)
+    conv_side = ops.output_size(image, kernel)
+    side = conv_side if pool is None else ops.output_size(conv_side, pool, pool)
     expected = side * side * features
-    return report(_is_int(answer) and answer == expected,
-                  f"Right: {side}² × {features} = {expected:,}.",
-                  f"Not quite: you said {answer!r}. Side after the convolution: "
-                  f"{image} − {kernel} + 1; then (if pooling) floor((side − pool)/pool) + 1; "
-                  "square it and multiply by the number of features.")
+    pooled = "" if pool is None else f", pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}"
+    solution = (f"side {image} − {kernel} + 1 = {conv_side}{pooled}; {side}² × {features} = "
+                f"{expected:,}.")
+    slips = [(side * features, f"a map is {side} × {side}: square the side."),
+             (side * side, f"there are {features} feature maps: multiply by {features}.")]
+    if pool is not None:
+        slips += [(conv_side ** 2 * features, f"pool first: {pool}×{pool} windows shrink each "
+                                              "side."),
+                  ((image // pool) ** 2 * features, f"convolve first: the maps are "
+                                                    f"{conv_side} × {conv_side} before pooling."),
+                  (math.ceil(conv_side / pool) ** 2 * features,
+                   "round down: leftover cells are dropped by pooling."),
+                  ((conv_side / pool) ** 2 * features,
+                   "round down: leftover cells are dropped by pooling.")]
+
+    def grade(answer):
+        value = read_number(answer)
+        if value is None:
+            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+        if read_int(answer) == expected:
+            return right(f"Right: {side}² × {features} = {expected:,}.")
+        for count, hint in slips:
+            if count != expected and abs(value - count) < 1e-6:
+                return wrong(f"Not quite: you said {fmt(value)}. {hint}")
+        return wrong(f"Not quite: you said {fmt(value)}. Side after the convolution: "
+                     f"{image} − {kernel} + 1; then (if pooling) floor((side − pool)/pool) + 1; "
+                     "square it and multiply by the number of features.")
+
+    return judge("check_value_count", (image, kernel, features, pool), answer, grade,
+                 todo="side after the convolution, then after pooling; side² × features.",
+                 solution=solution, show_answer=show_answer)
