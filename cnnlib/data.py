@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cnnlib import config
+
 __all__ = [
     "MNIST_SHA256",
     "MNIST_URL",
@@ -50,14 +52,9 @@ __all__ = [
 #: The SHA-256 that Keras itself checks ``mnist.npz`` against.
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
-ROOT = Path(__file__).resolve().parents[1]
 #: Seconds a download may take in all (``CNNLIB_DOWNLOAD_TIMEOUT`` overrides it).
 DOWNLOAD_TIMEOUT = 120.0
 OFFLINE_TEST_SIZE = 1000
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "0").strip().lower() not in ("", "0", "false", "no")
 
 
 class MnistCacheWarning(UserWarning):
@@ -142,9 +139,9 @@ def offline_subset() -> tuple[np.ndarray, np.ndarray]:
 
 
 def cache_paths() -> list[Path]:
-    """Where a full ``mnist.npz`` is looked for: the series' ``data/``, then Keras' cache."""
+    """Where a full ``mnist.npz`` is looked for: the series' data folder, then Keras' cache."""
     keras_home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return [ROOT / "data" / "mnist.npz", Path(keras_home) / "datasets" / "mnist.npz"]
+    return [config.mnist_cache_path(), Path(keras_home) / "datasets" / "mnist.npz"]
 
 
 def file_sha256(path) -> str:
@@ -226,12 +223,10 @@ def load_mnist(offline: bool | None = None, *, paths=None, sha256: str = MNIST_S
     timeout: seconds the whole download may take (default 120, or ``CNNLIB_DOWNLOAD_TIMEOUT``).
     test_size, seed: how the offline subset is split (stratified; the same split every time).
     """
-    import cnnlib
-
     if offline is None:
-        offline = _env_flag("CNNLIB_OFFLINE") or cnnlib.QUICK
+        offline = config.env_flag("CNNLIB_OFFLINE") or config.QUICK
     if timeout is None:
-        timeout = float(os.environ.get("CNNLIB_DOWNLOAD_TIMEOUT", DOWNLOAD_TIMEOUT))
+        timeout = config.env_float("CNNLIB_DOWNLOAD_TIMEOUT", DOWNLOAD_TIMEOUT)
     notes: list[str] = []
 
     def say(data: MnistData) -> MnistData:

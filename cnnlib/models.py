@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cnnlib import config
+
 __all__ = [
     "DEFAULT_MODEL_PATH",
     "RECIPES",
@@ -38,7 +40,7 @@ __all__ = [
     "load_or_train",
 ]
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "mnist_cnn.keras"
+DEFAULT_MODEL_PATH = config.model_path()  # the checkout's data/, or a per-user folder
 
 
 def _keras(seed: int | None = None):
@@ -345,11 +347,9 @@ QUICK_SETTINGS = dict(epochs=1, n_train=512, n_test=256)
 
 def recipe_for(name: str, data, quick: bool | None = None) -> dict:
     """The training settings for model ``name`` on ``data`` (an MnistData)."""
-    import cnnlib
-
     if name not in RECIPES:
         raise ValueError(f"name must be one of {sorted(RECIPES)}, got {name!r}")
-    quick = cnnlib.QUICK if quick is None else quick
+    quick = config.QUICK if quick is None else quick
     settings = dict(RECIPES[name]["full" if data.is_full else "offline"])
     if quick:
         settings["epochs"] = QUICK_SETTINGS["epochs"]
@@ -364,10 +364,9 @@ def fit_recipe(name: str, data, *, quick: bool | None = None, seed: int = 0,
     Quick mode takes a small stratified sample and one epoch. Returns (model, history,
     test_accuracy).
     """
-    import cnnlib
     from cnnlib.data import to_float
 
-    quick = cnnlib.QUICK if quick is None else quick
+    quick = config.QUICK if quick is None else quick
     if quick and data.n_train > QUICK_SETTINGS["n_train"]:
         data = data.subset(QUICK_SETTINGS["n_train"], min(QUICK_SETTINGS["n_test"], data.n_test),
                            seed)

@@ -1,6 +1,6 @@
 """Train a CNN on MNIST from the command line and save it for notebook 07.
 
-    python -m cnnlib.train                      # the better model -> data/mnist_cnn.keras
+    python -m cnnlib.train                      # the better model -> data/mnist_cnn.keras (*)
     python -m cnnlib.train --model seed         # the articles' model
     python -m cnnlib.train --quick --out m.keras
     cnnlib-train --help                         # the same, as an installed script
@@ -8,6 +8,9 @@
 It trains on whatever ``cnnlib.data.load_mnist()`` finds (full MNIST from the cache or a
 download, else the offline 5,000-digit subset), prints the data source, the time taken and the
 test accuracy, and saves the model in Keras' ``.keras`` format.
+
+(*) ``data/`` of the checkout; a per-user folder when cnnlib is pip-installed; ``$CNNLIB_DATA_DIR``
+when set (see ``cnnlib.config``).
 """
 
 from __future__ import annotations
@@ -19,15 +22,15 @@ from pathlib import Path
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    from cnnlib.models import DEFAULT_MODEL_PATH
+    from cnnlib.config import model_path
 
     p = argparse.ArgumentParser(prog="python -m cnnlib.train", description=__doc__.split("\n")[0])
     p.add_argument("--model", choices=["seed", "better"], default="better",
                    help="seed: the articles' model; better: the one we recommend (default)")
     p.add_argument("--quick", action="store_true",
                    help="a few steps on a small sample (seconds; for tests)")
-    p.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH,
-                   help="where to save the model (default: data/mnist_cnn.keras)")
+    p.add_argument("--out", type=Path, default=model_path(),
+                   help=f"where to save the model (default: {model_path()})")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--offline", action="store_true",
                    help="never try to download (the same as CNNLIB_OFFLINE=1)")
