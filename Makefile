@@ -32,7 +32,7 @@ ENSURE_VENV = PYTHON='$(PYTHON)' VENV='$(VENV)' STAMP='$(STAMP)' GOAL='$(or $(MA
 
 install:
 	@$(ENSURE_VENV)
-	@$(MAKE) --no-print-directory $(STAMP)
+	@$(MAKE) --no-print-directory -q $(STAMP) || $(MAKE) --no-print-directory $(STAMP)
 
 $(STAMP): requirements.txt requirements-runtime.txt pyproject.toml tools/overrides.json
 	$(PY) -m pip install --quiet --upgrade pip
