@@ -417,3 +417,25 @@ def test_environment_yml_and_postbuild_install_the_same_list():
                         ["project"]["requires-python"])
     assert f"{python}.0" in spec
     assert "pip install --no-deps -e ." in (ROOT / "postBuild").read_text()
+
+
+def test_tensorflow_is_left_out_on_intel_macs_only():
+    # TensorFlow 2.21 has no wheel for macOS x86-64; everything else still installs there.
+    tf = next(Requirement(line) for line in requirement_lines(ROOT / "requirements-runtime.txt")
+              if line.startswith("tensorflow"))
+    machines = {("darwin", "x86_64"): False, ("darwin", "arm64"): True,
+                ("linux", "x86_64"): True, ("linux", "aarch64"): True, ("win32", "AMD64"): True}
+    for (platform, machine), wanted in machines.items():
+        env = {"sys_platform": platform, "platform_machine": machine}
+        assert tf.marker.evaluate(env) is wanted, env
+
+
+@pytest.mark.parametrize("name", ["01_pixels_and_channels", "04_pooling"])
+def test_the_notebooks_said_to_run_without_tensorflow_never_reach_it(name):
+    # README (Troubleshooting, Intel Macs) says these run in full without TensorFlow.
+    import json
+
+    nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for word in ("tensorflow", "keras", "import_tf", "models", "interpret", "load_mnist"):
+        assert word not in code, f"{name} uses {word}"

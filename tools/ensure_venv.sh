@@ -128,9 +128,9 @@ create_venv() {
         exit 1
     fi
     if [ "$(uname -s 2>/dev/null)" = Darwin ] && [ "$(uname -m 2>/dev/null)" = x86_64 ]; then
-        say "this Intel Mac gets everything except TensorFlow (no 2.21 wheel for it): notebooks" \
-            "01 and 04 run in full, 02, 03 and 05 up to their TensorFlow cells; see" \
-            "Troubleshooting in README.md."
+        say "this Intel Mac gets everything except TensorFlow (it has no 2.21 wheel): notebooks" \
+            "01 and 04 run in full, 02, 03 and 05 all but their TensorFlow cells, 06 and 07" \
+            "not at all; see Troubleshooting in README.md."
     fi
 }
 
