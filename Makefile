@@ -18,6 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
 	@echo "make test         run every test (sets everything up first)"
+	@echo "make PYTHON=python3.12 lab   build .venv with that Python (3.10-3.13)"
 	@echo "make bench        print speed figures"
 	@echo "make lint         ruff over the package, tests and notebooks"
 	@echo "make html         execute the series into build/html for reading without running"
