@@ -385,6 +385,7 @@ def test_the_runtime_list_covers_everything_cnnlib_imports():
     via = {"keras": "tensorflow", "ipython": "ipywidgets"}
     dists = packages_distributions()
     for module in third_party:
+        assert module in dists, f"cnnlib imports {module}, which is not installed"
         dist = dists[module][0].lower()
         if dist in via:
             assert any(Requirement(r).name.lower() == dist for r in requires(via[dist]) or [])
