@@ -1,4 +1,4 @@
-# Two commands do all set-up on a fresh machine (Python >= 3.10 and make):
+# Two commands do all set-up on a fresh machine (Python 3.10-3.13 and make):
 #   make lab    open the series in JupyterLab (127.0.0.1, with a token)
 #   make test   run every test: unit tests, notebooks under nbval, browser tests
 PYTHON ?= python3
@@ -18,23 +18,30 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
 	@echo "make test         run every test (sets everything up first)"
+	@echo "make PYTHON=python3.12 lab   build .venv with that Python (3.10-3.13)"
 	@echo "make bench        print speed figures"
 	@echo "make lint         ruff over the package, tests and notebooks"
 	@echo "make html         execute the series into build/html for reading without running"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
 
-# (Re)install when the venv is missing or a dependency file changed.
-$(STAMP): requirements.txt pyproject.toml tools/overrides.json
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cnn-notebooks needs Python >= 3.10: run make PYTHON=python3.11 ...")'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+# Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
+# (and names a Python to use instead), and rebuilds a .venv with no pip, no python, another
+# Python version or a half-finished install, saying why in one line. Then a second make decides
+# afresh whether the packages need installing: when the venv is new or a dependency file changed.
+ENSURE_VENV = PYTHON='$(PYTHON)' VENV='$(VENV)' STAMP='$(STAMP)' GOAL='$(or $(MAKECMDGOALS),install)' \
+	PYTHON_ASKED='$(if $(filter file default undefined,$(origin PYTHON)),,1)' sh tools/ensure_venv.sh
+
+install:
+	@$(ENSURE_VENV)
+	@$(MAKE) --no-print-directory -q $(STAMP) || $(MAKE) --no-print-directory $(STAMP)
+
+$(STAMP): requirements.txt requirements-runtime.txt pyproject.toml tools/overrides.json
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp tools/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
-
-install: $(STAMP)
 
 lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \

@@ -8,21 +8,14 @@ numpy notebooks start fast.
 
 from __future__ import annotations
 
-import os
 import random
 
 import numpy as np
 
+# Quick mode and the data paths live in cnnlib.config; QUICK and quick() stay here for notebooks.
+from cnnlib.config import QUICK, quick  # noqa: F401 - re-exported: cnnlib.quick(10, 1)
+
 __version__ = "0.1.0"
-
-#: Quick mode (``CNNLIB_QUICK=1``, set by ``make test``): small data and few steps, so the whole
-#: series runs under nbval in minutes. Without it the notebooks teach at full size.
-QUICK = os.environ.get("CNNLIB_QUICK", "0").strip().lower() not in ("", "0", "false", "no")
-
-
-def quick(full, small):
-    """``small`` in quick mode, ``full`` otherwise: ``epochs = cnnlib.quick(10, 1)``."""
-    return small if QUICK else full
 
 
 def setup(seed: int = 0, quiet_tf: bool = True) -> None:

@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cnnlib import config
+
 __all__ = [
     "MNIST_SHA256",
     "MNIST_URL",
@@ -57,30 +59,11 @@ __all__ = [
 #: The SHA-256 that Keras itself checks ``mnist.npz`` against.
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
-ROOT = Path(__file__).resolve().parents[1]
 #: The environment variable naming a mirror of ``mnist.npz``, tried before Keras' URL.
 MIRROR_ENV = "CNNLIB_MNIST_URL"
 #: Seconds a download may take in all (``CNNLIB_DOWNLOAD_TIMEOUT`` overrides it).
 DOWNLOAD_TIMEOUT = 120.0
 OFFLINE_TEST_SIZE = 1000
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "0").strip().lower() not in ("", "0", "false", "no")
-
-
-def _env_seconds(name: str, default: float) -> float:
-    """A positive number of seconds from environment variable ``name`` (``default`` if unset)."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a number of seconds > 0, got {raw!r}")
-    return value
 
 
 class MnistCacheWarning(UserWarning):
@@ -165,9 +148,9 @@ def offline_subset() -> tuple[np.ndarray, np.ndarray]:
 
 
 def cache_paths() -> list[Path]:
-    """Where a full ``mnist.npz`` is looked for: the series' ``data/``, then Keras' cache."""
+    """Where a full ``mnist.npz`` is looked for: the series' data folder, then Keras' cache."""
     keras_home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return [ROOT / "data" / "mnist.npz", Path(keras_home) / "datasets" / "mnist.npz"]
+    return [config.mnist_cache_path(), Path(keras_home) / "datasets" / "mnist.npz"]
 
 
 def file_sha256(path) -> str:
@@ -301,7 +284,9 @@ def _cache_problem(path: Path) -> str | None:
 def _short(path) -> str:
     """``path`` as a reader would write it: relative to the series' folder, or with ~ for home."""
     path = Path(path)
-    for base, shown in ((ROOT, ""), (Path.home(), "~/")):
+    for base, shown in ((config.checkout_root(), ""), (Path.home(), "~/")):
+        if base is None:  # an installed cnnlib has no checkout
+            continue
         try:
             return shown + path.relative_to(base).as_posix()
         except ValueError:
@@ -336,12 +321,10 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
 
     The result's ``notes`` say why each source before the one used failed; they are printed too.
     """
-    import cnnlib
-
     if offline is None:
-        offline = _env_flag("CNNLIB_OFFLINE") or cnnlib.QUICK
+        offline = config.env_flag("CNNLIB_OFFLINE") or config.QUICK
     if timeout is None:
-        timeout = _env_seconds("CNNLIB_DOWNLOAD_TIMEOUT", DOWNLOAD_TIMEOUT)
+        timeout = config.env_float("CNNLIB_DOWNLOAD_TIMEOUT", DOWNLOAD_TIMEOUT)
     elif isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer,
                                                                np.floating)) \
             or not (math.isfinite(timeout) and timeout > 0):
@@ -396,8 +379,8 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
 
     # 2-3. downloads, each bounded in time and hash-checked
     if offline:
-        why = "CNNLIB_OFFLINE=1" if _env_flag("CNNLIB_OFFLINE") else (
-            "quick mode" if cnnlib.QUICK else "offline=True")
+        why = "CNNLIB_OFFLINE=1" if config.env_flag("CNNLIB_OFFLINE") else (
+            "quick mode" if config.QUICK else "offline=True")
         notes.append(f"download: skipped ({why}).")
     else:
         if urls is None and sources == [MNIST_URL]:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cnnlib import config
+
 __all__ = [
     "DEFAULT_MODEL_PATH",
     "RECIPES",
@@ -53,7 +55,7 @@ __all__ = [
     "load_or_train",
 ]
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "mnist_cnn.keras"
+DEFAULT_MODEL_PATH = config.model_path()  # the checkout's data/, or a per-user folder
 
 
 def _keras(seed: int | None = None):
@@ -431,11 +433,9 @@ QUICK_SETTINGS = dict(epochs=1, n_train=512, n_test=256)
 
 def recipe_for(name: str, data, quick: bool | None = None) -> dict:
     """The training settings for model ``name`` on ``data`` (an MnistData)."""
-    import cnnlib
-
     if name not in RECIPES:
         raise ValueError(f"name must be one of {sorted(RECIPES)}, got {name!r}")
-    quick = cnnlib.QUICK if quick is None else quick
+    quick = config.QUICK if quick is None else quick
     settings = dict(RECIPES[name]["full" if data.is_full else "offline"])
     if quick:
         settings["epochs"] = QUICK_SETTINGS["epochs"]
@@ -450,7 +450,6 @@ def fit_recipe(name: str, data, *, quick: bool | None = None, seed: int = 0,
     Quick mode takes a small stratified sample and, unless ``epochs`` is given, one epoch.
     Returns (model, history, test_accuracy).
     """
-    import cnnlib
     from cnnlib.data import to_float
 
     allowed = {"epochs", "batch_size", "augment", "schedule", "learning_rate", "warmup"}
@@ -458,7 +457,7 @@ def fit_recipe(name: str, data, *, quick: bool | None = None, seed: int = 0,
     if unknown:
         raise ValueError(f"overrides must be among {', '.join(sorted(allowed))}; got "
                          f"{', '.join(unknown)}")
-    quick = cnnlib.QUICK if quick is None else quick
+    quick = config.QUICK if quick is None else quick
     if quick and data.n_train > QUICK_SETTINGS["n_train"]:
         data = data.subset(QUICK_SETTINGS["n_train"], min(QUICK_SETTINGS["n_test"], data.n_test),
                            seed)

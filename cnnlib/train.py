@@ -1,6 +1,6 @@
 """Train a CNN on MNIST from the command line and save it for notebook 07.
 
-    python -m cnnlib.train                      # the better model -> data/mnist_cnn.keras
+    python -m cnnlib.train                      # the better model -> data/mnist_cnn.keras (*)
     python -m cnnlib.train --model seed         # the articles' model
     python -m cnnlib.train --quick --out m.keras
     python -m cnnlib.train --force              # replace the model saved before
@@ -11,6 +11,9 @@ download, else the offline 5,000-digit subset), prints the data source, the time
 test accuracy, and saves the model in Keras' ``.keras`` format (atomically, with a small JSON
 sidecar saying how it was trained). Every argument is checked before any work: a bad one exits
 with status 2 and one line saying why. It never replaces a saved model unless told ``--force``.
+
+(*) ``data/`` of the checkout; a per-user folder when cnnlib is pip-installed; ``$CNNLIB_DATA_DIR``
+when set (see ``cnnlib.config``).
 """
 
 from __future__ import annotations
@@ -51,15 +54,15 @@ def _out_problem(out: Path) -> str | None:
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    from cnnlib.models import DEFAULT_MODEL_PATH
+    from cnnlib.config import model_path
 
     p = argparse.ArgumentParser(prog="python -m cnnlib.train", description=__doc__.split("\n")[0])
     p.add_argument("--model", choices=["seed", "better"], default="better",
                    help="seed: the articles' model; better: the one we recommend (default)")
     p.add_argument("--quick", action="store_true",
                    help="a few steps on a small sample (seconds; for tests)")
-    p.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH,
-                   help="where to save the model (default: data/mnist_cnn.keras)")
+    p.add_argument("--out", type=Path, default=model_path(),
+                   help=f"where to save the model (default: {model_path()})")
     p.add_argument("--seed", type=_seed, default=0, help="random seed, >= 0 (default 0)")
     p.add_argument("--force", action="store_true",
                    help="replace a model already saved at --out (otherwise: refuse)")

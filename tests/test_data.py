@@ -8,12 +8,12 @@ the machine.
 
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-import cnnlib
-from cnnlib import data
+from cnnlib import config, data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,12 +131,12 @@ def test_cache_with_the_right_hash_is_used(tmp_path, no_download, capsys):
 
 def test_the_default_cache_places(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
+    monkeypatch.delenv("CNNLIB_DATA_DIR", raising=False)
     places = data.cache_paths()
-    assert places[0] == data.ROOT / "data" / "mnist.npz"
+    assert places[0] == Path(__file__).resolve().parents[1] / "data" / "mnist.npz"  # the checkout's
     assert places[1] == tmp_path / "kh" / "datasets" / "mnist.npz"
     # The SHA-256 Keras itself checks mnist.npz against (read from its source, not imported).
     import importlib.util
-    from pathlib import Path
 
     keras_dir = Path(importlib.util.find_spec("keras").origin).parent
     source = (keras_dir / "src" / "datasets" / "mnist.py").read_text(encoding="utf-8")
@@ -219,11 +219,11 @@ def test_a_hanging_download_is_bounded(monkeypatch):
 
 
 def test_offline_switch_and_quick_mode_skip_the_download(monkeypatch, no_download):
-    monkeypatch.setattr(cnnlib, "QUICK", False)
+    monkeypatch.setattr(config, "QUICK", False)
     monkeypatch.setenv("CNNLIB_OFFLINE", "1")
     assert data.load_mnist(paths=[], verbose=False).source == "offline subset"
     monkeypatch.setenv("CNNLIB_OFFLINE", "0")
-    monkeypatch.setattr(cnnlib, "QUICK", True)
+    monkeypatch.setattr(config, "QUICK", True)
     assert data.load_mnist(paths=[], verbose=False).source == "offline subset"
 
 
