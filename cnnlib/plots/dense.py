@@ -73,8 +73,10 @@ def plot_flatten(x, flat, fig=None):
                                    edgecolor=color, lw=2.5))
         if h * w <= 64:
             for c in range(w):
+                # on a white tag: a bare coloured index vanishes on dark pixels
                 top.text(c - 0.38, r - 0.36, str(r * w + c), fontsize=7, color=color,
-                         ha="left", va="top")
+                         ha="left", va="top",
+                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     return fig
 
 
