@@ -160,8 +160,11 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
     else:
         ax.set_xticks([])
         ax.set_yticks([])
-    ax.set_title(title or f"padded input {h} × {w}")
-    ax.set_xlabel("gray: padding · red: never read\nnumber: windows that read the cell",
+    if title is None:  # say "padded" only when there is padding
+        title = (f"input {h} × {w}, no padding" if top == bottom == left == right == 0 else
+                 f"padded input {h} × {w} (input {h - top - bottom} × {w - left - right})")
+    ax.set_title(title)
+    ax.set_xlabel("column\ngray: padding · red: never read · number: windows that read the cell",
                   fontsize=8)
     ax.set_ylabel("row")
     return ax
