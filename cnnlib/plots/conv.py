@@ -205,7 +205,7 @@ def plot_kernel_on_image(image, kernel, output, axes=None, signed=None, titles=N
     return axes
 
 
-def plot_kernel_gallery(outputs, kernels, ncols=3, axes=None, signed=None):
+def plot_kernel_gallery(outputs, kernels, ncols=2, axes=None, signed=None):
     """Each named kernel's feature map, with the kernel's numbers beside it (right of the map,
     so they cover none of it) and, for signed maps, a colour bar.
 
@@ -219,7 +219,7 @@ def plot_kernel_gallery(outputs, kernels, ncols=3, axes=None, signed=None):
     nrows = -(-len(names) // ncols)
     if axes is None:
         axes = _new_axes(nrows, ncols, (4.3 * ncols, 2.3 * nrows), layout=None,
-                         adjust=dict(left=0.005, right=0.9, bottom=0.01, top=1 - 0.1 / nrows,
+                         adjust=dict(left=0.005, right=0.86, bottom=0.01, top=1 - 0.1 / nrows,
                                      wspace=0.5, hspace=0.18))
     axes_flat = np.atleast_1d(axes).ravel()
     for ax, name in zip(axes_flat, names):
