@@ -321,7 +321,10 @@ def test_plot_kernel_on_image_and_gallery():
     outputs = {n: ops.conv2d(g, kernels.get(n)) for n in kernels.names()}
     axes = plots.plot_kernel_gallery(outputs, kernels.KERNELS)
     assert [ax.get_title() for ax in axes.ravel()] == kernels.names()
-    assert all(len(ax.child_axes) == 1 for ax in axes.ravel())  # the kernel inset
+    signed = [plots.kernel_is_signed(kernels.get(n)) for n in kernels.names()]
+    # the kernel inset on every map, and a colour bar on the signed ones
+    assert [len(ax.child_axes) for ax in axes.ravel()] == [1 + s for s in signed]
+    assert any(signed) and not all(signed)
     with pytest.raises(ValueError):
         plots.plot_kernel_gallery({"nope": g}, kernels.KERNELS)
 

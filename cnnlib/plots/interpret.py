@@ -347,9 +347,9 @@ def plot_class_images(images, probs=None, ax=None, title=None, ncols=5):
     return ax
 
 
-def plot_heatmap(image, heat, ax=None, title=None, alpha=0.5, cmap="jet", floor=0.15):
+def plot_heatmap(image, heat, ax=None, title=None, alpha=0.55, cmap="Reds", floor=0.15):
     """A heatmap (H, W) in [0, 1] over an image (H, W[, 1]): the digit in ``gray_r``, the heat
-    in colour, transparent below ``floor`` (so the digit stays visible where nothing happens).
+    in one hue (red: a rainbow would hide the strokes), transparent below ``floor`` (so the digit stays visible where nothing happens).
     Returns the ax; updates in place on the same ax."""
     ax = get_ax(ax, figsize=(3, 3))
     img = np.asarray(image, dtype=float)

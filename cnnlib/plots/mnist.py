@@ -115,7 +115,8 @@ def plot_history(history, axes=None, title: str | None = None):
                            (axes[1], "accuracy", "accuracy")):
         ax.plot(epochs, h[key], "o-", ms=3, label="training")
         if f"val_{key}" in h:
-            ax.plot(epochs, h[f"val_{key}"], "s--", ms=3, label="validation (test digits)")
+            ax.plot(epochs, h[f"val_{key}"], "s--", ms=3,
+                    label="validation (held-out training digits)")
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         _integer_ticks(ax)

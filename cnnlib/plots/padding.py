@@ -160,8 +160,11 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
     else:
         ax.set_xticks([])
         ax.set_yticks([])
-    ax.set_title(title or f"padded input {h} × {w}")
-    ax.set_xlabel("gray: padding · red: never read\nnumber: windows that read the cell",
+    if title is None:  # say "padded" only when there is padding
+        title = (f"input {h} × {w}, no padding" if top == bottom == left == right == 0 else
+                 f"padded input {h} × {w} (input {h - top - bottom} × {w - left - right})")
+    ax.set_title(title)
+    ax.set_xlabel("column\ngray: padding · red: never read\nnumber: windows that read the cell",
                   fontsize=8)
     ax.set_ylabel("row")
     return ax
@@ -247,7 +250,8 @@ def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers
 
     annotate: "all" writes every number at its point, "last" only the final one of each line,
     None none; "auto" is "all" for one line and "last" for several (their labels would collide).
-    Lines get different dash styles, so identical series stay visible. Calling it again on the
+    Lines get different dash styles and markers; a series equal to an earlier one is shifted a
+    little to the right and named so in the legend. Calling it again on the
     same ax redraws.
     """
     ax = get_ax(ax, figsize=(6, 3.5))
@@ -255,10 +259,17 @@ def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers
     if annotate == "auto":
         annotate = "all" if len(series) == 1 else "last"
     styles = ["-", "--", ":", "-."]
-    top, written = 0, set()
+    markers = ["o", "s", "^", "D"]
+    top, written, drawn = 0, set(), []
     for i, (label, values) in enumerate(series.items()):
         depth = np.arange(len(values))
-        line, = ax.plot(depth, values, marker="o", label=label, linestyle=styles[i % 4],
+        # A line with the same values as an earlier one would hide under it: shift it a little
+        # to the right and say so in the legend.
+        twin = next((lab for lab, v in drawn if list(v) == list(values)), None)
+        dx = 0.12 * sum(1 for _, v in drawn if list(v) == list(values))
+        drawn.append((label, values))
+        line, = ax.plot(depth + dx, values, marker=markers[i % 4], linestyle=styles[i % 4],
+                        label=label if twin is None else f"{label} (same as {twin})",
                         markersize=5 + 2 * (len(series) - 1 - i))
         top = max(top, max(values))
         points = list(zip(depth, values)) if annotate == "all" else (
