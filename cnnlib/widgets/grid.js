@@ -1,7 +1,9 @@
 // The grid widget's view: draws the numbers Python sent and handles pointing and stepping.
 // It computes nothing: every value, product, sum and window coordinate comes in `data`.
 
-const OP_NAMES = { sum: "sum", max: "max", avg: "average" };
+// the calculation line names a cell output[i, j], max[i, j] or average[i, j]
+const OP_NAMES = { sum: "output", max: "max", avg: "average" };
+const CELL_H = 28; // px, as .cnn-grid-cell in grid.css
 
 function fmt(v, digits) {
   if (v === null || v === undefined) return "";
@@ -88,6 +90,7 @@ function render({ model, el: host }) {
   const current = () => (hover !== null ? hover : Math.min(model.get("step"), nSteps() - 1));
 
   function build() {
+    const t0 = performance.now();
     d = model.get("data");
     panels.textContent = "";
     lit = [];
@@ -133,7 +136,7 @@ function render({ model, el: host }) {
       panels.appendChild(g.panel);
       return g;
     });
-    L = { input, kernel, terms, outputs, frame, oh, ow };
+    L = { input, kernel, terms, outputs, frame, oh, ow, w };
     legend.textContent = "";
     const items = [["cnn-key-win", "window"], ["cnn-key-tap", d.dilation > 1 ? "taps (dilated)" : null],
       ["cnn-key-pad", d.pad.some((row) => row.some(Boolean)) ? "padding (zeros)" : null],
@@ -145,11 +148,12 @@ function render({ model, el: host }) {
       item.append(el("span", "cnn-grid-swatch " + cls), document.createTextNode(text));
       legend.appendChild(item);
     }
-    renders += 1;
-    root.dataset.renders = renders;
     root.dataset.outRows = oh;
     root.dataset.outCols = ow;
     highlight();
+    renders += 1;
+    root.dataset.buildMs = (performance.now() - t0).toFixed(2); // this view's own work
+    root.dataset.renders = renders;
   }
 
   function term(k, t) {
@@ -164,6 +168,7 @@ function render({ model, el: host }) {
   }
 
   function highlight() {
+    const t0 = performance.now();
     for (const [cell, classes] of lit) cell.classList.remove(...classes);
     lit = [];
     const n = nSteps();
@@ -184,11 +189,12 @@ function render({ model, el: host }) {
       mark(L.input.cells[rows[t]][cols[t]], "tap");
       if (t === best) mark(L.input.cells[rows[t]][cols[t]], "best");
     }
-    const a = L.input.cells[r0][c0], b = L.input.cells[r1][c1];
+    // cells are w × 28 px with 1 px gaps: place the frame by arithmetic, without asking the
+    // browser for a layout in the middle of a pointer event
+    const pitchX = L.w + 1, pitchY = CELL_H + 1;
     Object.assign(L.frame.style, {
-      display: "block", left: `${a.offsetLeft - 2}px`, top: `${a.offsetTop - 2}px`,
-      width: `${b.offsetLeft + b.offsetWidth - a.offsetLeft + 4}px`,
-      height: `${b.offsetTop + b.offsetHeight - a.offsetTop + 4}px`,
+      display: "block", left: `${c0 * pitchX - 2}px`, top: `${r0 * pitchY - 2}px`,
+      width: `${(c1 - c0 + 1) * pitchX + 3}px`, height: `${(r1 - r0 + 1) * pitchY + 3}px`,
     });
     const [, kw] = d.window;
     d.terms[k].forEach((v, t) => {
@@ -212,7 +218,7 @@ function render({ model, el: host }) {
       else if (o.op === "avg") text = `(${parts.join(" + ")}) / ${parts.length} = ${value}`;
       else text = `${parts.join(" + ")} = ${value}`;
       const line = el("div", "cnn-grid-calc-line");
-      line.append(el("span", "cnn-grid-calc-name", `${o.name}[${i}, ${j}] = `),
+      line.append(el("span", "cnn-grid-calc-name", `${OP_NAMES[o.op] || o.name}[${i}, ${j}] = `),
                   el("span", "cnn-grid-calc-text", text));
       line.dataset.op = o.op;
       calc.appendChild(line);
@@ -221,6 +227,7 @@ function render({ model, el: host }) {
       (hover !== null ? ` \u00B7 pointing at output[${i}, ${j}]` : "");
     play.textContent = model.get("playing") ? "\u23F8" : "\u25B6";
     highlights += 1;
+    root.dataset.highlightMs = (performance.now() - t0).toFixed(2); // this view's own work
     root.dataset.step = step;
     root.dataset.current = k;
     root.dataset.highlights = highlights;

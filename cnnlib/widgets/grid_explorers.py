@@ -11,6 +11,7 @@ pointing, ▶ and the arrow keys are handled in the browser. Tests drive them he
 
 from __future__ import annotations
 
+import collections
 import html
 import time
 import traceback
@@ -38,6 +39,7 @@ class GridExplorer(widgets.VBox):
         self.state: dict = {}
         self.last_error: Exception | None = None
         self.last_draw_ms: float | None = None
+        self.draw_ms = collections.deque(maxlen=100)  # the kernel's share of recent redraws
         self.draw_count = 0
         self.grid = GridWidget()
         self.info = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
@@ -81,6 +83,7 @@ class GridExplorer(widgets.VBox):
         self.grid.show(data)
         self.draw_count += 1
         self.last_draw_ms = (time.perf_counter() - start) * 1000
+        self.draw_ms.append(self.last_draw_ms)
 
 
 def _slider(description, value, lo, hi):
