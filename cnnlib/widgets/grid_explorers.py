@@ -77,10 +77,10 @@ class GridExplorer(widgets.VBox):
                 f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>")
             return
         self.last_error = None
+        self.state = state
+        self.grid.show(data)  # first: the grid is what the hand is waiting for
         self.message.value = ""
         self.info.value = info
-        self.state = state
-        self.grid.show(data)
         self.draw_count += 1
         self.last_draw_ms = (time.perf_counter() - start) * 1000
         self.draw_ms.append(self.last_draw_ms)
