@@ -10,7 +10,7 @@ import numpy as np
 
 from .common import get_ax, plot_grid
 
-__all__ = ["WINDOW_COLORS", "plot_window_coverage", "plot_output_grid", "plot_padded_grid",
+__all__ = ["WINDOW_COLORS", "plot_window_coverage", "plot_padded_grid",
            "plot_layer_curves", "plot_receptive_field"]
 
 #: Colours of the outlined windows, in order: first, second, first of the next row, last.
@@ -167,42 +167,6 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
     ax.set_xlabel("column\ngray: padding · red: never read\nnumber: windows that read the cell",
                   fontsize=8)
     ax.set_ylabel("row")
-    return ax
-
-
-def plot_output_grid(out_shape, marked=(), ax=None, title=None, index_ticks=True, canvas=None):
-    """An empty output grid of out_shape; the cells in ``marked`` (row, col) take the colours of
-    the windows that produce them (same order as in ``plot_window_coverage``). Calling it again
-    on the same ax updates the picture.
-
-    canvas: (h, w) of the area to show, e.g. the padded input's size, so that output cells are
-    drawn as large as input cells next to it and the shrinking is visible."""
-    import matplotlib as mpl
-
-    ax = get_ax(ax)
-    oh, ow = out_shape
-    store = _grid_artists(ax, "output", "0.4", 0.8)
-    rgba = np.ones((oh, ow, 4))
-    rgba[..., :3] = 0.96
-    for i, (r, c) in enumerate(marked):
-        if 0 <= r < oh and 0 <= c < ow:
-            rgba[r, c] = mpl.colors.to_rgba(WINDOW_COLORS[i % len(WINDOW_COLORS)], 0.85)
-    store["image"].set_data(rgba)
-    store["image"].set_extent((-0.5, ow - 0.5, oh - 0.5, -0.5))
-    store["lines"].set_segments(_grid_segments(oh, ow))
-    ch, cw = canvas if canvas is not None else (oh, ow)
-    ch, cw = max(ch, oh), max(cw, ow)
-    ax.set_xlim(-0.5, cw - 0.5)
-    ax.set_ylim(ch - 0.5, -0.5)
-    ax.set_frame_on(canvas is None)
-    if index_ticks:
-        _index_ticks(ax, oh, ow)
-    else:
-        ax.set_xticks([])
-        ax.set_yticks([])
-    ax.set_title(title or f"output {oh} × {ow}")
-    ax.set_xlabel("" if canvas is not None else "column")
-    ax.set_ylabel("" if canvas is not None else "row")
     return ax
 
 
