@@ -6,10 +6,10 @@ values or functions the learner defined in a cell. One module per notebook topic
 name is re-exported here.
 """
 
-from . import common, conv, dense, mnist, padding, pixels, pooling
+from . import common, conv, dense, learning, mnist, padding, pixels, pooling
 
 __all__: list[str] = []
-for _module in (common, pixels, conv, padding, pooling, dense, mnist):
+for _module in (common, pixels, conv, padding, pooling, dense, mnist, learning):
     for _name in _module.__all__:
         if _name in globals():
             # Two topic modules exporting one name would silently shadow each other.
