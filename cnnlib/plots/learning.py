@@ -115,6 +115,11 @@ def plot_kernel_fit(kernel, hidden, losses, step, axes=None, diverged=None):
         ax_l.axvline(diverged, color="tab:red", lw=1.5)
         ax_l.text(diverged, losses[ok].max() if ok.any() else 1, " diverged", color="tab:red",
                   va="top", fontsize=9)
+    from matplotlib.ticker import LogLocator, NullLocator
+
+    # Decades only: minor log ticks are many markers to draw on every redraw.
+    ax_l.yaxis.set_major_locator(LogLocator(numticks=5))
+    ax_l.yaxis.set_minor_locator(NullLocator())
     ax_l.set_xlim(0, max(losses.size - 1, 1))
     ax_l.set_xlabel("gradient step")
     ax_l.set_ylabel("loss (log)")
@@ -130,7 +135,9 @@ def plot_loss_curves(curves, steps_per_epoch=None, ax=None, title="training loss
     longest = 0
     for name, losses in curves.items():
         losses = np.asarray(losses, float)
-        ax.plot(np.arange(1, losses.size + 1), losses, lw=1.3, label=name)
+        few = losses.size < 30   # a run of a few steps shows its points
+        ax.plot(np.arange(1, losses.size + 1), losses, lw=1.3, label=name,
+                marker="o" if few else None, markersize=5)
         longest = max(longest, losses.size)
     if steps_per_epoch:
         for i, end in enumerate(range(steps_per_epoch, longest + 1, steps_per_epoch), start=1):
