@@ -1,4 +1,4 @@
-"""Exercise checkers for notebook 06 (a CNN on MNIST).
+"""Exercise checkers for notebook 07 (a CNN on MNIST).
 
 Each takes the learner's answer (None while unanswered: a hint is printed and False returned,
 so a notebook run never fails on an open exercise) and compares it with an independent
