@@ -142,6 +142,10 @@ def test_kernel_explorer_caches_runs_and_reports_divergence():
     assert np.isnan(e.state["loss"])
     e.controls["lr"].value = 0.14
     assert e.state["error"] < 0.01 and "diverged" not in e.info.value
+    e.controls["init"].value = "random large"                      # the same bottom
+    assert e.state["error"] < 0.01
+    e.controls["lr"].value = 0.003                                 # crawls: 500 steps too few
+    assert e.state["error"] > 0.1 and e.state["loss"] < e.state["losses"][0]
 
 
 # --------------------------------------------------------------------------------------------
