@@ -32,6 +32,14 @@ INITS = ("zeros", "random small", "random large")
 DIVERGED = 1e8
 
 
+def _whole(value, name: str, minimum: int) -> int:
+    """An integer >= minimum (2.0 from a slider is fine, 2.5 or True is not), or a ValueError."""
+    ok = isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value, bool)
+    if not ok or not float(value).is_integer() or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
 @lru_cache(maxsize=8)
 def _photo(name: str) -> np.ndarray:
     gray = images.grayscale(images.load(name)) / 255.0
@@ -43,8 +51,8 @@ def photo_crop(name: str = "camera", size: int = 34, top: int = 40, left: int = 
     """A size x size grayscale crop of a sample photo (shrunk to about 128 rows), standardized
     to mean 0 and standard deviation 1 (read-only)."""
     photo = _photo(name)
-    size = ops._as_int(size, "size", 3)
-    top, left = ops._as_int(top, "top", 0), ops._as_int(left, "left", 0)
+    size = _whole(size, "size", 3)
+    top, left = _whole(top, "top", 0), _whole(left, "left", 0)
     if top + size > photo.shape[0] or left + size > photo.shape[1]:
         raise ValueError(f"the crop ({size} at row {top}, column {left}) must fit inside the "
                          f"photo, which is {photo.shape[0]} x {photo.shape[1]}")
@@ -112,7 +120,7 @@ def descend_weight(x, target, kernel, tap, w0, lr, steps: int = 10):
     Returns (ws, losses), each of length steps + 1 (shorter if the loss passes 1e8: diverged).
     """
     lr = _check_lr(lr)
-    steps = ops._as_int(steps, "steps", 0)
+    steps = _whole(steps, "steps", 0)
     ws, losses = [float(w0)], []
     for _ in range(steps + 1):
         loss, slope = weight_loss(x, target, kernel, tap, ws[-1])
@@ -133,7 +141,7 @@ def fit_kernel(x, target, lr=0.1, steps: int = 100, init="random small", seed: i
     the first step whose loss passed 1e8 (the rest of both arrays is then NaN), or None.
     """
     lr = _check_lr(lr)
-    steps = ops._as_int(steps, "steps", 0)
+    steps = _whole(steps, "steps", 0)
     x, target = np.asarray(x, float), np.asarray(target, float)
     if x.ndim != 2:
         raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
