@@ -12,7 +12,7 @@
 - ``load_or_train(path)``: the saved model, or a freshly trained one.
 
 Every model starts from ``keras.Input`` (functional API), so ``model.inputs`` exists from the
-start: notebook 07 needs it to read the activations inside.
+start: notebook 08 needs it to read the activations inside.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Train a CNN on MNIST from the command line and save it for notebook 07.
+"""Train a CNN on MNIST from the command line and save it for notebook 08.
 
     python -m cnnlib.train                      # the better model -> data/mnist_cnn.keras (*)
     python -m cnnlib.train --model seed         # the articles' model

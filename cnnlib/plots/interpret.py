@@ -1,4 +1,4 @@
-"""Plots for notebook 07: learned kernels, activation maps, filter and class visualizations,
+"""Plots for notebook 08: learned kernels, activation maps, filter and class visualizations,
 saliency and Grad-CAM, the classic architectures side by side.
 
 Numbers come from ``cnnlib.interpret`` / ``cnnlib.architectures``; these functions only draw
@@ -8,7 +8,7 @@ axes keeps a redraw cheap. The functions an explorer redraws (``plot_maps``,
 when called again on the same ax.
 
 Digits and every image in input space (filter and class visualizations) use ``gray_r``, ink dark
-on white, as in notebook 06; activation maps use ``magma`` (0 is black, strong is bright).
+on white, as in notebook 07; activation maps use ``magma`` (0 is black, strong is bright).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plots for notebook 06 (MNIST): digits, class counts, training curves, the confusion matrix,
+"""Plots for notebook 07 (MNIST): digits, class counts, training curves, the confusion matrix,
 the most confident mistakes, augmented digits, probabilities, and a drawn digit's preparation.
 
 Numbers come in ready-made (``cnnlib.data``, ``cnnlib.models``); these functions only draw.

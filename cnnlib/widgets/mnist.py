@@ -1,4 +1,4 @@
-"""Explorers for notebook 06: draw a digit with the mouse and watch a trained CNN read it.
+"""Explorers for notebook 07: draw a digit with the mouse and watch a trained CNN read it.
 
 The canvas is ipycanvas (works in JupyterLab 4 and Notebook 7). While the learner draws, every
 stroke is painted twice: on the canvas, for the eye, and into a numpy array (``cnnlib.data.
