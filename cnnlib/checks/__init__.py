@@ -10,8 +10,8 @@ for every exercise is ``cnnlib.solutions``.
 
 from .common import CheckResult
 from .conv import check_conv2d, check_conv_params, check_conv_value, check_neighbour_kernel
-from .learning import check_input_grad, check_kernel_grad, check_max_pool_grad
 from .dense import check_cross_entropy, check_dense_params, check_softmax, check_softmax_function
+from .learning import check_input_grad, check_kernel_grad, check_max_pool_grad
 from .mnist import (
     check_augmentation,
     check_most_confused,

@@ -5,7 +5,17 @@ pattern. One module per topic; every public name is re-exported here.
 """
 
 from . import (
-    base, conv, dense, grid, grid_explorers, interpret, learning, mnist, padding, pixels, pooling,
+    base,
+    conv,
+    dense,
+    grid,
+    grid_explorers,
+    interpret,
+    learning,
+    mnist,
+    padding,
+    pixels,
+    pooling,
 )
 
 __all__: list[str] = []
