@@ -146,11 +146,11 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
     - A matplotlib explorer becomes a static picture with its control values written out.
     - A widget whose code is not bundled (its package installs no AMD module) becomes its own
       picture, if its output carries one, and a line saying to run the notebook.
-    - An explorer that draws an anywidget grid stays live, since its arrays travel in the saved
-      state and pointing needs no kernel; its controls are disabled (moving them needs Python)
-      and a line under it says so."""
+    - Any other widget stays live: an anywidget grid answers to pointing, since its arrays travel
+      in the saved state. Controls (sliders, buttons, ...) are disabled, since moving them needs
+      Python, and a line under the widget says so. Progress bars render as saved."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    counts = {"pictures": 0, "fallbacks": 0, "live grids": 0}
+    counts = {"pictures": 0, "fallbacks": 0, "live, controls disabled": 0}
     for cell in nb.cells:
         outputs = []
         for out in cell.get("outputs", []):
@@ -170,14 +170,13 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
                     if picture else {"text/plain": ""}
                 outputs.append(_note("An interactive widget: run the notebook to use it."))
                 counts["fallbacks"] += 1
-            elif "anywidget" in modules and "cnn-explorer" in (
-                    state[view["model_id"]]["state"].get("_dom_classes") or []):
-                for mid in ids:
-                    if "disabled" in state[mid]["state"]:
-                        state[mid]["state"]["disabled"] = True
-                outputs.append(_note("Point at the grid to explore it; run the notebook to move "
-                                     "the controls."))
-                counts["live grids"] += 1
+            elif controls := [m for m in ids if "disabled" in state[m]["state"]]:
+                for mid in controls:
+                    state[mid]["state"]["disabled"] = True
+                outputs.append(_note(
+                    "Point at the grid to explore it; run the notebook to move the controls."
+                    if "anywidget" in modules else "Run the notebook to use the controls."))
+                counts["live, controls disabled"] += 1
         if "outputs" in cell:
             cell["outputs"] = outputs
     return counts

@@ -27,10 +27,6 @@ import pytest
 from lab_helpers import REPORT, ROOT
 
 TEST_NOTEBOOKS = ROOT / "tests" / "site"
-#: Real notebooks built (quick mode) with the test page: the contents page and the ones whose
-#: pages draw widgets from saved state. Keep this short: each costs its quick run time.
-SITE_NOTEBOOKS = os.environ.get("CNNLIB_SITE_NOTEBOOKS", "00 02 03 04").split()
-
 #: The page's saved widget state and the model ids of its displayed views.
 _SAVED = """() => {
   const tag = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
@@ -70,10 +66,22 @@ class GridPage:
 #: The test notebook's tiny grid (tests/site/01_hover_grid.ipynb): a 5x5 input and a 3x3 window.
 DEMO_GRID_PAGES = [GridPage("01_hover_grid.html", ".demo-grid", ".demo-output td",
                             ".demo-input td.demo-window", window=9, cells=(0, 4))]
-#: The series' own grid pages, once the grid widget lands: add one GridPage per page (with the
-#: grid's CSS classes) and put its notebook number in SITE_NOTEBOOKS.
-REAL_GRID_PAGES: list[GridPage] = []
+#: The series' own grid pages (the anywidget grid of cnnlib/widgets/grid.js): each page's first
+#: grid, with the default kernel or pool window. They switch on by themselves once the grid widget
+#: is in the tree; their notebooks are then built too (SITE_NOTEBOOKS).
+_CNN_GRID = dict(grid=".cnn-grid", output_cell=".cnn-grid-output .cnn-grid-cell",
+                 highlighted=".cnn-grid-input .cnn-grid-cell.tap")
+REAL_GRID_PAGES = [
+    GridPage("02_kernels_and_stride.html", window=9, **_CNN_GRID),
+    GridPage("03_padding.html", window=9, **_CNN_GRID),
+    GridPage("04_pooling.html", window=4, **_CNN_GRID),
+] if (ROOT / "cnnlib" / "widgets" / "grid.js").is_file() else []
 GRID_PAGES = DEMO_GRID_PAGES + REAL_GRID_PAGES
+#: Real notebooks built (quick mode) with the test page: the contents page, 06 (progress bars and
+#: the ipycanvas digit canvas, drawn from saved state) and every real grid page. Each costs its
+#: quick run time (06: about 25 s).
+SITE_NOTEBOOKS = os.environ.get("CNNLIB_SITE_NOTEBOOKS", " ".join(
+    sorted({"00", "06"} | {g.page[:2] for g in REAL_GRID_PAGES}))).split()
 
 
 def _build(out: Path) -> float:
@@ -172,7 +180,7 @@ def test_site_has_pages(site):
 def test_every_page_stays_on_this_machine(site, browser):
     """No request leaves 127.0.0.1, none fails, no script error, every widget drawn."""
     problems = []
-    for name in _pages(site) + ["index.html"]:
+    for name in _pages(site) + [p.name for p in site.dir.glob("index.html")]:
         visit = Visit(browser, site.url + name)
         try:
             failed_widgets = visit.page.locator(".cnn-widget-failed").count()
