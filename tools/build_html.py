@@ -150,7 +150,7 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
       in the saved state. Controls (sliders, buttons, ...) are disabled, since moving them needs
       Python, and a line under the widget says so. Progress bars render as saved."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    counts = {"pictures": 0, "fallbacks": 0, "live, controls disabled": 0}
+    counts = {"as pictures": 0, "as a line": 0, "live, controls disabled": 0}
     for cell in nb.cells:
         outputs = []
         for out in cell.get("outputs", []):
@@ -163,13 +163,13 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
             if "anywidget" not in modules and (static := _static_explorer(view["model_id"],
                                                                           state)):
                 out["data"] = {"text/html": static}
-                counts["pictures"] += 1
+                counts["as pictures"] += 1
             elif modules - BUILTIN_WIDGET_MODULES - bundled:
                 picture = out["data"].get("image/png")
                 out["data"] = {"text/html": f'<img src="data:image/png;base64,{picture}">'} \
                     if picture else {"text/plain": ""}
                 outputs.append(_note("An interactive widget: run the notebook to use it."))
-                counts["fallbacks"] += 1
+                counts["as a line"] += 1
             elif controls := [m for m in ids if "disabled" in state[m]["state"]]:
                 for mid in controls:
                     state[mid]["state"]["disabled"] = True
@@ -229,8 +229,9 @@ def exporter():
                         widget_renderer_url=f"{STATIC}/html-manager/embed-amd.js")
 
 
-def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int]:
-    """Execute one notebook and write its HTML; return (seconds, number of error outputs)."""
+def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict[str, int]]:
+    """Execute one notebook and write its HTML; return (seconds, number of error outputs, what
+    became of its widgets)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -244,14 +245,14 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int]:
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     paths = copy_static(out_dir, _widget_modules(nb))
-    _prepare_widgets(nb, set(paths))
+    widgets = _prepare_widgets(nb, set(paths))
     body, _ = exporter().from_notebook_node(
         nb, resources={"metadata": {"name": path.stem}, "widget_module_paths": paths})
     target = out_dir / f"{path.stem}.html"
     target.write_text(_relink(body), encoding="utf-8")
     if path.name.startswith("00_"):
         (out_dir / "index.html").write_text(_relink(body), encoding="utf-8")
-    return seconds, len(errors)
+    return seconds, len(errors), widgets
 
 
 def main(argv=None) -> int:
@@ -273,16 +274,21 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"Executing {len(paths)} notebook(s) in {'quick' if quick else 'full'} mode "
           f"into {args.out}", flush=True)
-    failed = []
+    failed, start = [], time.monotonic()
     for path in paths:
-        seconds, errors = build_one(path, args.out, args.timeout)
-        note = f", {errors} error output(s)" if errors else ""
+        seconds, errors, widgets = build_one(path, args.out, args.timeout)
+        note = "".join(f", {n} widget(s) {kind}" for kind, n in widgets.items() if n)
+        note += f", {errors} error output(s)" if errors else ""
         print(f"{path.name}: {seconds:.0f} s{note}", flush=True)
         if errors:
             failed.append(path.name)
     if failed:
         print("errors in: " + ", ".join(failed), file=sys.stderr)
         return 1
+    size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
+    static = sum(f.stat().st_size for f in (args.out / STATIC).rglob("*") if f.is_file())
+    print(f"{size / 1e6:.1f} MB ({static / 1e6:.1f} MB of it scripts in {STATIC}/), "
+          f"built in {time.monotonic() - start:.0f} s")
     print(f"open {args.out / 'index.html'}")
     return 0
 
