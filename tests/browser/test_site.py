@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
-from lab_helpers import REPORT, ROOT
+from lab_helpers import ROOT, record
 
 TEST_NOTEBOOKS = ROOT / "tests" / "site"
 #: The page's saved widget state and the model ids of its displayed views.
@@ -106,7 +106,9 @@ def site(browser, tmp_path_factory):
         out = (ROOT / os.environ["CNNLIB_SITE_DIR"]).resolve()
     else:
         out = tmp_path_factory.mktemp("site")
-        REPORT["site_build_s"] = round(_build(out), 1)
+        # printed with the browser figures and kept in build/browser/report.json
+        record("static site", quick_build_s=round(_build(out), 1),
+               notebooks=" ".join(SITE_NOTEBOOKS))
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
