@@ -65,6 +65,7 @@ def test_a_widget_whose_code_is_not_bundled_becomes_a_line():
     picture, note = nb.cells[0].outputs
     assert picture["data"] == {"text/html": '<img src="data:image/png;base64,iVBORw0KGgo=">'}
     assert "run the notebook" in note["data"]["text/html"]
+    assert "widgets" not in nb.metadata  # nothing left for the widget renderer
 
 
 def test_a_matplotlib_explorer_becomes_its_picture():
@@ -81,6 +82,8 @@ def test_a_matplotlib_explorer_becomes_its_picture():
     (out,) = nb.cells[0].outputs
     html = out["data"]["text/html"]
     assert "<b>Stride</b>" in html and "stride = 2" in html and "base64,QUJD" in html
+    # its saved state goes (the picture is in the page once), and with it the widget renderer
+    assert "widgets" not in nb.metadata
 
 
 def test_a_progress_bar_is_left_alone():
@@ -88,3 +91,4 @@ def test_a_progress_bar_is_left_alone():
     nb = _notebook(state, "bar")
     assert sum(build_html._prepare_widgets(nb, bundled=set()).values()) == 0
     assert len(nb.cells[0].outputs) == 1
+    assert list(nb.metadata["widgets"][WIDGET_STATE]["state"]) == ["bar"]

@@ -151,6 +151,7 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
       Python, and a line under the widget says so. Progress bars render as saved."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     counts = {"as pictures": 0, "as a line": 0, "live, controls disabled": 0}
+    replaced, shown = set(), set()
     for cell in nb.cells:
         outputs = []
         for out in cell.get("outputs", []):
@@ -164,7 +165,9 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
                                                                           state)):
                 out["data"] = {"text/html": static}
                 counts["as pictures"] += 1
+                replaced.update(ids)
             elif modules - BUILTIN_WIDGET_MODULES - bundled:
+                replaced.update(ids)
                 picture = out["data"].get("image/png")
                 out["data"] = {"text/html": f'<img src="data:image/png;base64,{picture}">'} \
                     if picture else {"text/plain": ""}
@@ -177,8 +180,15 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
                     "Point at the grid to explore it; run the notebook to move the controls."
                     if "anywidget" in modules else "Run the notebook to use the controls."))
                 counts["live, controls disabled"] += 1
+            if WIDGET_VIEW in out["data"]:
+                shown.update(ids)
         if "outputs" in cell:
             cell["outputs"] = outputs
+    # The replaced widgets' state (an explorer's PNG, again) is not needed by the page any more.
+    for mid in replaced - shown:
+        del state[mid]
+    if not state and "widgets" in nb.metadata:
+        del nb.metadata["widgets"]  # then the page loads no widget renderer at all
     return counts
 
 
@@ -244,8 +254,8 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict
     seconds = time.monotonic() - start
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
-    paths = copy_static(out_dir, _widget_modules(nb))
-    widgets = _prepare_widgets(nb, set(paths))
+    widgets = _prepare_widgets(nb, {m for m in _widget_modules(nb) if _module_file(m)})
+    paths = copy_static(out_dir, _widget_modules(nb))  # what the page still needs
     body, _ = exporter().from_notebook_node(
         nb, resources={"metadata": {"name": path.stem}, "widget_module_paths": paths})
     target = out_dir / f"{path.stem}.html"
