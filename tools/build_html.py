@@ -16,10 +16,11 @@ module (anywidget, ipycanvas) taken from its installed package. Widgets render f
 saved at execution:
 - each matplotlib explorer becomes a static picture of its first draw, with its info line and its
   control values written out;
-- an explorer that draws an anywidget grid stays live (pointing needs no kernel); its controls
-  are disabled, with a line saying to run the notebook to move them;
-- progress bars and other widgets render as saved; one whose code cannot be bundled becomes a
-  line saying to run the notebook.
+- other widgets stay live: an anywidget grid answers to pointing (its arrays are in the saved
+  state), progress bars show as saved; controls, which need Python, are disabled, with a line
+  saying to run the notebook to move them;
+- a widget whose code cannot be bundled becomes a line saying to run the notebook.
+The saved state of the widgets replaced is dropped from the page.
 """
 
 from __future__ import annotations
@@ -219,8 +220,7 @@ def copy_static(out_dir: Path, modules: set[str]) -> dict[str, str]:
     for name in sorted(modules):
         source = _module_file(name)
         if source is None:
-            print(f"  widget module {name!r} not installed: its widgets show as text",
-                  file=sys.stderr)
+            print(f"  widget module {name!r} not installed", file=sys.stderr)
             continue
         target = out_dir / STATIC / "widgets" / name / "index.js"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -206,8 +206,10 @@ def test_every_page_stays_on_this_machine(site, browser):
 def test_math_is_typeset_locally(site, browser):
     visit = Visit(browser, site.url + "01_hover_grid.html")
     try:
-        assert visit.page.locator("mjx-container").count() >= 1  # the "$3 \times 3$" in prose
+        assert visit.page.locator(".jp-RenderedMarkdown mjx-container").count() >= 1  # $3 \times 3$
         assert not visit.page.locator("main :text('$3')").count()
+        # a widget label ("kernel $k$"), typeset by the renderer through MathJax 2's API
+        assert visit.page.locator(".widget-label mjx-container").count() == 1
     finally:
         visit.close()
 
