@@ -19,7 +19,7 @@ help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
 	@echo "make test         run every test (sets everything up first)"
 	@echo "make bench        print speed figures"
-	@echo "make lint         ruff over the package, tests and notebooks"
+	@echo "make lint         ruff, and the layer contracts (import-linter, tools/layer_rules.py)"
 	@echo "make html         execute the series into build/html for reading without running"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
 
@@ -43,6 +43,7 @@ lab: install
 # Unit tests and notebooks share both cores (one file per worker); the browser tests run after,
 # alone, since they time redraws and run one JupyterLab for the whole session.
 test: install
+	$(BIN)/lint-imports --no-logo
 	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks --ignore=tests/browser $(PYTEST_ARGS)
 	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
@@ -60,6 +61,8 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check cnnlib tests bench tools notebooks
+	$(BIN)/lint-imports --no-logo
+	$(PY) -m tools.layer_rules
 
 format: install
 	$(BIN)/ruff check --fix cnnlib tests bench tools notebooks

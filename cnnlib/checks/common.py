@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from cnnlib import ops
 
 __all__ = ["report", "unanswered", "output_size_answer"]
@@ -11,6 +13,15 @@ def report(ok: bool, right: str, wrong: str) -> bool:
     """Print ✅ or ❌ with a hint and return ``ok``."""
     print(("✅ " + right) if ok else ("❌ " + wrong))
     return bool(ok)
+
+
+def as_number(answer):
+    """The answer as a float, or None if it is not a single number."""
+    try:
+        value = float(np.asarray(answer, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        return None
+    return value
 
 
 def unanswered(answer, hint: str = "") -> bool:

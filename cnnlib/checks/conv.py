@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import ops
-from cnnlib.checks.common import report
-from cnnlib.checks.pixels import _number, pending
+from cnnlib.checks.common import as_number, report
+from cnnlib.checks.pixels import pending
 
 __all__ = ["check_conv_value", "check_conv2d", "check_conv_params", "check_neighbour_kernel"]
 
@@ -24,7 +24,7 @@ def check_conv_value(answer, x, kernel, row, col, stride=1) -> bool:
         raise ValueError(f"(row, col) must lie in the {out.shape[0]}x{out.shape[1]} output, "
                          f"got ({row}, {col})")
     expected = float(out[row, col])
-    value = _number(answer)
+    value = as_number(answer)
     ok = value is not None and abs(value - expected) < 1e-6
     r, c = row * stride, col * stride
     return report(ok, f"Right: output[{row}, {col}] = {expected:g}.",
@@ -70,7 +70,7 @@ def check_conv_params(answer, kh, kw, c_in, c_out, bias=True) -> bool:
     if pending(answer, "one kh x kw x c_in kernel per filter, plus one bias each."):
         return False
     expected = ops.conv_param_count(kh, kw, c_in, c_out, bias=bias)
-    value = _number(answer)
+    value = as_number(answer)
     hint = "Did you forget the biases?" if value == expected - c_out and bias else (
         "Each filter spans all input channels.")
     return report(value == expected, f"Right: {kh}·{kw}·{c_in}·{c_out}"

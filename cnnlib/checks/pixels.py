@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import images, ops
-from cnnlib.checks.common import report, unanswered
+from cnnlib.checks.common import as_number, report, unanswered
 
 __all__ = ["pending", "check_pixel_count", "check_grayscale", "check_normalized",
            "check_mlp_weights", "check_flat_index"]
@@ -21,21 +21,12 @@ def pending(answer, hint: str) -> bool:
     return unanswered(answer, hint)
 
 
-def _number(answer):
-    """The answer as a float, or None if it is not a single number."""
-    try:
-        value = float(np.asarray(answer, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value
-
-
 def check_pixel_count(answer, height, width, channels=3) -> bool:
     """How many numbers does a height x width image with this many channels hold?"""
     if pending(answer, "multiply height, width and the number of channels."):
         return False
     expected = int(np.prod(np.zeros((height, width, channels), dtype=np.uint8).shape))
-    value = _number(answer)
+    value = as_number(answer)
     return report(value == expected, f"Right: {height} x {width} x {channels} = {expected:,}.",
                   f"Not quite: you said {answer!r}. Every pixel holds one number per channel.")
 
@@ -45,7 +36,7 @@ def check_grayscale(answer, rgb) -> bool:
     if pending(answer, "gray = 0.299·R + 0.587·G + 0.114·B."):
         return False
     expected = float(images.grayscale(np.asarray(rgb, dtype=float).reshape(1, 1, 3))[0, 0])
-    value = _number(answer)
+    value = as_number(answer)
     ok = value is not None and abs(value - expected) <= 0.5
     return report(ok, f"Right: {expected:.1f}. Green counts most: our eyes are most sensitive "
                       "to it.",
@@ -75,7 +66,7 @@ def check_mlp_weights(answer, height, width, channels=3) -> bool:
         return False
     n_in = height * width * channels
     expected = ops.dense_param_count(n_in, 1, bias=False)
-    value = _number(answer)
+    value = as_number(answer)
     if value == expected + 1:
         return report(False, "", "Almost: that counts the bias too. How many weights alone?")
     return report(value == expected, f"Right: {expected:,} weights, for a single neuron.",
@@ -88,7 +79,7 @@ def check_flat_index(answer, row, col, width, channel=0, channels=1) -> bool:
         return False
     grid = np.arange((row + 1) * width * channels).reshape(row + 1, width, channels)
     expected = int(grid[row, col, channel])  # numpy's own row-major order
-    value = _number(answer)
+    value = as_number(answer)
     return report(value == expected, f"Right: index {expected}. Its neighbour below sits "
                                      f"{width * channels} places further on.",
                   f"Not quite: you said {answer!r}. Flattening goes row by row (and channel by "
