@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import t
+
 from .common import get_ax, plot_grid, pyplot_axes
 from .live import artists
 
@@ -252,7 +254,7 @@ def probs_html(probs=None) -> str:
     highlighted. None: an invitation to draw."""
     if probs is None:
         return ('<div class="cnn-digit-waiting" style="color:#555;padding:4px">'
-                "Draw a digit in the box: the ten probabilities appear here.</div>")
+                + t("Draw a digit in the box: the ten probabilities appear here.") + "</div>")
     probs = np.asarray(probs, dtype=float).ravel()
     best = int(np.argmax(probs))
     rows = []
@@ -265,5 +267,5 @@ def probs_html(probs=None) -> str:
             f'<span style="display:inline-block;width:{max(1, round(160 * p))}px;height:12px;'
             f'background:{color}"></span><span>{100 * p:.1f}%</span></div>')
     return (f'<div class="cnn-digit-prediction" data-digit="{best}" style="font-size:14px;'
-            f'margin-bottom:4px">Prediction: <b>{best}</b> ({100 * probs[best]:.1f}%)</div>'
+            f'margin-bottom:4px">{t("Prediction")}: <b>{best}</b> ({100 * probs[best]:.1f}%)</div>'
             + "".join(rows))
