@@ -34,6 +34,28 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}" if abs(v) >= 1e4 else f"{v:.3g}"
 
 
+def _softmax_text(scaled, probs, label, ce) -> str:
+    """The softmax explorer's info: the probabilities (or why the naive formula gave nan), then
+    the cross-entropy for the label."""
+    n = len(probs)
+    if np.isnan(probs).any():
+        big = scaled[np.argmax(np.abs(scaled))]
+        what = t("overflows to inf, and inf / inf" if big > 0 else "underflows to 0, and 0 / 0")
+        head = t('<span style="color:#b00020">naive formula: exp({big}) {what} = nan. '
+                 "Tick “subtract max”.</span>", big=_fmt(big), what=what)
+    else:
+        best = int(np.argmax(probs))
+        head = t("p = softmax(z / T): they sum to {total:.3f}; most likely class {best} "
+                 "(p = {p})", total=probs.sum(), best=best, p=_fmt(probs[best]))
+    if ce is None:
+        tail = t("label {label} is not one of the {n} classes (0–{last}): no cross-entropy",
+                 label=label, n=n, last=n - 1)
+    else:
+        tail = t("cross-entropy for label {label}: −log p[{label}] = −log {p} = <b>{ce}</b>",
+                 label=label, p=_fmt(probs[label]), ce=_fmt(ce))
+    return f"{head}<br>{tail}"
+
+
 def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: float = 1.0):
     """Type logits (up to 10 classes), move the temperature, pick the true label.
 
@@ -80,23 +102,7 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: 
         ce = ops.cross_entropy(probs, label) if in_range else None
         state.update(z=z, z_over_t=scaled, probs=probs, cross_entropy=ce, label=label,
                      stable=bool(stable))
-        if np.isnan(probs).any():
-            big = scaled[np.argmax(np.abs(scaled))]
-            what = t("overflows to inf, and inf / inf" if big > 0
-                     else "underflows to 0, and 0 / 0")
-            head = t('<span style="color:#b00020">naive formula: exp({big}) {what} = nan. '
-                     "Tick “subtract max”.</span>", big=_fmt(big), what=what)
-        else:
-            best = int(np.argmax(probs))
-            head = t("p = softmax(z / T): they sum to {total:.3f}; most likely class {best} "
-                     "(p = {p})", total=probs.sum(), best=best, p=_fmt(probs[best]))
-        if ce is None:
-            tail = t("label {label} is not one of the {n} classes (0–{last}): no cross-entropy",
-                     label=label, n=n, last=n - 1)
-        else:
-            tail = t("cross-entropy for label {label}: −log p[{label}] = −log {p} = <b>{ce}</b>",
-                     label=label, p=_fmt(probs[label]), ce=_fmt(ce))
-        return f"{head}<br>{tail}"
+        return _softmax_text(scaled, probs, label, ce)
 
     return Explorer(controls, render, fig, title="Softmax and temperature")
 

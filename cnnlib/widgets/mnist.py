@@ -46,6 +46,7 @@ class DigitCanvas:
         self._pen_width, self._on_ink = pen_width, on_ink
         self.ink = np.zeros((size, size), dtype=np.float64)
         self.down, self.last, self.last_draw = False, None, 0.0
+        self.next_example = 0
         self.canvas = Canvas(width=size, height=size, layout=widgets.Layout(
             width=f"{size}px", height=f"{size}px", border="2px solid #888", flex="0 0 auto"))
         self.canvas.add_class("cnn-digit-canvas")
@@ -120,6 +121,21 @@ class DigitCanvas:
         self.canvas.put_image_data(rgba, 0, 0)
         self._on_ink(True)
 
+    def show_example(self) -> int:
+        """Show the next digit of the offline MNIST subset; returns its label."""
+        x, y = digits.offline_subset()
+        i = self.next_example % len(x)
+        self.next_example += 97  # a different digit each click, all classes soon
+        label = int(y[i])
+        self.show(x[i])
+        return label
+
+    def blank_steps(self) -> dict:
+        """What ``prepare_drawing`` would show for an empty canvas (its steps, all blank)."""
+        return {"ink": np.zeros((self.size, self.size)), "crop": np.zeros((2, 2)),
+                "scaled": np.zeros((2, 2)), "digit": np.zeros((28, 28)), "box": (0, 0, 0, 0),
+                "shift": (0, 0), "com_final": (np.nan, np.nan)}
+
     def is_blank(self) -> bool:
         return self.ink.max() <= INK_THRESHOLD
 
@@ -141,13 +157,10 @@ def digit_canvas_explorer(model=None, size: int = 280, live_ms: float = 250.0):
     clear = widgets.Button(description=t("Clear"), icon="eraser")
     example = widgets.Button(description=t("Show an MNIST digit"), icon="image")
     fig, axes = new_figure(1, 4, figsize=(8, 2.3), dpi=80)
-    blank = {"ink": np.zeros((size, size)), "crop": np.zeros((2, 2)), "scaled": np.zeros((2, 2)),
-             "digit": np.zeros((28, 28)), "box": (0, 0, 0, 0), "shift": (0, 0),
-             "com_final": (np.nan, np.nan)}
 
     def render(state, brush):
         if pad.is_blank():
-            plot_drawing_steps(blank, axes)
+            plot_drawing_steps(pad.blank_steps(), axes)
             axes[0].set_title(t("1. your drawing"), fontsize=9)
             axes[3].set_title(t("4. what the model sees"), fontsize=9)
             probs_box.value = probs_html(None)
@@ -168,14 +181,8 @@ def digit_canvas_explorer(model=None, size: int = 280, live_ms: float = 250.0):
                  "{dc:+d} columns.", best=best, p=100 * probs[best], w0=right - left,
                  h0=bottom - top, w=w, h=h, dr=steps["shift"][0], dc=steps["shift"][1])
 
-    shown = {"next": 0}
-
     def on_example(_=None):
-        x, y = digits.offline_subset()
-        i = shown["next"] % len(x)
-        shown["next"] += 97  # a different digit each click, all classes soon
-        explorer.state["example_label"] = int(y[i])
-        pad.show(x[i])
+        explorer.state["example_label"] = pad.show_example()
 
     board = widgets.HBox([pad.canvas, probs_box], layout=widgets.Layout(align_items="flex-start"))
     explorer = Explorer({"brush": brush}, render, fig, title="Draw a digit 手写一个数字",

@@ -38,6 +38,33 @@ def _skipped_text(visited, what):
     return t("{what}s {listed}", what=t(what), listed=listed)
 
 
+def _arithmetic_text(n, kernel, stride, padding, dilation, out, pads, visited) -> str:
+    """The conv arithmetic explorer's info: the output size with its formula, the padding and
+    the kernel's span, and which input rows/columns no window reads."""
+    formula = ops.output_size_formula(n, kernel, stride, padding, dilation)
+    (top, bottom), _ = pads
+    pad_text = (t("{top} pixel(s) on every side", top=top) if top == bottom
+                else t("{top} top / {bottom} bottom, {top} left / {bottom} right "
+                       "(TensorFlow puts the odd pixel at the bottom/right)",
+                       top=top, bottom=bottom))
+    span = dilation * (kernel - 1) + 1
+    taps = (t(" ({k} × {k} taps, {gaps} gap(s) between)", k=kernel, gaps=dilation - 1)
+            if dilation > 1 else "")
+    lines = [
+        t("<b>output: {out} × {out} = {formula}</b>", out=out, formula=html.escape(formula)),
+        t("padding: {pads}; the kernel spans {span} × {span} input pixels{taps}",
+          pads=pad_text, span=span, taps=taps),
+    ]
+    skipped = _skipped_text(visited, "row")
+    if skipped:
+        lines.append(t('<span style="color:#b00020">&#9888; never visited: {rows} and '
+                       "{cols}: those input pixels never reach the output</span>",
+                       rows=skipped, cols=_skipped_text(visited, "column")))
+    else:
+        lines.append(t("every input pixel is read by at least one window"))
+    return "<br>".join(lines)
+
+
 def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
     """Input size, kernel, stride, padding and dilation -> the padded grid, windows and output.
 
@@ -76,28 +103,7 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
                     w=n + sum(pads[1]), n=n))
         pplots.plot_output_grid((out, out), marked, ax=ax_out, index_ticks=False,
                                 canvas=coverage.shape)
-        formula = ops.output_size_formula(n, kernel, stride, padding, dilation)
-        (top, bottom), _ = pads
-        pad_text = (t("{top} pixel(s) on every side", top=top) if top == bottom
-                    else t("{top} top / {bottom} bottom, {top} left / {bottom} right "
-                           "(TensorFlow puts the odd pixel at the bottom/right)",
-                           top=top, bottom=bottom))
-        span = dilation * (kernel - 1) + 1
-        taps = (t(" ({k} × {k} taps, {gaps} gap(s) between)", k=kernel, gaps=dilation - 1)
-                if dilation > 1 else "")
-        lines = [
-            t("<b>output: {out} × {out} = {formula}</b>", out=out, formula=html.escape(formula)),
-            t("padding: {pads}; the kernel spans {span} × {span} input pixels{taps}",
-              pads=pad_text, span=span, taps=taps),
-        ]
-        skipped = _skipped_text(visited, "row")
-        if skipped:
-            lines.append(t('<span style="color:#b00020">&#9888; never visited: {rows} and '
-                           "{cols}: those input pixels never reach the output</span>",
-                           rows=skipped, cols=_skipped_text(visited, "column")))
-        else:
-            lines.append(t("every input pixel is read by at least one window"))
-        return "<br>".join(lines)
+        return _arithmetic_text(n, kernel, stride, padding, dilation, out, pads, visited)
 
     return Explorer(controls, render, fig, layout=dict(left=0.04, right=0.99, bottom=0.1,
                                                        top=0.92, wspace=0.12),
