@@ -1,7 +1,8 @@
 """*_explorer() builders: controls + output, wiring only; each returns the widget.
 
-Numbers come from ``cnnlib.ops``, pictures from ``cnnlib.plots``; see ``base.Explorer`` for the
-pattern. One module per topic; every public name is re-exported here, by name.
+Numbers come from ``cnnlib.ops`` (and ``cnnlib.experiments``), pictures from ``cnnlib.plots``;
+see ``base.Explorer`` for the pattern and ``controls`` for every control. One module per topic;
+every public name is re-exported here, by name.
 """
 
 from .base import Explorer
