@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["CJK_FONTS", "find_cjk_font", "use_cjk_font", "install_hint", "has_cjk"]
+__all__ = ["CJK_FONTS", "find_cjk_font", "use_cjk_font", "install_hint"]
 
 # In order of preference: Simplified Chinese faces first, then the same fonts' other regions
 # (their Han glyphs cover the same characters), then the system fonts of Windows and macOS.
@@ -38,16 +38,15 @@ def find_cjk_font(installed: set[str] | None = None) -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-_chosen: list[str | None] = []  # [] until use_cjk_font() has run, then [font or None]
-
-
 def use_cjk_font(installed: set[str] | None = None, *, quiet: bool = False) -> str | None:
     """Add the first installed CJK font to matplotlib's sans-serif list and return its name;
     without one, say so in one line and return None."""
     import matplotlib as mpl
 
+    from cnnlib.locale import set_cjk_font
+
     font = find_cjk_font(installed)
-    _chosen[:] = [font]
+    set_cjk_font(font is not None)
     if font is None:
         if not quiet:
             print(f"No font that draws Chinese was found, so figures keep English labels. "
@@ -59,10 +58,3 @@ def use_cjk_font(installed: set[str] | None = None, *, quiet: bool = False) -> s
     rest = [f for f in mpl.rcParams["font.sans-serif"] if f not in ("DejaVu Sans", font)]
     mpl.rcParams["font.sans-serif"] = ["DejaVu Sans", font, *rest]
     return font
-
-
-def has_cjk() -> bool:
-    """Whether figures can draw Chinese (looks the font up once if use_cjk_font has not run)."""
-    if not _chosen:
-        _chosen[:] = [find_cjk_font()]
-    return _chosen[0] is not None

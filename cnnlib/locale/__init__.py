@@ -14,12 +14,13 @@ from __future__ import annotations
 import warnings
 
 __all__ = ["LANGUAGES", "MissingTranslation", "MISSING", "set_language", "language",
-           "catalogue", "translate"]
+           "set_cjk_font", "catalogue", "translate"]
 
 #: language code -> its name, in that language
 LANGUAGES = {"en": "English", "zh": "中文"}
 
-_state = {"lang": "en"}
+# cjk_font: whether figures can draw Chinese; cnnlib.fonts.use_cjk_font() decides (None: not yet)
+_state: dict = {"lang": "en", "cjk_font": None}
 
 #: (language, English text) pairs asked for and not found, in the order first met
 MISSING: dict[tuple[str, str], None] = {}
@@ -38,6 +39,11 @@ def set_language(lang: str) -> str:
                          f"{', '.join(repr(c) for c in LANGUAGES)}")
     _state["lang"] = code
     return code
+
+
+def set_cjk_font(available: bool) -> None:
+    """Record whether figures can draw Chinese (called by cnnlib.fonts.use_cjk_font)."""
+    _state["cjk_font"] = bool(available)
 
 
 def language() -> str:
@@ -59,16 +65,13 @@ def catalogue(lang: str) -> dict[str, str]:
 def translate(text: str, lang: str | None = None, *, in_figure: bool = False) -> str:
     """``text`` in ``lang`` (default: the current language), fields like ``{n}`` left in place.
 
-    ``in_figure``: the text is drawn by matplotlib. Without a font that draws Chinese it stays
-    English (cnnlib.fonts said so once), so the figure shows words and not empty boxes."""
+    ``in_figure``: the text is drawn by matplotlib. Unless cnnlib.fonts found a font that draws
+    Chinese it stays English (and cnnlib.fonts said so), so a figure shows words, not boxes."""
     lang = lang or _state["lang"]
     if lang == "en" or not text:
         return text
-    if in_figure and lang == "zh":
-        from cnnlib.fonts import has_cjk
-
-        if not has_cjk():
-            return text
+    if in_figure and lang == "zh" and not _state["cjk_font"]:
+        return text
     found = catalogue(lang).get(text)
     if found is not None:
         return found
