@@ -26,7 +26,8 @@ def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en") -> None:
     and figure text of cnnlib in Chinese (the Chinese edition, notebooks/zh/, passes it), with a
     font that draws Chinese; English is the default.
     """
-    from cnnlib.locale import set_language, translate
+    from cnnlib.i18n import t
+    from cnnlib.locale import set_language
 
     lang = set_language(lang)  # first: a bad lang is a ValueError before anything changes
     if quiet_tf:
@@ -48,4 +49,4 @@ def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en") -> None:
 
         use_cjk_font()
     if QUICK:
-        print(translate("Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests."))
+        print(t("Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests."))

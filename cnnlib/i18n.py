@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cnnlib.locale import translate
 
-__all__ = ["t", "ft"]
+__all__ = ["t", "ft", "ft_default"]
 
 
 def t(text: str, **values) -> str:
@@ -24,3 +24,9 @@ def ft(text: str, **values) -> str:
     (cnnlib.fonts said so in one line), so a figure never shows empty boxes."""
     out = translate(text, in_figure=True)
     return out.format(**values) if values else out
+
+
+def ft_default(value, default: str):
+    """A figure-text parameter: its English ``default`` in the learner's language, anything a
+    caller passed (their own words, or None for no text) as it is."""
+    return ft(default) if value == default else value

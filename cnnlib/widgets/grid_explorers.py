@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from cnnlib import gridstate, ops
+from cnnlib.i18n import t
 
 from .conv import STEP_EXAMPLES
 from .grid import GridWidget, grid_payload
@@ -73,7 +74,7 @@ class GridExplorer(widgets.VBox):
             self.last_error = err
             traceback.print_exc()
             self.message.value = (
-                f'<span style="color:#d55e00">&#9888; unexpected error: '
+                f'<span style="color:#d55e00">&#9888; {t("unexpected error")}: '
                 f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>")
             return
         self.last_error = None
@@ -87,7 +88,7 @@ class GridExplorer(widgets.VBox):
 
 
 def _slider(description, value, lo, hi):
-    return widgets.IntSlider(value=value, min=lo, max=hi, description=description,
+    return widgets.IntSlider(value=value, min=lo, max=hi, description=t(description),
                              continuous_update=False, style={"description_width": "70px"},
                              layout=widgets.Layout(width="220px"))
 
@@ -105,8 +106,9 @@ def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1):
     keys step it, and pointing at an output cell shows where it came from.
     """
     controls = {
-        "example": widgets.Dropdown(options=list(STEP_EXAMPLES), value=example,
-                                    description="example", style={"description_width": "initial"}),
+        "example": widgets.Dropdown(options=[(t(name), name) for name in STEP_EXAMPLES],
+                                    value=example, description=t("example"),
+                                    style={"description_width": "initial"}),
         "stride": _slider("stride", stride, 1, 3),
     }
     data = {name: (np.asarray(mk_x(), float), np.asarray(mk_k(), float))
@@ -117,17 +119,18 @@ def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1):
         g = gridstate.conv_grid(x, k, stride=stride)
         oh, ow = g["out_shape"]
         payload = grid_payload(g, reveal=True, titles={
-            "input": f"input {x.shape[0]} × {x.shape[1]}",
-            "kernel": f"kernel {k.shape[0]} × {k.shape[1]}",
-            "terms": "window × kernel", "output": f"output {oh} × {ow}"},
-            outputs=[(f"output {oh} × {ow}", "sum", g["output"])])
+            "input": t("input {h} × {w}", h=x.shape[0], w=x.shape[1]),
+            "kernel": t("kernel {h} × {w}", h=k.shape[0], w=k.shape[1]),
+            "terms": t("window × kernel"), "output": t("output {h} × {w}", h=oh, w=ow)},
+            outputs=[(t("output {h} × {w}", h=oh, w=ow), "sum", g["output"])])
         (h, w), (kh, kw) = x.shape, k.shape
-        info = (f"output size = floor((n − k)/s) + 1: rows floor(({h} − {kh})/{stride}) + 1 = "
-                f"{oh}, columns floor(({w} − {kw})/{stride}) + 1 = {ow} → <b>output {oh} × "
-                f"{ow}</b>, {oh * ow} steps")
+        info = t("output size = floor((n − k)/s) + 1: rows floor(({h} − {kh})/{stride}) + 1 = "
+                 "{oh}, columns floor(({w} − {kw})/{stride}) + 1 = {ow} → <b>output {oh} × "
+                 "{ow}</b>, {steps} steps", h=h, kh=kh, stride=stride, oh=oh, w=w, kw=kw, ow=ow,
+                 steps=oh * ow)
         return payload, info, g
 
-    return GridExplorer(controls, compute, title="Convolution, one step at a time")
+    return GridExplorer(controls, compute, title=t("Convolution, one step at a time"))
 
 
 # -- 03: conv arithmetic ----------------------------------------------------------------------
@@ -159,8 +162,8 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
         "n": _slider("input n", n, 3, 12),
         "kernel": _slider("kernel k", kernel, 1, 7),
         "stride": _slider("stride s", stride, 1, 4),
-        "padding": widgets.Dropdown(options=PADDING_OPTIONS, value=padding,
-                                    description="padding p",
+        "padding": widgets.Dropdown(options=[(t(label), v) for label, v in PADDING_OPTIONS],
+                                    value=padding, description=t("padding p"),
                                     style={"description_width": "70px"},
                                     layout=widgets.Layout(width="170px")),
         "dilation": _slider("dilation d", dilation, 1, 3),
@@ -173,28 +176,30 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
         hp, wp = g["input"].shape
         span = dilation * (kernel - 1) + 1
         payload = grid_payload(g, show_coverage=True, titles={
-            "input": f"input {n} × {n}, padded {hp} × {wp}",
-            "kernel": f"kernel {kernel} × {kernel}" + (f", spans {span} × {span}"
-                                                      if dilation > 1 else ""),
-            "terms": "window × kernel", "output": f"output {out} × {out}"},
-            outputs=[(f"output {out} × {out}", "sum", g["output"])])
-        pad_text = (f"{top} pixel(s) on every side" if (top, left) == (bottom, right)
-                    else f"{top} top / {bottom} bottom, {left} left / {right} right "
-                         "(TensorFlow puts the odd pixel at the bottom/right)")
-        lines = [f"<b>output: {out} × {out} = "
-                 f"{html.escape(ops.output_size_formula(n, kernel, stride, padding, dilation))}</b>",
-                 f"padding: {pad_text}; the kernel spans {span} × {span} input pixels"
-                 + (f" ({kernel} × {kernel} taps, {dilation - 1} gap(s) between)"
-                    if dilation > 1 else "")]
+            "input": t("input {n} × {n}, padded {hp} × {wp}", n=n, hp=hp, wp=wp),
+            "kernel": t("kernel {h} × {w}", h=kernel, w=kernel)
+            + (t(", spans {span} × {span}", span=span) if dilation > 1 else ""),
+            "terms": t("window × kernel"), "output": t("output {h} × {w}", h=out, w=out)},
+            outputs=[(t("output {h} × {w}", h=out, w=out), "sum", g["output"])])
+        pad_text = (t("{top} pixel(s) on every side", top=top) if (top, left) == (bottom, right)
+                    else t("{top} top / {bottom} bottom, {left} left / {right} right "
+                           "(TensorFlow puts the odd pixel at the bottom/right)",
+                           top=top, bottom=bottom, left=left, right=right))
+        formula = html.escape(ops.output_size_formula(n, kernel, stride, padding, dilation))
+        lines = [t("<b>output: {out} × {out} = {formula}</b>", out=out, formula=formula),
+                 t("padding: {pad_text}; the kernel spans {span} × {span} input pixels",
+                   pad_text=pad_text, span=span)
+                 + (t(" ({kernel} × {kernel} taps, {gaps} gap(s) between)", kernel=kernel,
+                      gaps=dilation - 1) if dilation > 1 else "")]
         missing = np.flatnonzero(~g["visited"].any(axis=0))  # rows are the same: a square
         if missing.size:
-            lines.append(f"never read: columns (and rows) {', '.join(map(str, missing))}: "
-                         "those input pixels never reach the output")
+            lines.append(t("never read: columns (and rows) {missing}: those input pixels never "
+                           "reach the output", missing=", ".join(map(str, missing))))
         else:
-            lines.append("every input pixel is read by at least one window")
+            lines.append(t("every input pixel is read by at least one window"))
         return payload, "<br>".join(lines), g
 
-    return GridExplorer(controls, compute, title="Conv arithmetic: padding, stride, dilation")
+    return GridExplorer(controls, compute, title=t("Conv arithmetic: padding, stride, dilation"))
 
 
 # -- 04: pooling by hand --------------------------------------------------------------------
@@ -223,13 +228,15 @@ def pool_step_explorer(x=None, size: int = 2, stride: int | None = None, digits:
         avg = ops.pool2d(x, size, stride, mode="avg")
         oh, ow = g["out_shape"]
         payload = grid_payload(g, digits=digits, reveal=True, titles={
-            "input": f"feature map {x.shape[0]} × {x.shape[1]}", "terms": "window"},
-            outputs=[(f"max pooled {oh} × {ow}", "max", g["output"]),
-                     (f"average pooled {oh} × {ow}", "avg", avg)])
+            "input": t("feature map {h} × {w}", h=x.shape[0], w=x.shape[1]),
+            "terms": t("window")},
+            outputs=[(t("max pooled {h} × {w}", h=oh, w=ow), "max", g["output"]),
+                     (t("average pooled {h} × {w}", h=oh, w=ow), "avg", avg)])
         h, w = x.shape
-        info = (f"<b>pooled output: {oh} × {ow}</b>: rows floor(({h} − {size})/{stride}) + 1 = "
-                f"{oh}, columns floor(({w} − {size})/{stride}) + 1 = {ow}; each output keeps "
-                f"the max (or the mean) of a {size} × {size} window")
+        info = t("<b>pooled output: {oh} × {ow}</b>: rows floor(({h} − {size})/{stride}) + 1 = "
+                 "{oh}, columns floor(({w} − {size})/{stride}) + 1 = {ow}; each output keeps "
+                 "the max (or the mean) of a {size} × {size} window", oh=oh, ow=ow, h=h, w=w,
+                 size=size, stride=stride)
         return payload, info, {**g, "max": g["output"], "avg": avg}
 
-    return GridExplorer(controls, compute, title="Pooling by hand: max and average")
+    return GridExplorer(controls, compute, title=t("Pooling by hand: max and average"))
