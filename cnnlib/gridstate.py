@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import ops
+from cnnlib.i18n import t
 
 __all__ = ["conv_grid", "pool_grid", "tap_coordinates"]
 
@@ -21,9 +22,9 @@ __all__ = ["conv_grid", "pool_grid", "tap_coordinates"]
 def _matrix(a, name: str) -> np.ndarray:
     a = np.asarray(a, dtype=float)
     if a.ndim != 2 or 0 in a.shape:
-        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {a.shape}")
+        raise ValueError(t('{name} must be a non-empty 2-D array, got shape {shape}', name=name, shape=a.shape))
     if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must hold finite numbers only")
+        raise ValueError(t('{name} must hold finite numbers only', name=name))
     return a
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cnnlib.locale import translate
 
-__all__ = ["t", "ft", "ft_default"]
+__all__ = ["t", "ft", "ft_default", "ft_name"]
 
 
 def t(text: str, **values) -> str:
@@ -30,3 +30,14 @@ def ft_default(value, default: str):
     """A figure-text parameter: its English ``default`` in the learner's language, anything a
     caller passed (their own words, or None for no text) as it is."""
     return ft(default) if value == default else value
+
+
+def ft_name(name: str) -> str:
+    """A name drawn in a figure (a kernel's, a photo's): the catalogue's Chinese when it has
+    one, else the name as given: a learner's own names are theirs, not ours to translate."""
+    from cnnlib.locale import catalogue, language
+
+    if language() == "en" or not isinstance(name, str):
+        return name
+    found = catalogue(language()).get(name)
+    return name if found is None else ft(name)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import t
+
 __all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "article_kernel",
            "resize"]
 
@@ -23,7 +25,7 @@ def load(name: str = "cat (chelsea)") -> np.ndarray:
 
     key = PHOTOS.get(name, name)
     if key not in PHOTOS.values():
-        raise ValueError(f"image name must be one of {', '.join(PHOTOS)}; got {name!r}")
+        raise ValueError(t('image name must be one of {join}; got {name!r}', join=', '.join(PHOTOS), name=name))
     return getattr(data, key)()
 
 
@@ -33,7 +35,7 @@ def grayscale(img) -> np.ndarray:
     if img.ndim == 2:
         return img.astype(float)
     if img.ndim != 3 or img.shape[-1] not in (3, 4):
-        raise ValueError(f"img must be (H, W) or (H, W, 3), got shape {img.shape}")
+        raise ValueError(t('img must be (H, W) or (H, W, 3), got shape {shape}', shape=img.shape))
     return img[..., :3].astype(float) @ np.array([0.299, 0.587, 0.114])
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import t
+
 __all__ = ["KERNELS", "get", "names", "gaussian"]
 
 
 def gaussian(size: int = 5, sigma: float = 1.0) -> np.ndarray:
     """A normalized Gaussian blur kernel (its numbers sum to 1)."""
     if not isinstance(size, (int, np.integer)) or size < 1 or size % 2 == 0:
-        raise ValueError(f"size must be an odd integer >= 1, got {size!r}")
+        raise ValueError(t('size must be an odd integer >= 1, got {size!r}', size=size))
     if not sigma > 0:
-        raise ValueError(f"sigma must be > 0, got {sigma!r}")
+        raise ValueError(t('sigma must be > 0, got {sigma!r}', sigma=sigma))
     r = np.arange(size) - size // 2
     g = np.exp(-(r[:, None] ** 2 + r[None, :] ** 2) / (2 * sigma**2))
     return g / g.sum()
@@ -46,7 +48,7 @@ def get(name: str) -> np.ndarray:
     try:
         return KERNELS[name].copy()
     except KeyError:
-        raise ValueError(f"kernel name must be one of {', '.join(KERNELS)}; got {name!r}") from None
+        raise ValueError(t('kernel name must be one of {join}; got {name!r}', join=', '.join(KERNELS), name=name)) from None
 
 
 def rgb_example() -> np.ndarray:

@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from cnnlib import images, kernels, ops
+from cnnlib.i18n import t
 
 __all__ = ["HIDDEN_KERNEL", "INITS", "photo_crop", "kernel_pairs", "mse", "init_kernel",
            "weight_loss", "descend_weight", "fit_kernel", "kernel_curvatures"]
@@ -38,7 +39,7 @@ def _whole(value, name: str, minimum: int) -> int:
     """An integer >= minimum (2.0 from a slider is fine, 2.5 or True is not), or a ValueError."""
     ok = isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value, bool)
     if not ok or not float(value).is_integer() or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise ValueError(t('{name} must be an integer >= {minimum}, got {value!r}', name=name, minimum=minimum, value=value))
     return int(value)
 
 
@@ -56,8 +57,7 @@ def photo_crop(name: str = "camera", size: int = 34, top: int = 40, left: int = 
     size = _whole(size, "size", 3)
     top, left = _whole(top, "top", 0), _whole(left, "left", 0)
     if top + size > photo.shape[0] or left + size > photo.shape[1]:
-        raise ValueError(f"the crop ({size} at row {top}, column {left}) must fit inside the "
-                         f"photo, which is {photo.shape[0]} x {photo.shape[1]}")
+        raise ValueError(t('the crop ({size} at row {top}, column {left}) must fit inside the photo, which is {shape} x {shape2}', size=size, top=top, left=left, shape=photo.shape[0], shape2=photo.shape[1]))
     x = photo[top:top + size, left:left + size]
     x = (x - x.mean()) / (x.std() or 1.0)
     x.setflags(write=False)
@@ -75,14 +75,14 @@ def mse(y, target) -> float:
     """Mean squared error: the average of (y - target)^2 over every cell."""
     y, target = np.asarray(y, float), np.asarray(target, float)
     if y.shape != target.shape:
-        raise ValueError(f"y and target must have the same shape, got {y.shape} and {target.shape}")
+        raise ValueError(t('y and target must have the same shape, got {shape} and {shape2}', shape=y.shape, shape2=target.shape))
     return float(np.mean((y - target) ** 2))
 
 
 def init_kernel(init: str = "random small", shape=(3, 3), seed: int = 0) -> np.ndarray:
     """The starting kernel: "zeros", "random small" (normal, std 0.1) or "random large" (std 1)."""
     if init not in INITS:
-        raise ValueError(f"init must be one of {', '.join(INITS)}, got {init!r}")
+        raise ValueError(t('init must be one of {join}, got {init!r}', join=', '.join(INITS), init=init))
     if init == "zeros":
         return np.zeros(shape)
     scale = 0.1 if init == "random small" else 1.0
@@ -92,14 +92,13 @@ def init_kernel(init: str = "random small", shape=(3, 3), seed: int = 0) -> np.n
 def _check_lr(lr) -> float:
     if isinstance(lr, bool) or not isinstance(lr, (int, float, np.number)) or not (
             np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr (learning rate) must be a number > 0, got {lr!r}")
+        raise ValueError(t('lr (learning rate) must be a number > 0, got {lr!r}', lr=lr))
     return float(lr)
 
 
 def _tap(kernel, tap) -> tuple[int, int]:
     if len(tap) != 2 or not all(0 <= int(t) < n for t, n in zip(tap, np.shape(kernel))):
-        raise ValueError(f"tap must be a (row, column) inside the {np.shape(kernel)} kernel, "
-                         f"got {tap!r}")
+        raise ValueError(t('tap must be a (row, column) inside the {shape} kernel, got {tap!r}', shape=np.shape(kernel), tap=tap))
     return int(tap[0]), int(tap[1])
 
 
@@ -150,10 +149,9 @@ def kernel_curvatures(x, shape=(3, 3)) -> np.ndarray:
     """
     x = np.asarray(x, float)
     if x.ndim != 2:
-        raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
+        raise ValueError(t('x must be a 2-D (grayscale) image, got shape {shape}', shape=x.shape))
     if len(shape) != 2 or min(shape) < 1 or shape[0] > x.shape[0] or shape[1] > x.shape[1]:
-        raise ValueError(f"shape must be a (rows, columns) kernel that fits in x {x.shape}, "
-                         f"got {shape!r}")
+        raise ValueError(t('shape must be a (rows, columns) kernel that fits in x {shape}, got {shape2!r}', shape=x.shape, shape2=shape))
     cols = _windows(x, tuple(int(n) for n in shape))
     return np.linalg.eigvalsh(2 * cols.T @ cols / len(cols))
 
@@ -171,26 +169,24 @@ def fit_kernel(x, target, lr=0.1, steps: int = 100, init="random small", seed: i
     steps = _whole(steps, "steps", 0)
     x, target = np.asarray(x, float), np.asarray(target, float)
     if x.ndim != 2:
-        raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
+        raise ValueError(t('x must be a 2-D (grayscale) image, got shape {shape}', shape=x.shape))
     k = init_kernel(init, shape, seed) if isinstance(init, str) else np.array(init, float)
     if k.shape != tuple(shape):
-        raise ValueError(f"init must be one of {', '.join(INITS)} or a {shape} array, "
-                         f"got shape {k.shape}")
+        raise ValueError(t('init must be one of {join} or a {shape} array, got shape {shape2}', join=', '.join(INITS), shape=shape, shape2=k.shape))
     expected = ops.conv2d(x, k).shape
     if np.shape(target) != expected:
-        raise ValueError(f"target must have the convolution's output shape {expected}, "
-                         f"got {np.shape(target)}")
+        raise ValueError(t("target must have the convolution's output shape {expected}, got {shape}", expected=expected, shape=np.shape(target)))
     # im2col once: every window as a row, so each step is two small matrix products
     # (the same numbers as conv2d and conv2d_grad, about 30 times faster; a test checks it).
     kh, kw = k.shape
     cols = _windows(x, k.shape)
-    t = target.ravel()
+    flat_target = target.ravel()
     kernels_ = np.full((steps + 1, kh, kw), np.nan)
     losses = np.full(steps + 1, np.nan)
     diverged = None
     k = k.ravel()
     for step in range(steps + 1):
-        err = cols @ k - t
+        err = cols @ k - flat_target
         loss = float(np.mean(err ** 2))
         if not loss <= DIVERGED:   # also catches inf and nan
             diverged = step

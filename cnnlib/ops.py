@@ -18,6 +18,8 @@ import numbers
 
 import numpy as np
 
+from cnnlib.i18n import t
+
 __all__ = [
     "output_size",
     "pad_amounts",
@@ -47,10 +49,10 @@ def as_int(value, name: str, minimum: int) -> int:
         if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value).is_integer():
             value = int(value)
         else:
-            raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+            raise ValueError(t('{name} must be an integer >= {minimum}, got {value!r}', name=name, minimum=minimum, value=value))
     value = int(value)
     if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+        raise ValueError(t('{name} must be an integer >= {minimum}, got {value}', name=name, minimum=minimum, value=value))
     return value
 
 
@@ -61,7 +63,7 @@ def _pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
     """An int or an (h, w) pair -> (h, w), each an integer >= minimum."""
     if isinstance(value, (tuple, list, np.ndarray)):
         if len(value) != 2:
-            raise ValueError(f"{name} must be an int or an (h, w) pair, got {value!r}")
+            raise ValueError(t('{name} must be an int or an (h, w) pair, got {value!r}', name=name, value=value))
         return (_as_int(value[0], f"{name}[0]", minimum), _as_int(value[1], f"{name}[1]", minimum))
     v = _as_int(value, name, minimum)
     return (v, v)
@@ -71,12 +73,12 @@ def _padding_spec(padding) -> str | tuple[int, int]:
     if isinstance(padding, str):
         mode = padding.lower()
         if mode not in ("valid", "same"):
-            raise ValueError(f"padding must be {PADDING_HELP}, got {padding!r}")
+            raise ValueError(t('padding must be {PADDING_HELP}, got {padding!r}', PADDING_HELP=PADDING_HELP, padding=padding))
         return mode
     try:
         return _pair(padding, "padding", minimum=0)
     except ValueError:
-        raise ValueError(f"padding must be {PADDING_HELP}, got {padding!r}") from None
+        raise ValueError(t('padding must be {PADDING_HELP}, got {padding!r}', PADDING_HELP=PADDING_HELP, padding=padding)) from None
 
 
 def _pads_1d(n: int, k_eff: int, stride: int, padding, what: str, axis: str = "") -> tuple[int, int]:
@@ -87,10 +89,9 @@ def _pads_1d(n: int, k_eff: int, stride: int, padding, what: str, axis: str = ""
         return total // 2, total - total // 2
     p = 0 if padding == "valid" else padding
     if k_eff > n + 2 * p:
-        where = f" ({axis})" if axis else ""
+        where = f" ({t(axis)})" if axis else ""
         raise ValueError(
-            f"{what} {k_eff}{where} is larger than the padded input {n + 2 * p}: "
-            f"use a smaller {what.split()[-1]}, more padding, or padding='same'"
+            t("{what} {k_eff}{where} is larger than the padded input {v}: use a smaller {v2}, more padding, or padding='same'", what=what, k_eff=k_eff, where=where, v=n + 2 * p, v2=t("kernel"))
         )
     return p, p
 
@@ -112,10 +113,10 @@ def output_size(n, kernel, stride=1, padding="valid", dilation=1) -> int:
     pad = _padding_spec(padding)
     if isinstance(pad, tuple):
         if pad[0] != pad[1]:
-            raise ValueError(f"padding must be one int for output_size (one axis), got {padding!r}")
+            raise ValueError(t('padding must be one int for output_size (one axis), got {padding!r}', padding=padding))
         pad = pad[0]
     k_eff = d * (k - 1) + 1
-    what = "kernel" if d == 1 else "dilated kernel"
+    what = t("kernel") if d == 1 else t("dilated kernel")
     before, after = _pads_1d(n, k_eff, s, pad, what)
     return (n + before + after - k_eff) // s + 1
 
@@ -126,7 +127,7 @@ def pad_amounts(x_shape, kernel_shape, stride=1, padding="valid", dilation=1):
     s, d = _pair(stride, "stride"), _pair(dilation, "dilation")
     pad = _padding_spec(padding)
     k_eff = [dd * (kk - 1) + 1 for kk, dd in zip(kernel_shape[:2], d)]
-    what = "kernel" if d == (1, 1) else "dilated kernel"
+    what = t("kernel") if d == (1, 1) else t("dilated kernel")
     pads = []
     for i, (n, axis) in enumerate(((h, "height"), (w, "width"))):
         p = pad if isinstance(pad, str) else pad[i]
@@ -146,16 +147,16 @@ def _prepare_conv(x, kernel, stride, padding, dilation, bias):
     x = np.asarray(x)
     kernel = np.asarray(kernel)
     if x.dtype == object or kernel.dtype == object:
-        raise ValueError("x and kernel must be numeric arrays")
+        raise ValueError(t('x and kernel must be numeric arrays'))
     if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
-        raise ValueError(f"x must be a numeric array, got dtype {x.dtype}")
+        raise ValueError(t('x must be a numeric array, got dtype {dtype}', dtype=x.dtype))
     if not (np.issubdtype(kernel.dtype, np.number) or kernel.dtype == bool):
-        raise ValueError(f"kernel must be a numeric array, got dtype {kernel.dtype}")
+        raise ValueError(t('kernel must be a numeric array, got dtype {dtype}', dtype=kernel.dtype))
     if x.ndim not in (2, 3, 4):
-        raise ValueError(f"x must be (H, W), (H, W, C) or (N, H, W, C), got shape {x.shape}")
+        raise ValueError(t('x must be (H, W), (H, W, C) or (N, H, W, C), got shape {shape}', shape=x.shape))
     if kernel.ndim not in (2, 3, 4):
         raise ValueError(
-            f"kernel must be (kh, kw), (kh, kw, C) or (kh, kw, C, F), got shape {kernel.shape}"
+            t('kernel must be (kh, kw), (kh, kw, C) or (kh, kw, C, F), got shape {shape}', shape=kernel.shape)
         )
     batched = x.ndim == 4
     x4 = x[None] if x.ndim == 3 else (x[None, :, :, None] if x.ndim == 2 else x)
@@ -163,8 +164,7 @@ def _prepare_conv(x, kernel, stride, padding, dilation, bias):
     if kernel.ndim == 2:
         if c != 1:
             raise ValueError(
-                f"kernel of shape {kernel.shape} has no channel axis, but x has {c} channels: "
-                f"give the kernel shape {kernel.shape + (c,)}"
+                t('kernel of shape {shape} has no channel axis, but x has {c} channels: give the kernel shape {v}', shape=kernel.shape, c=c, v=kernel.shape + (c,))
             )
         k4 = kernel[:, :, None, None]
     elif kernel.ndim == 3:
@@ -173,20 +173,19 @@ def _prepare_conv(x, kernel, stride, padding, dilation, bias):
         k4 = kernel
     if k4.shape[2] != c:
         raise ValueError(
-            f"channel mismatch: kernel expects {k4.shape[2]} input channels "
-            f"(shape {kernel.shape}), but x has {c} (shape {x.shape})"
+            t('channel mismatch: kernel expects {shape} input channels (shape {shape2}), but x has {c} (shape {shape3})', shape=k4.shape[2], shape2=kernel.shape, c=c, shape3=x.shape)
         )
     if 0 in x4.shape or 0 in k4.shape:
-        raise ValueError(f"x and kernel must not be empty, got shapes {x.shape} and {kernel.shape}")
+        raise ValueError(t('x and kernel must not be empty, got shapes {shape} and {shape2}', shape=x.shape, shape2=kernel.shape))
     f = k4.shape[3]
     if bias is None:
         b = np.zeros(f, dtype=np.result_type(x4.dtype, k4.dtype, np.float32))
     else:
         b = np.asarray(bias)
         if b.ndim > 1 or (b.ndim == 1 and b.shape[0] != f):
-            raise ValueError(f"bias must hold one value per filter ({f}), got shape {b.shape}")
+            raise ValueError(t('bias must hold one value per filter ({f}), got shape {shape}', f=f, shape=b.shape))
         if not np.issubdtype(b.dtype, np.number):
-            raise ValueError(f"bias must be numeric, got dtype {b.dtype}")
+            raise ValueError(t('bias must be numeric, got dtype {dtype}', dtype=b.dtype))
         b = np.broadcast_to(b, (f,))  # a single number serves every filter
     s = _pair(stride, "stride")
     d = _pair(dilation, "dilation")
@@ -284,17 +283,17 @@ def conv2d_loops(x, kernel, stride=1, padding="valid", dilation=1, bias=None):
 def _pool_setup(x, size, stride, padding, mode):
     """Validate pool2d's arguments: (mode, x4 (N, H, W, C), ksize, stride, pads, oh, ow)."""
     if not isinstance(mode, str) or mode.lower() not in ("max", "avg", "average", "mean"):
-        raise ValueError(f'mode must be "max" or "avg", got {mode!r}')
+        raise ValueError(t('mode must be "max" or "avg", got {mode!r}', mode=mode))
     mode = "max" if mode.lower() == "max" else "avg"
     x = np.asarray(x)
     if x.dtype == bool:
         x = x.astype(np.uint8)
     if not np.issubdtype(x.dtype, np.number):
-        raise ValueError(f"x must be a numeric array, got dtype {x.dtype}")
+        raise ValueError(t('x must be a numeric array, got dtype {dtype}', dtype=x.dtype))
     if x.ndim not in (2, 3, 4):
-        raise ValueError(f"x must be (H, W), (H, W, C) or (N, H, W, C), got shape {x.shape}")
+        raise ValueError(t('x must be (H, W), (H, W, C) or (N, H, W, C), got shape {shape}', shape=x.shape))
     if 0 in x.shape:
-        raise ValueError(f"x must not be empty, got shape {x.shape}")
+        raise ValueError(t('x must not be empty, got shape {shape}', shape=x.shape))
     ksize = _pair(size, "size")
     s = ksize if stride is None else _pair(stride, "stride")
     pad = _padding_spec(padding)
@@ -302,13 +301,13 @@ def _pool_setup(x, size, stride, padding, mode):
         for p, k, axis in zip(pad, ksize, ("height", "width")):
             if p > k // 2:
                 raise ValueError(
-                    f"padding {p} ({axis}) must be at most half the pool size {k}, i.e. <= {k // 2}"
+                    t('padding {p} ({axis}) must be at most half the pool size {k}, i.e. <= {v}', p=p, axis=t(axis), k=k, v=k // 2)
                 )
     x4 = x[None] if x.ndim == 3 else (x[None, :, :, None] if x.ndim == 2 else x)
     pads = []
     for i, axis in enumerate(("height", "width")):
         p = pad if isinstance(pad, str) else pad[i]
-        pads.append(_pads_1d(x4.shape[1 + i], ksize[i], s[i], p, "pool size", axis))
+        pads.append(_pads_1d(x4.shape[1 + i], ksize[i], s[i], p, t("pool size"), axis))
     pads = tuple(pads)
     oh, ow = (
         (x4.shape[1 + i] + sum(pads[i]) - ksize[i]) // s[i] + 1 for i in range(2)
@@ -380,9 +379,9 @@ def softmax(z, axis=-1):
     """exp(z) / sum(exp(z)) along ``axis``; subtracting the max keeps logits of 1e4 finite."""
     z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
     if z.ndim == 0:
-        raise ValueError("z must have at least one axis of logits")
+        raise ValueError(t('z must have at least one axis of logits'))
     if not -z.ndim <= axis < z.ndim:
-        raise ValueError(f"axis must be in [{-z.ndim}, {z.ndim - 1}] for z of shape {z.shape}")
+        raise ValueError(t('axis must be in [{v}, {v2}] for z of shape {shape}', v=-z.ndim, v2=z.ndim - 1, shape=z.shape))
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -392,7 +391,7 @@ def cross_entropy(probs, label) -> float:
     probs = np.asarray(probs, dtype=float)
     label = _as_int(label, "label", 0)
     if probs.ndim != 1 or label >= probs.shape[0]:
-        raise ValueError(f"label must be in [0, {probs.shape[-1] - 1}], got {label}")
+        raise ValueError(t('label must be in [0, {v}], got {label}', v=probs.shape[-1] - 1, label=label))
     return float(-np.log(max(probs[label], np.finfo(float).tiny)))
 
 
@@ -421,7 +420,7 @@ def receptive_field(layers) -> int:
     rf, jump = 1, 1
     for idx, layer in enumerate(layers):
         if len(layer) not in (2, 3):
-            raise ValueError(f"layers[{idx}] must be (kernel, stride) or (kernel, stride, dilation)")
+            raise ValueError(t('layers[{idx}] must be (kernel, stride) or (kernel, stride, dilation)', idx=idx))
         k = _as_int(layer[0], f"layers[{idx}] kernel", 1)
         s = _as_int(layer[1], f"layers[{idx}] stride", 1)
         d = _as_int(layer[2], f"layers[{idx}] dilation", 1) if len(layer) == 3 else 1
@@ -439,7 +438,7 @@ def _axis_setup(n, kernel, stride, padding, dilation):
     n, k, s, d = int(n), int(kernel), int(stride), int(dilation)
     pad = _padding_spec(padding)
     pad = pad if isinstance(pad, str) else pad[0]
-    before, after = _pads_1d(n, d * (k - 1) + 1, s, pad, "kernel")
+    before, after = _pads_1d(n, d * (k - 1) + 1, s, pad, t("kernel"))
     return n, k, s, d, before, after, out
 
 
@@ -502,9 +501,9 @@ def edge_magnitude(x) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     if x.ndim != 2:
-        raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
+        raise ValueError(t('x must be a 2-D (grayscale) image, got shape {shape}', shape=x.shape))
     if min(x.shape) < 3:
-        raise ValueError(f"x must be at least 3 x 3, got shape {x.shape}")
+        raise ValueError(t('x must be at least 3 x 3, got shape {shape}', shape=x.shape))
     return np.hypot(conv2d(x, _SOBEL_X), conv2d(x, _SOBEL_X.T))
 
 
@@ -521,9 +520,9 @@ def add_noise(x, level, kind="gaussian", seed=0) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     if kind not in NOISE_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(NOISE_KINDS)}, got {kind!r}")
+        raise ValueError(t('kind must be one of {join}, got {kind!r}', join=', '.join(NOISE_KINDS), kind=kind))
     if not isinstance(level, (int, float, np.number)) or isinstance(level, bool) or not 0 <= level <= 1:
-        raise ValueError(f"level must be a number in [0, 1], got {level!r}")
+        raise ValueError(t('level must be a number in [0, 1], got {level!r}', level=level))
     rng = np.random.default_rng(seed)
     lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
     if kind == "gaussian":
@@ -540,9 +539,9 @@ def correlation(a, b) -> float:
     a = np.asarray(a, dtype=float).ravel()
     b = np.asarray(b, dtype=float).ravel()
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {np.shape(a)} and {np.shape(b)}")
+        raise ValueError(t('a and b must have the same shape, got {shape} and {shape2}', shape=np.shape(a), shape2=np.shape(b)))
     if a.size == 0:
-        raise ValueError("a and b must not be empty")
+        raise ValueError(t('a and b must not be empty'))
     da, db = a - a.mean(), b - b.mean()
     # Element-wise sums, not np.dot: a BLAS call may spin up threads, slow on a busy machine.
     norm = np.sqrt(np.sum(da * da) * np.sum(db * db))
@@ -585,17 +584,16 @@ def conv_step(x, kernel, step, stride=1, bias=0.0) -> dict:
     elif x.ndim == 3 and kernel.ndim == 3:
         x3, k3 = x, kernel
     else:
-        raise ValueError(f"x and kernel must be (H, W) and (kh, kw), or (H, W, C) and "
-                         f"(kh, kw, C); got shapes {x.shape} and {kernel.shape}")
+        raise ValueError(t('x and kernel must be (H, W) and (kh, kw), or (H, W, C) and (kh, kw, C); got shapes {shape} and {shape2}', shape=x.shape, shape2=kernel.shape))
     if not (isinstance(bias, numbers.Real) and not isinstance(bias, bool) and np.isfinite(bias)):
-        raise ValueError(f"bias must be one finite number, got {bias!r}")
+        raise ValueError(t('bias must be one finite number, got {bias!r}', bias=bias))
     _prepare_conv(x3, k3, stride, "valid", 1, None)  # checks types, channels and sizes
     s = _as_int(stride, "stride", 1)
     oh = output_size(x3.shape[0], k3.shape[0], s)
     ow = output_size(x3.shape[1], k3.shape[1], s)
     step = _as_int(step, "step", 0)
     if step >= oh * ow:
-        raise ValueError(f"step must be in [0, {oh * ow - 1}] ({oh}x{ow} output cells), got {step}")
+        raise ValueError(t('step must be in [0, {v}] ({oh}x{ow} output cells), got {step}', v=oh * ow - 1, oh=oh, ow=ow, step=step))
     i, j = divmod(step, ow)
     r, c = i * s, j * s
     kh, kw = k3.shape[:2]
@@ -624,7 +622,7 @@ def flatten(x, keep_batch=False) -> np.ndarray:
     x = np.asarray(x)
     if keep_batch:
         if x.ndim < 2:
-            raise ValueError(f"x must be a batch (N, ...) with keep_batch=True, got shape {x.shape}")
+            raise ValueError(t('x must be a batch (N, ...) with keep_batch=True, got shape {shape}', shape=x.shape))
         return x.reshape(x.shape[0], -1)
     return x.reshape(-1)
 
@@ -637,17 +635,16 @@ def dense(x, w, b=None) -> np.ndarray:
     """
     x, w = np.asarray(x), np.asarray(w)
     if w.ndim != 2:
-        raise ValueError(f"w must be a 2-D (n_in, n_out) matrix, got shape {w.shape}")
+        raise ValueError(t('w must be a 2-D (n_in, n_out) matrix, got shape {shape}', shape=w.shape))
     if x.ndim not in (1, 2):
-        raise ValueError(f"x must be (n_in,) or (N, n_in); flatten it first (got shape {x.shape})")
+        raise ValueError(t('x must be (n_in,) or (N, n_in); flatten it first (got shape {shape})', shape=x.shape))
     if x.shape[-1] != w.shape[0]:
-        raise ValueError(f"x has {x.shape[-1]} inputs but w expects n_in = {w.shape[0]} "
-                         f"(shapes {x.shape} and {w.shape})")
+        raise ValueError(t('x has {shape} inputs but w expects n_in = {shape2} (shapes {shape3} and {shape4})', shape=x.shape[-1], shape2=w.shape[0], shape3=x.shape, shape4=w.shape))
     out = x @ w
     if b is not None:
         b = np.asarray(b)
         if b.shape != (w.shape[1],):
-            raise ValueError(f"b must hold one bias per output ({w.shape[1]}), got shape {b.shape}")
+            raise ValueError(t('b must hold one bias per output ({shape}), got shape {shape2}', shape=w.shape[1], shape2=b.shape))
         out = out + b
     return out
 
@@ -660,7 +657,7 @@ def softmax_naive(z, axis=-1) -> np.ndarray:
     """
     z = np.asarray(z, dtype=np.result_type(np.asarray(z).dtype, np.float32))
     if z.ndim == 0:
-        raise ValueError("z must have at least one axis of logits")
+        raise ValueError(t('z must have at least one axis of logits'))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         e = np.exp(z)
         return e / np.sum(e, axis=axis, keepdims=True)
@@ -688,10 +685,9 @@ def _grad_out4(grad_out, expected_shape, n, oh, ow, f):
     """grad_out as (N, oh, ow, F), or a ValueError naming grad_out."""
     g = np.asarray(grad_out)
     if not (np.issubdtype(g.dtype, np.number) or g.dtype == bool):
-        raise ValueError(f"grad_out must be a numeric array, got dtype {g.dtype}")
+        raise ValueError(t('grad_out must be a numeric array, got dtype {dtype}', dtype=g.dtype))
     if g.shape != tuple(expected_shape):
-        raise ValueError(f"grad_out must have the forward output's shape {tuple(expected_shape)}, "
-                         f"got {g.shape}")
+        raise ValueError(t("grad_out must have the forward output's shape {tuple}, got {shape}", tuple=tuple(expected_shape), shape=g.shape))
     return g.reshape(n, oh, ow, f)
 
 

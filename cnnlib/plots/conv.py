@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default
+from cnnlib.i18n import ft, ft_default, ft_name
 from cnnlib.plots.common import get_ax, plot_grid, pyplot_axes
 from cnnlib.plots.live import CHANNEL_NAMES, outline, plot_grid_live, plot_image_live
 
@@ -218,7 +218,7 @@ def plot_kernel_gallery(outputs, kernels, ncols=2, axes=None, signed=None):
     axes_flat = np.atleast_1d(axes).ravel()
     for ax, name in zip(axes_flat, names):
         s = kernel_is_signed(kernels[name]) if signed is None else signed.get(name)
-        plot_feature_map(outputs[name], ax, title=name, signed=s)
+        plot_feature_map(outputs[name], ax, title=ft_name(name), signed=s)
         _no_ticks(ax)
         k = np.asarray(kernels[name], float)
         aspect = ax.bbox.width / ax.bbox.height
@@ -245,13 +245,13 @@ def plot_feature_stack(stack, titles=None, axes=None, signed=None):
     if stack.ndim != 3:
         raise ValueError(f"stack must be (H, W, F), got shape {stack.shape}")
     f = stack.shape[-1]
-    titles = titles or [f"feature map {i}" for i in range(f)]
+    titles = titles or [ft("feature map {i}", i=i) for i in range(f)]
     if len(titles) != f:
         raise ValueError(f"titles must have one entry per feature map ({f}), got {len(titles)}")
     if axes is None:
         axes = np.atleast_1d(pyplot_axes(1, f, (3.0 * f, 2.8))[1])
     for i, ax in enumerate(np.ravel(axes)[:f]):
-        plot_feature_map(stack[..., i], ax, title=titles[i], signed=signed)
+        plot_feature_map(stack[..., i], ax, title=ft_name(titles[i]), signed=signed)
         _no_ticks(ax)
     return axes
 
