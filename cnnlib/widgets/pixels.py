@@ -83,9 +83,9 @@ def pixel_explorer(image: str = "cat (chelsea)", channel: str = "red", row: int 
         state.update(image=img, plane=values, patch=patch, position=(row, col))
         return t("{image}: {shape} = {n:,} numbers · patch rows {r0}-{r1}, columns {c0}-{c1} of "
                  "the {channel} plane · min {lo:.0f}, max {hi:.0f}, mean {mean:.1f} "
-                 "(0 = black, 255 = full brightness)", image=html.escape(image),
+                 "(0 = black, 255 = full brightness)", image=html.escape(t(image)),
                  shape="x".join(map(str, img.shape)), n=int(np.prod(img.shape)), r0=row,
-                 r1=row + size - 1, c0=col, c1=col + size - 1, channel=html.escape(channel),
+                 r1=row + size - 1, c0=col, c1=col + size - 1, channel=html.escape(t(channel)),
                  lo=patch.min(), hi=patch.max(), mean=patch.mean())
 
     return Explorer(controls, render, fig, on_change=fit_sliders,
