@@ -92,3 +92,11 @@ def test_a_progress_bar_is_left_alone():
     assert sum(build_html._prepare_widgets(nb, bundled=set()).values()) == 0
     assert len(nb.cells[0].outputs) == 1
     assert list(nb.metadata["widgets"][WIDGET_STATE]["state"]) == ["bar"]
+
+
+def test_links_between_notebooks_and_editions_point_to_pages():
+    html = ('<a href="02_kernels_and_stride.ipynb#x">a</a> <a href="zh/02_kernels_and_stride.ipynb">'
+            'b</a> <a href="../03_padding.ipynb">c</a> <a href="https://x.org/y.ipynb">d</a>')
+    assert build_html._relink(html) == (
+        '<a href="02_kernels_and_stride.html#x">a</a> <a href="zh_02_kernels_and_stride.html">'
+        'b</a> <a href="03_padding.html">c</a> <a href="https://x.org/y.ipynb">d</a>')

@@ -47,9 +47,14 @@ BUILTIN_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
 
 
 def _relink(html: str) -> str:
-    """href="NN_slug.ipynb" (and #anchors) -> href="NN_slug.html"."""
-    return re.sub(r'href="(\d\d_[^"/]+?)\.ipynb(#[^"]*)?"',
-                  lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', html)
+    """href="NN_slug.ipynb" (and #anchors) -> href="NN_slug.html". The Chinese edition's pages
+    sit beside the English ones as zh_NN_slug.html: "zh/NN_slug.ipynb" (from the contents) ->
+    "zh_NN_slug.html", and "../NN_slug.ipynb" (from a Chinese page) -> "NN_slug.html"."""
+    def page(m):
+        prefix = "zh_" if m.group(1) == "zh/" else ""
+        return f'href="{prefix}{m.group(2)}.html{m.group(3) or ""}"'
+
+    return re.sub(r'href="(zh/|\.\./)?(\d\d_[^"/]+?)\.ipynb(#[^"]*)?"', page, html)
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -258,9 +263,10 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict
     paths = copy_static(out_dir, _widget_modules(nb))  # what the page still needs
     body, _ = exporter().from_notebook_node(
         nb, resources={"metadata": {"name": path.stem}, "widget_module_paths": paths})
-    target = out_dir / f"{path.stem}.html"
+    prefix = "zh_" if path.parent.name == "zh" else ""  # the Chinese edition, beside the English
+    target = out_dir / f"{prefix}{path.stem}.html"
     target.write_text(_relink(body), encoding="utf-8")
-    if path.name.startswith("00_"):
+    if path.name.startswith("00_") and not prefix:
         (out_dir / "index.html").write_text(_relink(body), encoding="utf-8")
     return seconds, len(errors), widgets
 
@@ -279,7 +285,8 @@ def main(argv=None) -> int:
     os.environ["CNNLIB_QUICK"] = "1" if quick else "0"
     os.environ.pop("MPLBACKEND", None)  # the inline backend draws the figures
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up chatter
-    paths = sorted(p for p in args.notebooks.glob("[0-9][0-9]_*.ipynb")
+    paths = sorted(p for p in [*args.notebooks.glob("[0-9][0-9]_*.ipynb"),
+                               *args.notebooks.glob("zh/[0-9][0-9]_*.ipynb")]
                    if not args.only or p.name[:2] in args.only)
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"Executing {len(paths)} notebook(s) in {'quick' if quick else 'full'} mode "
@@ -289,7 +296,7 @@ def main(argv=None) -> int:
         seconds, errors, widgets = build_one(path, args.out, args.timeout)
         note = "".join(f", {n} widget(s) {kind}" for kind, n in widgets.items() if n)
         note += f", {errors} error output(s)" if errors else ""
-        print(f"{path.name}: {seconds:.0f} s{note}", flush=True)
+        print(f"{path.relative_to(args.notebooks).as_posix()}: {seconds:.0f} s{note}", flush=True)
         if errors:
             failed.append(path.name)
     if failed:
