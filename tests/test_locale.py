@@ -105,7 +105,7 @@ def test_every_explorer_speaks_chinese_through_its_values(chinese, name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         explorer = getattr(widgets, name)()
-        for key, control in explorer.controls.items():  # each control through its values
+        for control in explorer.controls.values():  # each control through its values
             for value in control_values(control, max_values=3):
                 control.value = value
         assert explorer.last_error is None or isinstance(explorer.last_error, ValueError)
