@@ -12,6 +12,7 @@ import pytest
 from explorer_checks import sweep
 
 from cnnlib import interpret, ops
+from cnnlib.interpret import _base as interpret_base  # the per-model cache and default model
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +224,7 @@ def test_center_objective_changes_only_the_receptive_field(untrained):
 
 def test_filter_index_is_a_tensor_so_nothing_retraces(untrained):
     interpret.visualize_filter(untrained, "conv1", 0, steps=5)
-    fn = interpret._cache(untrained)[("filter", "conv1", "mean")]
+    fn = interpret_base.model_cache(untrained)[("filter", "conv1", "mean")]
     count = fn.experimental_get_tracing_count()
     for index, steps in [(3, 5), ([1, 2], 7), (None, 10), (7, 0)]:
         interpret.visualize_filter(untrained, "conv1", index, steps=steps, blur=0.2, lr=0.05)
@@ -436,7 +437,7 @@ def small_trained(keras):
     model.compile("adam", "sparse_categorical_crossentropy")
     xs, ys = data.offline_subset()
     model.fit(data.to_float(xs[::5]), ys[::5], epochs=1, batch_size=100, verbose=0)
-    interpret._DEFAULT["model"] = model  # so explorers built without arguments use it
+    interpret_base._DEFAULT["model"] = model  # so explorers built without arguments use it
     return model
 
 
