@@ -67,8 +67,10 @@ def article_5x5() -> np.ndarray:
 
 
 def article_kernel() -> np.ndarray:
-    """The article's 3x3 X-shaped kernel."""
-    return np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
+    """TEMPORARY, until the convolution explorer reads it there: ``kernels.get("x (article)")``."""
+    from cnnlib import kernels
+
+    return kernels.get("x (article)")
 
 
 def edge_6x6() -> np.ndarray:

@@ -18,6 +18,8 @@ import numbers
 
 import numpy as np
 
+from cnnlib import kernels
+
 __all__ = [
     "output_size",
     "pad_amounts",
@@ -471,9 +473,6 @@ def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1) -> str
 # ---------------------------------------------------------------------------------------------
 # Feature maps, noise and comparing maps (notebook 04)
 # ---------------------------------------------------------------------------------------------
-_SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
-
-
 def edge_magnitude(x) -> np.ndarray:
     """Sobel edge strength sqrt(gx² + gy²) of a 2-D image: a feature map that lights up on edges.
 
@@ -484,7 +483,8 @@ def edge_magnitude(x) -> np.ndarray:
         raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
     if min(x.shape) < 3:
         raise ValueError(f"x must be at least 3 x 3, got shape {x.shape}")
-    return np.hypot(conv2d(x, _SOBEL_X), conv2d(x, _SOBEL_X.T))
+    sobel_x = kernels.get("sobel x (vertical edges)")
+    return np.hypot(conv2d(x, sobel_x), conv2d(x, sobel_x.T))
 
 
 NOISE_KINDS = ("gaussian", "salt", "pepper")

@@ -100,15 +100,15 @@ def test_split_is_disjoint_and_repeatable():
         tinycnn.split(10, 10)
 
 
-def test_layer_table_of_the_articles_keras_model():
+def test_stack_table_of_the_articles_keras_model():
     # article 003: Conv2D(32, 3x3) -> MaxPool 2 -> Flatten -> Dense(100) -> Dense(10)
-    rows = tinycnn.layer_table((28, 28, 1), [("conv", 32, 3), ("pool", 2), ("flatten",),
+    rows = tinycnn.stack_table((28, 28, 1), [("conv", 32, 3), ("pool", 2), ("flatten",),
                                               ("dense", 100), ("dense", 10)])
     assert [r["shape"] for r in rows] == [(26, 26, 32), (13, 13, 32), (5408,), (100,), (10,)]
     # by hand: 3*3*1*32 + 32; 5408*100 + 100; 100*10 + 10
     assert [r["params"] for r in rows] == [320, 0, 0, 540_900, 1_010]
     with pytest.raises(ValueError, match="flatten"):
-        tinycnn.layer_table((28, 28, 1), [("dense", 10)])
+        tinycnn.stack_table((28, 28, 1), [("dense", 10)])
 
 
 def test_train_dense_first_step_matches_tensorflow_gradient(tf):
@@ -333,7 +333,7 @@ def test_plot_param_counts_layer_stack_and_loss():
     ax = plots.plot_param_counts({"full": 10**12, "local": 10**8, "shared": 100})
     assert ax.get_yscale() == "log" and len(ax.patches) == 3
     assert "1,000,000,000,000" in ax.texts[0].get_text()
-    rows = tinycnn.layer_table((28, 28, 1), [("conv", 8, 3), ("pool", 2), ("flatten",),
+    rows = tinycnn.stack_table((28, 28, 1), [("conv", 8, 3), ("pool", 2), ("flatten",),
                                               ("dense", 10)])
     ax2 = plots.plot_layer_stack(rows, (28, 28, 1))
     assert len(ax2.patches) == 5 and "13,610" in ax2.get_title()  # 80 + (13*13*8*10 + 10)
