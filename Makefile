@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format html screenshots train clean
+.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format nav html screenshots train clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint         ruff over the package, tests and notebooks"
 	@echo "make html         execute the series into build/html for reading without running"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
+	@echo "make nav          rewrite the navigation cells and 00_index's contents (after adding a notebook)"
 
 # Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
 # (and names a Python to use instead), and rebuilds a .venv with no pip, no python, another
@@ -73,6 +74,11 @@ format: install
 
 train: install
 	$(PY) -m cnnlib.train
+
+# Navigation cells at the top and bottom of every notebook, and the index's table of contents,
+# from the notebooks' titles; then every notebook is stripped again.
+nav: install
+	$(PY) -m tools.nav
 
 html: install
 	$(PY) -m tools.build_html
