@@ -113,13 +113,6 @@ def test_bad_specs_raise_value_error():
                                                          "kernel": 3, "groups": 2}]})
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
-
 def test_vgg16_matches_keras(keras):
     model = keras.applications.VGG16(weights=None)
     assert model.count_params() == arch.total_params(arch.vgg16_spec())

@@ -10,12 +10,12 @@ import io
 import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
-from explorer_checks import sweep
 from PIL import Image
 from skimage import data
 
 from cnnlib import images, kernels, ops, plots, widgets
 from cnnlib.plots.common import figure_to_png
+from tests.explorer_checks import sweep
 
 # "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image, the X kernel, the 3x3 result.
 IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
@@ -25,12 +25,6 @@ IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
                       [0, 1, 1, 0, 0]], dtype=float)
 KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
 RESULT_5X5 = np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]], dtype=float)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def pixels(png: bytes) -> np.ndarray:

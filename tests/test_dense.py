@@ -11,9 +11,9 @@ import re
 import matplotlib
 import numpy as np
 import pytest
-from explorer_checks import sweep
 
 from cnnlib import ops, plots, tinycnn, widgets
+from tests.explorer_checks import sweep
 
 matplotlib.use("Agg")
 

@@ -9,17 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from explorer_checks import sweep
 
 from cnnlib import interpret, ops
 from cnnlib.interpret import _base as interpret_base  # the per-model cache and default model
-
-
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
+from tests.explorer_checks import sweep
 
 
 def _unit_output(keras, model, name):

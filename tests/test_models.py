@@ -253,9 +253,8 @@ def mouse(explorer, event, x, y):
 
 
 def test_digit_canvas_explorer_draws_and_predicts(seed_model):
-    from explorer_checks import sweep
-
     from cnnlib import widgets
+    from tests.explorer_checks import sweep
 
     explorer = widgets.digit_canvas_explorer(model=seed_model)
     assert "cnn-digit-canvas" in explorer.canvas._dom_classes

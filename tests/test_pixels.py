@@ -7,18 +7,12 @@ import sys
 import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
-from explorer_checks import sweep
 from PIL import Image
 from skimage import data
 
 from cnnlib import images, plots, widgets
 from cnnlib.plots.common import figure_to_png
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from tests.explorer_checks import sweep
 
 
 def pixels(png: bytes) -> np.ndarray:
