@@ -300,25 +300,9 @@ def _as_paths(paths) -> list[Path]:
         raise ValueError(f"paths must be a list of paths, got {paths!r}") from None
 
 
-def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=None,
-               sha256: str = MNIST_SHA256, timeout: float | None = None,
-               test_size: int = OFFLINE_TEST_SIZE, seed: int = 0,
-               verbose: bool = True) -> MnistData:
-    """MNIST from the first source that works: cache -> mirror -> Keras' URL -> offline subset.
-
-    offline: skip the downloads (default: ``CNNLIB_OFFLINE=1``, or quick mode, where tests run).
-    paths: a list of places to look for a cached ``mnist.npz`` (default: ``cache_paths()``).
-    urls: a list of URLs to download it from (default: ``mnist_urls()``, i.e.
-    ``CNNLIB_MNIST_URL`` when set, then Keras' URL).
-    save_to: where a download is kept (default: Keras' cache, ``cache_paths()[1]``).
-    sha256: the hash every cached or downloaded file must have (Keras' own by default).
-    timeout: seconds each download may take (default 120, or ``CNNLIB_DOWNLOAD_TIMEOUT``).
-    test_size, seed: how the offline subset is split (stratified; the same split every time).
-
-    The result's ``notes`` say why each source before the one used failed; they are printed too.
-    """
-    if offline is None:
-        offline = config.env_flag("CNNLIB_OFFLINE") or config.QUICK
+def _load_settings(paths, urls, save_to, sha256, timeout):
+    """``load_mnist``'s arguments checked, defaults filled in: (places, sources, save_to,
+    timeout). Raises a ValueError naming the first bad one."""
     if timeout is None:
         timeout = config.env_float("CNNLIB_DOWNLOAD_TIMEOUT", DOWNLOAD_TIMEOUT)
     elif isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer,
@@ -338,6 +322,29 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
     save_to = Path(save_to) if save_to is not None else cache_paths()[1]
     if not (isinstance(sha256, str) and len(sha256) == 64):
         raise ValueError(f"sha256 must be 64 hex digits, got {sha256!r}")
+    return places, sources, save_to, timeout
+
+
+def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=None,
+               sha256: str = MNIST_SHA256, timeout: float | None = None,
+               test_size: int = OFFLINE_TEST_SIZE, seed: int = 0,
+               verbose: bool = True) -> MnistData:
+    """MNIST from the first source that works: cache -> mirror -> Keras' URL -> offline subset.
+
+    offline: skip the downloads (default: ``CNNLIB_OFFLINE=1``, or quick mode, where tests run).
+    paths: a list of places to look for a cached ``mnist.npz`` (default: ``cache_paths()``).
+    urls: a list of URLs to download it from (default: ``mnist_urls()``, i.e.
+    ``CNNLIB_MNIST_URL`` when set, then Keras' URL).
+    save_to: where a download is kept (default: Keras' cache, ``cache_paths()[1]``).
+    sha256: the hash every cached or downloaded file must have (Keras' own by default).
+    timeout: seconds each download may take (default 120, or ``CNNLIB_DOWNLOAD_TIMEOUT``).
+    test_size, seed: how the offline subset is split (stratified; the same split every time).
+
+    The result's ``notes`` say why each source before the one used failed; they are printed too.
+    """
+    if offline is None:
+        offline = config.env_flag("CNNLIB_OFFLINE") or config.QUICK
+    places, sources, save_to, timeout = _load_settings(paths, urls, save_to, sha256, timeout)
     notes: list[str] = []
     shown: list[str] = []  # notes already printed or warned about
 
