@@ -16,6 +16,7 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def get_keras():
+    """Keras, imported after TensorFlow (quietly, through ``import_tf``)."""
     import_tf()
     import keras
 
@@ -23,6 +24,7 @@ def get_keras():
 
 
 def model_cache(model) -> dict:
+    """This model's cache: sub-models and compiled functions by key."""
     try:
         return _CACHE.setdefault(model, {})
     except TypeError:  # not weak-referenceable: no caching, still correct
@@ -30,6 +32,8 @@ def model_cache(model) -> dict:
 
 
 def check_model(model):
+    """The model, if it is a Keras model with one image input (batch, H, W, C); else a
+    ValueError saying what to do."""
     keras = get_keras()
     if not isinstance(model, keras.Model):
         raise ValueError(f"model must be a Keras model, got {type(model).__name__}")

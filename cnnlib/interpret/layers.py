@@ -98,6 +98,7 @@ def size_layer(model, layer) -> str:
     return lay.name
 
 
+#: Layer classes (by name) that act on each value alone: they can finish a conv's maps.
 ELEMENTWISE = ("Activation", "ReLU", "LeakyReLU", "ELU")
 
 
