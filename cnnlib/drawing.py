@@ -2,7 +2,7 @@
 
 ``draw_stroke`` paints what the canvas records; ``prepare_drawing`` crops the ink, scales it to
 20x20 by area averaging (``resize_area``) and centres it by mass (``center_of_mass``) in 28x28.
-Pure numpy, tested headless; the draw-a-digit explorer and notebook 06 use it.
+Pure numpy, tested headless; the draw-a-digit explorer and notebook 07 use it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "article_kernel",
+__all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5",
            "resize"]
 
 # name -> scikit-image loader; all ship inside the scikit-image wheel, so they work offline.
@@ -64,13 +64,6 @@ def article_5x5() -> np.ndarray:
                      [0, 0, 1, 1, 1],
                      [0, 0, 1, 1, 0],
                      [0, 1, 1, 0, 0]], dtype=float)
-
-
-def article_kernel() -> np.ndarray:
-    """TEMPORARY, until the convolution explorer reads it there: ``kernels.get("x (article)")``."""
-    from cnnlib import kernels
-
-    return kernels.get("x (article)")
 
 
 def edge_6x6() -> np.ndarray:

@@ -1,6 +1,6 @@
 """Reading a classifier's results: accuracy, the confusion matrix, the most confident mistakes.
 
-Pure numpy: the numpy tiny CNN of notebook 05 and the Keras models of notebooks 06-07 are scored
+Pure numpy: the numpy tiny CNN of notebook 05 and the Keras models of notebooks 07-08 are scored
 by the same functions.
 """
 

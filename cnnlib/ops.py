@@ -41,7 +41,7 @@ PADDING_HELP = '"valid", "same", an int >= 0 or an (h, w) pair of ints >= 0'
 # ---------------------------------------------------------------------------------------------
 # Checking arguments: every public function goes through these, so the messages are uniform.
 # ---------------------------------------------------------------------------------------------
-def _as_int(value, name: str, minimum: int) -> int:
+def as_int(value, name: str, minimum: int) -> int:
     """An integer >= minimum, or a ValueError naming the parameter."""
     is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not is_int:
@@ -61,8 +61,8 @@ def _pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
     if isinstance(value, (tuple, list, np.ndarray)):
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or an (h, w) pair, got {value!r}")
-        return (_as_int(value[0], f"{name}[0]", minimum), _as_int(value[1], f"{name}[1]", minimum))
-    v = _as_int(value, name, minimum)
+        return (as_int(value[0], f"{name}[0]", minimum), as_int(value[1], f"{name}[1]", minimum))
+    v = as_int(value, name, minimum)
     return (v, v)
 
 
@@ -104,10 +104,10 @@ def output_size(n, kernel, stride=1, padding="valid", dilation=1) -> int:
     >>> output_size(28, 3, stride=2, padding="same")
     14
     """
-    n = _as_int(n, "n (input size)", 1)
-    k = _as_int(kernel, "kernel", 1)
-    s = _as_int(stride, "stride", 1)
-    d = _as_int(dilation, "dilation", 1)
+    n = as_int(n, "n (input size)", 1)
+    k = as_int(kernel, "kernel", 1)
+    s = as_int(stride, "stride", 1)
+    d = as_int(dilation, "dilation", 1)
     pad = _padding_spec(padding)
     if isinstance(pad, tuple):
         if pad[0] != pad[1]:
@@ -280,14 +280,8 @@ def conv2d_loops(x, kernel, stride=1, padding="valid", dilation=1, bias=None):
 # ---------------------------------------------------------------------------------------------
 # Pooling
 # ---------------------------------------------------------------------------------------------
-def pool2d(x, size=2, stride=None, padding="valid", mode="max"):
-    """Max or average pooling over each channel separately.
-
-    x: (H, W), (H, W, C) or (N, H, W, C); size and stride: an int or (h, w) pair; stride
-    defaults to size. padding as in conv2d, but padded cells never count: max ignores them, and
-    the average is taken over the real cells only (TensorFlow's rule for SAME). Explicit padding
-    may be at most half the window, so that every window holds a real cell.
-    """
+def _pool_setup(x, size, stride, padding, mode):
+    """Validate pool2d's arguments: (mode, x4 (N, H, W, C), ksize, stride, pads, oh, ow)."""
     if not isinstance(mode, str) or mode.lower() not in ("max", "avg", "average", "mean"):
         raise ValueError(f'mode must be "max" or "avg", got {mode!r}')
     mode = "max" if mode.lower() == "max" else "avg"
@@ -315,16 +309,38 @@ def pool2d(x, size=2, stride=None, padding="valid", mode="max"):
         p = pad if isinstance(pad, str) else pad[i]
         pads.append(_pads_1d(x4.shape[1 + i], ksize[i], s[i], p, "pool size", axis))
     pads = tuple(pads)
-    dtype = np.result_type(x4.dtype, np.float32) if mode == "avg" else x4.dtype
     oh, ow = (
         (x4.shape[1 + i] + sum(pads[i]) - ksize[i]) // s[i] + 1 for i in range(2)
     )
+    return mode, x4, ksize, s, pads, oh, ow
+
+
+def _pool_pad(x4, pads, mode):
+    """x4 padded for pooling: with the lowest value for max (padded cells never win), else 0."""
     if mode == "max":
-        # Padded cells must never win the max.
-        fill = -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
-        xp = np.pad(x4, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=fill)
-    else:
-        xp = np.pad(x4.astype(dtype), ((0, 0), pads[0], pads[1], (0, 0)))
+        fill = -np.inf if np.issubdtype(x4.dtype, np.floating) else np.iinfo(x4.dtype).min
+        return np.pad(x4, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=fill)
+    return np.pad(x4, ((0, 0), pads[0], pads[1], (0, 0)))
+
+
+def _pool_restore(out4, ndim):
+    if ndim == 2:
+        return out4[0, :, :, 0]
+    return out4 if ndim == 4 else out4[0]
+
+
+def pool2d(x, size=2, stride=None, padding="valid", mode="max"):
+    """Max or average pooling over each channel separately.
+
+    x: (H, W), (H, W, C) or (N, H, W, C); size and stride: an int or (h, w) pair; stride
+    defaults to size. padding as in conv2d, but padded cells never count: max ignores them, and
+    the average is taken over the real cells only (TensorFlow's rule for SAME). Explicit padding
+    may be at most half the window, so that every window holds a real cell.
+    """
+    mode, x4, ksize, s, pads, oh, ow = _pool_setup(x, size, stride, padding, mode)
+    dtype = np.result_type(x4.dtype, np.float32) if mode == "avg" else x4.dtype
+    xp = _pool_pad(x4.astype(dtype, copy=False), pads, mode)
+    if mode == "avg":
         # Count the real (unpadded) cells under each window, to divide by.
         real = np.pad(np.ones(x4.shape[1:3], dtype), pads)
     acc = None
@@ -341,9 +357,7 @@ def pool2d(x, size=2, stride=None, padding="valid", mode="max"):
                 r = real[rows, cols]
                 count = r.copy() if count is None else count + r
     out = acc if mode == "max" else acc / count[None, :, :, None]
-    if x.ndim == 2:
-        return out[0, :, :, 0]
-    return out if x.ndim == 4 else out[0]
+    return _pool_restore(out, np.ndim(x))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +389,7 @@ def softmax(z, axis=-1):
 def cross_entropy(probs, label) -> float:
     """-log(probability given to the true label), the loss for one example."""
     probs = np.asarray(probs, dtype=float)
-    label = _as_int(label, "label", 0)
+    label = as_int(label, "label", 0)
     if probs.ndim != 1 or label >= probs.shape[0]:
         raise ValueError(f"label must be in [0, {probs.shape[-1] - 1}], got {label}")
     return float(-np.log(max(probs[label], np.finfo(float).tiny)))
@@ -386,14 +400,14 @@ def cross_entropy(probs, label) -> float:
 # ---------------------------------------------------------------------------------------------
 def conv_param_count(kh, kw, c_in, c_out, bias=True) -> int:
     """Weights of a conv layer: kh*kw*c_in per filter, times c_out filters, plus one bias each."""
-    kh, kw = _as_int(kh, "kh", 1), _as_int(kw, "kw", 1)
-    c_in, c_out = _as_int(c_in, "c_in", 1), _as_int(c_out, "c_out", 1)
+    kh, kw = as_int(kh, "kh", 1), as_int(kw, "kw", 1)
+    c_in, c_out = as_int(c_in, "c_in", 1), as_int(c_out, "c_out", 1)
     return kh * kw * c_in * c_out + (c_out if bias else 0)
 
 
 def dense_param_count(n_in, n_out, bias=True) -> int:
     """Weights of a fully connected layer: one per input-output pair, plus one bias per output."""
-    n_in, n_out = _as_int(n_in, "n_in", 1), _as_int(n_out, "n_out", 1)
+    n_in, n_out = as_int(n_in, "n_in", 1), as_int(n_out, "n_out", 1)
     return n_in * n_out + (n_out if bias else 0)
 
 
@@ -407,9 +421,9 @@ def receptive_field(layers) -> int:
     for idx, layer in enumerate(layers):
         if len(layer) not in (2, 3):
             raise ValueError(f"layers[{idx}] must be (kernel, stride) or (kernel, stride, dilation)")
-        k = _as_int(layer[0], f"layers[{idx}] kernel", 1)
-        s = _as_int(layer[1], f"layers[{idx}] stride", 1)
-        d = _as_int(layer[2], f"layers[{idx}] dilation", 1) if len(layer) == 3 else 1
+        k = as_int(layer[0], f"layers[{idx}] kernel", 1)
+        s = as_int(layer[1], f"layers[{idx}] stride", 1)
+        d = as_int(layer[2], f"layers[{idx}] dilation", 1) if len(layer) == 3 else 1
         rf += d * (k - 1) * jump
         jump *= s
     return rf
@@ -456,16 +470,20 @@ def visited_positions(n, kernel, stride=1, padding="valid", dilation=1) -> np.nd
     return window_coverage(n, kernel, stride, padding, dilation)[before:before + n] > 0
 
 
-def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1) -> str:
+def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1, short=False) -> str:
     """The output-size formula with the numbers filled in (one axis), as text.
 
     >>> output_size_formula(7, 3, stride=2, padding=1)
     'floor((7 + 2·1 − 1·(3−1) − 1)/2) + 1'
 
     ``"same"`` shows the padding TensorFlow actually adds, which may differ per side:
-    ``floor((6 + 0 + 1 − 1·(3−1) − 1)/2) + 1``.
+    ``floor((6 + 0 + 1 − 1·(3−1) − 1)/2) + 1``. ``short=True`` drops the terms that are zero
+    without padding and dilation (notebooks 02 and 04 teach that form first):
+    ``output_size_formula(5, 3, 2, short=True)`` is ``'floor((5 − 3)/2) + 1'``.
     """
     n, k, s, d, before, after, _ = _axis_setup(n, kernel, stride, padding, dilation)
+    if short and before == after == 0 and d == 1:
+        return f"floor(({n} − {k})/{s}) + 1"
     pads = f"2·{before}" if before == after else f"{before} + {after}"
     return f"floor(({n} + {pads} − {d}·({k}−1) − 1)/{s}) + 1"
 
@@ -569,10 +587,10 @@ def conv_step(x, kernel, step, stride=1, bias=0.0) -> dict:
     if not (isinstance(bias, numbers.Real) and not isinstance(bias, bool) and np.isfinite(bias)):
         raise ValueError(f"bias must be one finite number, got {bias!r}")
     _prepare_conv(x3, k3, stride, "valid", 1, None)  # checks types, channels and sizes
-    s = _as_int(stride, "stride", 1)
+    s = as_int(stride, "stride", 1)
     oh = output_size(x3.shape[0], k3.shape[0], s)
     ow = output_size(x3.shape[1], k3.shape[1], s)
-    step = _as_int(step, "step", 0)
+    step = as_int(step, "step", 0)
     if step >= oh * ow:
         raise ValueError(f"step must be in [0, {oh * ow - 1}] ({oh}x{ow} output cells), got {step}")
     i, j = divmod(step, ow)
@@ -651,10 +669,188 @@ def local_param_count(out_h, out_w, kh, kw, c_in=1, c_out=1, bias=True) -> int:
     Every one of the out_h x out_w output positions has its own kh x kw x c_in window of weights
     (per output channel), plus its own bias: out_h*out_w*c_out*(kh*kw*c_in + bias).
     """
-    out_h, out_w = _as_int(out_h, "out_h", 1), _as_int(out_w, "out_w", 1)
-    kh, kw = _as_int(kh, "kh", 1), _as_int(kw, "kw", 1)
-    c_in, c_out = _as_int(c_in, "c_in", 1), _as_int(c_out, "c_out", 1)
+    out_h, out_w = as_int(out_h, "out_h", 1), as_int(out_w, "out_w", 1)
+    kh, kw = as_int(kh, "kh", 1), as_int(kw, "kw", 1)
+    c_in, c_out = as_int(c_in, "c_in", 1), as_int(c_out, "c_out", 1)
     return out_h * out_w * c_out * (kh * kw * c_in + (1 if bias else 0))
 
 
 __all__ += ["flatten", "dense", "softmax_naive", "local_param_count"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Backward passes: how the loss changes with every input and weight (notebook 06)
+# ---------------------------------------------------------------------------------------------
+def _grad_out4(grad_out, expected_shape, n, oh, ow, f):
+    """grad_out as (N, oh, ow, F), or a ValueError naming grad_out."""
+    g = np.asarray(grad_out)
+    if not (np.issubdtype(g.dtype, np.number) or g.dtype == bool):
+        raise ValueError(f"grad_out must be a numeric array, got dtype {g.dtype}")
+    if g.shape != tuple(expected_shape):
+        raise ValueError(f"grad_out must have the forward output's shape {tuple(expected_shape)}, "
+                         f"got {g.shape}")
+    return g.reshape(n, oh, ow, f)
+
+
+def conv2d_grad(x, kernel, grad_out, stride=1, padding="valid", dilation=1):
+    """The backward pass of ``conv2d``: (dx, dk, db) for the upstream gradient ``grad_out``.
+
+    ``grad_out`` is dLoss/d(output), shaped as ``conv2d(x, kernel, ...)``. Returns
+    dx = dLoss/dx (x's shape), dk = dLoss/dkernel (kernel's shape) and db = dLoss/dbias: a float
+    for a single-filter kernel, an (F,) array otherwise. Vectorized, one slice per kernel tap:
+
+    * dk[i, j] = the input pixels tap (i, j) met, correlated with grad_out (summed over the batch);
+    * dx: every output cell sends grad_out times the kernel back to the pixels it read, which is
+      grad_out convolved with the flipped kernel; overlapping windows add up;
+    * db = the sum of grad_out over the batch and every position.
+    """
+    x4, k4, _, s, d, pads, restore = _prepare_conv(x, kernel, stride, padding, dilation, None)
+    kh, kw, c, f = k4.shape
+    n = x4.shape[0]
+    oh, ow = _out_hw(x4, k4, s, d, pads)
+    expected = restore(np.empty((n, oh, ow, f), dtype=bool)).shape
+    g4 = _grad_out4(grad_out, expected, n, oh, ow, f)
+    dtype = np.result_type(x4.dtype, k4.dtype, g4.dtype, np.float32)
+    xp = _pad4(x4.astype(dtype, copy=False), pads)
+    k4 = k4.astype(dtype, copy=False)
+    g4 = g4.astype(dtype, copy=False)
+    dxp = np.zeros(xp.shape, dtype=dtype)
+    dk = np.empty((kh, kw, c, f), dtype=dtype)
+    g2 = g4.reshape(-1, f)
+
+    def taps(i, j):
+        # The slice of the padded input that tap (i, j) meets, for every output position at once.
+        r0, c0 = i * d[0], j * d[1]
+        return (slice(None), slice(r0, r0 + s[0] * (oh - 1) + 1, s[0]),
+                slice(c0, c0 + s[1] * (ow - 1) + 1, s[1]), slice(None))
+
+    for i in range(kh):
+        for j in range(kw):
+            where = taps(i, j)
+            if c * f == 1:
+                dk[i, j, 0, 0] = np.sum(xp[where] * g4)
+                dxp[where] += k4[i, j, 0, 0] * g4
+            else:
+                # 2-D matrix products: a 4-D (batched) matmul is several times slower.
+                dk[i, j] = xp[where].reshape(-1, c).T @ g2
+                dxp[where] += (g2 @ k4[i, j].T).reshape(n, oh, ow, c)
+    (top, _), (left, _) = pads
+    dx = dxp[:, top:top + x4.shape[1], left:left + x4.shape[2], :]
+    x = np.asarray(x)
+    dx = dx.reshape(x.shape)
+    dk = dk.reshape(np.shape(kernel))
+    db = g2.sum(axis=0)
+    return dx, dk, (float(db[0]) if np.ndim(kernel) < 4 else db)
+
+
+def conv2d_grad_loops(x, kernel, grad_out, stride=1, padding="valid", dilation=1):
+    """The same contract as ``conv2d_grad``, as plain loops: the lesson version.
+
+    Walk the forward loops again. Every output cell out[n, i, j, f] was
+    sum(window * kernel[..., f]) + bias[f], so its gradient g = grad_out[n, i, j, f] flows
+    back three ways: to the kernel (g times the window), to the window (g times the kernel),
+    and to the bias (g).
+    """
+    x4, k4, _, s, d, pads, restore = _prepare_conv(x, kernel, stride, padding, dilation, None)
+    kh, kw, _, n_filters = k4.shape
+    out_h, out_w = _out_hw(x4, k4, s, d, pads)
+    expected = restore(np.empty((x4.shape[0], out_h, out_w, n_filters))).shape
+    g4 = _grad_out4(grad_out, expected, x4.shape[0], out_h, out_w, n_filters).astype(float)
+    xp = _pad4(x4.astype(float), pads)
+    k4 = k4.astype(float)
+    span_h = d[0] * (kh - 1) + 1
+    span_w = d[1] * (kw - 1) + 1
+    dxp = np.zeros_like(xp)
+    dk = np.zeros_like(k4)
+    db = np.zeros(n_filters)
+    for n in range(x4.shape[0]):
+        for i in range(out_h):
+            for j in range(out_w):
+                top, left = i * s[0], j * s[1]
+                rows = slice(top, top + span_h, d[0])
+                cols = slice(left, left + span_w, d[1])
+                for f in range(n_filters):
+                    g = g4[n, i, j, f]
+                    dk[:, :, :, f] += g * xp[n, rows, cols, :]   # d out / d kernel = window
+                    dxp[n, rows, cols, :] += g * k4[:, :, :, f]  # d out / d window = kernel
+                    db[f] += g                                  # d out / d bias = 1
+    (top, _), (left, _) = pads
+    dx = dxp[:, top:top + x4.shape[1], left:left + x4.shape[2], :]
+    dx = dx.reshape(np.shape(x))
+    return dx, dk.reshape(np.shape(kernel)), (float(db[0]) if np.ndim(kernel) < 4 else db)
+
+
+def pool2d_grad(x, grad_out, size=2, stride=None, padding="valid", mode="max"):
+    """The backward pass of ``pool2d``: dLoss/dx (x's shape) for ``grad_out`` = dLoss/d(output).
+
+    max: each window's gradient goes to its maximum; on a tie to the first maximum in row-major
+    order within the window, as TensorFlow does. Overlapping windows add up.
+    avg: each window's gradient is shared evenly among its real cells (padded cells do not count
+    under "same", as in the forward pass).
+    """
+    mode, x4, ksize, s, pads, oh, ow = _pool_setup(x, size, stride, padding, mode)
+    x = np.asarray(x)
+    expected = _pool_restore(np.empty((x4.shape[0], oh, ow, x4.shape[3]), dtype=bool), x.ndim).shape
+    g4 = _grad_out4(grad_out, expected, x4.shape[0], oh, ow, x4.shape[3])
+    dtype = np.result_type(g4.dtype, np.float32)
+    g4 = g4.astype(dtype, copy=False)
+    shape_p = (x4.shape[0], x4.shape[1] + sum(pads[0]), x4.shape[2] + sum(pads[1]), x4.shape[3])
+    dxp = np.zeros(shape_p, dtype=dtype)
+    windows = [(slice(None), slice(i, i + s[0] * (oh - 1) + 1, s[0]),
+                slice(j, j + s[1] * (ow - 1) + 1, s[1]), slice(None))
+               for i in range(ksize[0]) for j in range(ksize[1])]  # row-major over the window
+    if mode == "max":
+        xp = _pool_pad(x4, pads, "max")
+        best = xp[windows[0]].copy()
+        arg = np.zeros(best.shape, dtype=np.intp)
+        for t, where in enumerate(windows[1:], start=1):
+            v = xp[where]
+            bigger = v > best  # strictly bigger: on a tie the earlier tap keeps the gradient
+            best = np.where(bigger, v, best)
+            arg[bigger] = t
+        for t, where in enumerate(windows):
+            dxp[where] += np.where(arg == t, g4, 0)
+    else:
+        real = np.pad(np.ones(x4.shape[1:3], dtype), pads)
+        count = sum(real[where[1:3]] for where in windows)
+        share = g4 / count[None, :, :, None]
+        for where in windows:
+            dxp[where] += share
+    (top, _), (left, _) = pads
+    dx = dxp[:, top:top + x4.shape[1], left:left + x4.shape[2], :]
+    return dx.reshape(x.shape)
+
+
+def pool2d_grad_loops(x, grad_out, size=2, stride=None, padding="valid", mode="max"):
+    """The same contract as ``pool2d_grad``, as plain loops: the lesson version.
+
+    For every window: max pooling hands its gradient to the cell that won (``np.argmax`` picks
+    the first maximum, row by row), average pooling splits it evenly among the real cells.
+    """
+    mode, x4, ksize, s, pads, oh, ow = _pool_setup(x, size, stride, padding, mode)
+    x = np.asarray(x)
+    expected = _pool_restore(np.empty((x4.shape[0], oh, ow, x4.shape[3])), x.ndim).shape
+    g4 = _grad_out4(grad_out, expected, x4.shape[0], oh, ow, x4.shape[3]).astype(float)
+    xp = np.pad(x4.astype(float), ((0, 0), pads[0], pads[1], (0, 0)), constant_values=np.nan)
+    dxp = np.zeros_like(xp)
+    kh, kw = ksize
+    for n in range(x4.shape[0]):
+        for i in range(oh):
+            for j in range(ow):
+                top, left = i * s[0], j * s[1]
+                for ch in range(x4.shape[3]):
+                    window = xp[n, top:top + kh, left:left + kw, ch]   # nan marks padding
+                    g = g4[n, i, j, ch]
+                    if mode == "max":
+                        r, c = np.unravel_index(np.argmax(np.where(np.isnan(window), -np.inf,
+                                                                   window)), window.shape)
+                        dxp[n, top + r, left + c, ch] += g
+                    else:
+                        real = ~np.isnan(window)
+                        dxp[n, top:top + kh, left:left + kw, ch] += real * g / real.sum()
+    (top, _), (left, _) = pads
+    dx = dxp[:, top:top + x4.shape[1], left:left + x4.shape[2], :]
+    return dx.reshape(x.shape)
+
+
+__all__ += ["conv2d_grad", "conv2d_grad_loops", "pool2d_grad", "pool2d_grad_loops"]

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from cnnlib import architectures, kernels, metrics, ops
+from cnnlib.digits import stratified_split
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -34,7 +35,6 @@ __all__ = [
     "features",
     "train_dense",
     "digits",
-    "split",
     "pretrained",
     "shift",
     "stack_table",
@@ -156,7 +156,7 @@ def train_dense(F, labels, steps: int = 100, lr: float = 0.05, n_classes: int = 
     labels = np.asarray(labels)
     if F.ndim != 2 or labels.shape != (F.shape[0],):
         raise ValueError(f"F must be (N, n) with N labels, got shapes {F.shape} and {labels.shape}")
-    steps = ops._as_int(steps, "steps", 0)
+    steps = ops.as_int(steps, "steps", 0)
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr (learning rate) must be > 0, got {lr!r}")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
@@ -189,7 +189,7 @@ def train_dense(F, labels, steps: int = 100, lr: float = 0.05, n_classes: int = 
 
 @lru_cache(maxsize=1)
 def _digits():
-    from cnnlib.data import offline_subset
+    from cnnlib.digits import offline_subset
 
     X, y = offline_subset()
     X = (X.astype(np.float32) / np.float32(255))
@@ -203,26 +203,15 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
     return _digits()
 
 
-def split(n: int = 5000, n_test: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(train_idx, test_idx): a seeded shuffle of range(n), the last n_test for testing.
-
-    The subset is sorted by label, so it must be shuffled before it is split.
-    """
-    n, n_test = ops._as_int(n, "n", 2), ops._as_int(n_test, "n_test", 1)
-    if n_test >= n:
-        raise ValueError(f"n_test must be smaller than n = {n}, got {n_test}")
-    perm = np.random.default_rng(seed).permutation(n)
-    return np.sort(perm[: n - n_test]), np.sort(perm[n - n_test:])
-
-
 @lru_cache(maxsize=4)
 def pretrained(steps: int = 100, lr: float = 0.05, seed: int = 0) -> TinyCNN:
     """The tiny CNN with its dense layer trained on 4,000 digits (cached: computed once).
 
-    A few seconds on two cores. ``test_accuracy`` holds its accuracy on the other 1,000 digits.
+    A few seconds on two cores. ``test_accuracy`` holds its accuracy on the other 1,000 digits
+    (``digits.stratified_split``: 100 of each).
     """
     X, y = digits()
-    train_idx, test_idx = split(len(y), 1000, seed)
+    train_idx, test_idx = stratified_split(y, test_size=1000, seed=seed)
     net = untrained()
     F = features(X, net)
     net.weights, net.bias, net.losses = train_dense(F[train_idx], y[train_idx], steps, lr)

@@ -5,17 +5,15 @@ windows multiplied out here with numpy, TensorFlow's conv2d, and the output-size
 computed by hand.
 """
 
-import io
 
 import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
-from PIL import Image
 from skimage import data
 
 from cnnlib import images, kernels, ops, plots, widgets
 from cnnlib.plots.common import figure_to_png
-from tests.explorer_checks import sweep
+from tests.explorer_checks import png_pixels, sweep
 
 # "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image, the X kernel, the 3x3 result.
 IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
@@ -25,10 +23,6 @@ IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
                       [0, 1, 1, 0, 0]], dtype=float)
 KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
 RESULT_5X5 = np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]], dtype=float)
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
 
 
 def gray_cat() -> np.ndarray:
@@ -52,74 +46,20 @@ def layered_equals_full(explorer):
         full = figure_to_png(fig)
     finally:
         fig.dynamic = saved
-    np.testing.assert_array_equal(pixels(explorer.image.value), pixels(full))
+    np.testing.assert_array_equal(png_pixels(explorer.image.value), png_pixels(full))
 
 
 # --------------------------------------------------------------------------------------------
 # Every explorer: swept, built with no arguments
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["conv_step_explorer", "kernel_gallery_explorer",
-                                  "kernel_editor_explorer", "rgb_conv_explorer"])
+@pytest.mark.parametrize("name", ["kernel_gallery_explorer", "kernel_editor_explorer",
+                                  "rgb_conv_explorer"])
 def test_sweep(name):
     explorer = getattr(widgets, name)()
     assert "cnn-explorer" in explorer._dom_classes
     counts = sweep(explorer, n_random=15)
     assert counts["ok"] >= 10
     assert counts["message"] == 0  # no combination of these controls is invalid
-
-
-# --------------------------------------------------------------------------------------------
-# conv_step_explorer
-# --------------------------------------------------------------------------------------------
-def test_stepper_matches_the_hand_worked_example():
-    explorer = widgets.conv_step_explorer()
-    step = explorer.controls["step"]
-    assert step.max == 8  # 3 x 3 positions
-    for i in range(9):
-        step.value = i
-        r, c = divmod(i, 3)
-        window = IMAGE_5X5[r:r + 3, c:c + 3]
-        st = explorer.state["step"]
-        assert st["position"] == (r, c) and st["cell"] == (r, c)
-        np.testing.assert_array_equal(st["products"], window * KERNEL_X)
-        assert st["total"] == RESULT_5X5[r, c]
-        assert f"<b>{RESULT_5X5[r, c]:g}</b> → output[{r}, {c}]" in explorer.info.value
-    np.testing.assert_array_equal(explorer.state["output"], RESULT_5X5)
-
-
-def test_stepper_stride_2_and_play():
-    explorer = widgets.conv_step_explorer()
-    c = explorer.controls
-    c["step"].value = 8
-    c["stride"].value = 2  # 2 x 2 outputs: the step is pulled back to the last one
-    assert c["step"].max == 3 and c["step"].value == 3
-    assert explorer.state["step"]["position"] == (2, 2)
-    np.testing.assert_array_equal(explorer.state["output"], RESULT_5X5[::2, ::2])
-    assert "floor((5 − 3)/2) + 1 = 2" in explorer.info.value
-    # The Play button drives the step slider.
-    assert explorer.play.max == 3
-    before = explorer.draw_count
-    explorer.play.value = 1
-    assert c["step"].value == 1 and explorer.draw_count == before + 1
-    assert explorer.state["step"]["total"] == RESULT_5X5[0, 2]
-
-
-def test_stepper_examples_agree_with_tensorflow(tf):
-    explorer = widgets.conv_step_explorer()
-    for name in widgets.STEP_EXAMPLES:
-        explorer.controls["example"].value = name
-        st = explorer.state
-        np.testing.assert_allclose(st["output"], tf_conv(tf, st["x"], st["kernel"]), atol=1e-9)
-    explorer.controls["example"].value = "7x7 X image, X kernel"
-    explorer.controls["step"].value = 12  # the centre of the 5 x 5 output
-    assert explorer.state["step"]["total"] == 5  # an X under the X kernel: all five ones
-
-
-def test_stepper_layered_redraw_equals_full_draw():
-    explorer = widgets.conv_step_explorer()
-    explorer.controls["step"].value = 4
-    explorer.controls["step"].value = 5
-    layered_equals_full(explorer)
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,7 +255,10 @@ def test_plot_kernel_on_image_and_gallery():
     outputs = {n: ops.conv2d(g, kernels.get(n)) for n in kernels.names()}
     axes = plots.plot_kernel_gallery(outputs, kernels.KERNELS)
     assert [ax.get_title() for ax in axes.ravel()] == kernels.names()
-    assert all(len(ax.child_axes) == 1 for ax in axes.ravel())  # the kernel inset
+    signed = [plots.kernel_is_signed(kernels.get(n)) for n in kernels.names()]
+    # the kernel inset on every map, and a colour bar on the signed ones
+    assert [len(ax.child_axes) for ax in axes.ravel()] == [1 + s for s in signed]
+    assert any(signed) and not all(signed)
     with pytest.raises(ValueError):
         plots.plot_kernel_gallery({"nope": g}, kernels.KERNELS)
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from cnnlib import ops, plots, tinycnn, widgets
+from cnnlib.digits import stratified_split
 from tests.explorer_checks import sweep
 
 matplotlib.use("Agg")
@@ -80,7 +81,7 @@ def test_article_counts_full_local_shared():
 
 
 # ---------------------------------------------------------------------------------------------
-# tinycnn: shapes, shift, split, training, and the forward pass against Keras
+# tinycnn: shapes, shift, the split, training, and the forward pass against Keras
 # ---------------------------------------------------------------------------------------------
 def test_shift_moves_and_fills_with_zero():
     x = np.arange(1, 10).reshape(3, 3)
@@ -91,13 +92,15 @@ def test_shift_moves_and_fills_with_zero():
         tinycnn.shift(x, 3, 0)
 
 
-def test_split_is_disjoint_and_repeatable():
-    tr, te = tinycnn.split(5000, 1000, seed=0)
+def test_the_tiny_cnns_digits_split_with_the_one_stratified_splitter():
+    _, y = tinycnn.digits()
+    tr, te = stratified_split(y, test_size=1000, seed=0)
     assert len(tr) == 4000 and len(te) == 1000 and not set(tr) & set(te)
-    assert np.array_equal(te, tinycnn.split(5000, 1000, seed=0)[1])
-    assert not np.array_equal(te, tinycnn.split(5000, 1000, seed=1)[1])
-    with pytest.raises(ValueError, match="n_test"):
-        tinycnn.split(10, 10)
+    assert np.bincount(y[te]).tolist() == [100] * 10  # the subset holds 500 of each digit
+    assert np.array_equal(te, stratified_split(y, test_size=1000, seed=0)[1])
+    assert not np.array_equal(te, stratified_split(y, test_size=1000, seed=1)[1])
+    with pytest.raises(ValueError, match="test_size"):
+        stratified_split(y[:10], test_size=10)
 
 
 def test_stack_table_of_the_articles_keras_model():
@@ -156,7 +159,7 @@ def _keras_tiny_cnn(tf, net):
 
 def test_forward_pass_matches_keras_with_the_same_weights(tf, net):
     X, y = tinycnn.digits()
-    _, test_idx = tinycnn.split()
+    _, test_idx = stratified_split(y, test_size=1000)
     batch = X[test_idx[:16]]
     ours = tinycnn.forward(batch, net)
     conv, pool, flat, probs = _keras_tiny_cnn(tf, net).predict(batch[..., None], verbose=0)
@@ -253,7 +256,7 @@ def test_forward_pass_explorer(net):
     c["digit"].value, c["example"].value, c["dx"].value = 3, 2, 0
     index = e.state["index"]
     assert y[index] == 3
-    _, test_idx = tinycnn.split()
+    _, test_idx = stratified_split(y, test_size=1000)
     assert index in set(test_idx)
     expected = tinycnn.forward(X[index], net)["probs"]
     np.testing.assert_allclose(e.state["stages"]["probs"], expected)

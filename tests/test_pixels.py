@@ -1,22 +1,16 @@
 """Notebook 01: the pixel explorer, the pixel plots, the layered figure, the 01 checkers."""
 
-import io
 import subprocess
 import sys
 
 import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
-from PIL import Image
 from skimage import data
 
 from cnnlib import images, plots, widgets
 from cnnlib.plots.common import figure_to_png
-from tests.explorer_checks import sweep
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+from tests.explorer_checks import png_pixels, sweep
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,7 +81,7 @@ def test_layered_redraw_equals_full_draw():
     saved, fig.dynamic = fig.dynamic, []
     full = figure_to_png(fig)
     fig.dynamic = saved
-    np.testing.assert_array_equal(pixels(explorer.image.value), pixels(full))
+    np.testing.assert_array_equal(png_pixels(explorer.image.value), png_pixels(full))
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,11 +146,11 @@ def test_plot_grid_live_updates_in_place():
     plots.plot_grid_live(np.array([[5, np.nan], [7, 8]]), ax, highlight=(1, 1, 1, 1), title="t")
     assert list(ax.texts) == texts  # same artists, new numbers
     assert [t.get_text() for t in ax.texts] == ["5", "", "7", "8"]
-    rect = ax._cnn_live_grid["rect"]
+    rect = plots.artists(ax, "live_grid")["rect"]
     assert rect.get_visible() and rect.get_xy() == (0.5, 0.5)
     assert ax.get_title() == "t"
     plots.plot_grid_live(np.zeros((3, 3)), ax)  # new shape: drawn afresh
-    assert len(ax.texts) == 9 and not ax._cnn_live_grid["rect"].get_visible()
+    assert len(ax.texts) == 9 and not plots.artists(ax, "live_grid")["rect"].get_visible()
 
 
 def test_plot_image_live_keeps_the_artist():

@@ -1,6 +1,6 @@
 """Every lesson notebook (and the template a new one starts from) follows the skeleton of
 DESIGN.md: title -> navigation -> what you'll learn -> Setup -> numbered sections -> Summary ->
-Exercises -> navigation, with every import in Setup.
+Exercises -> navigation, with every import in Setup (its code cells, before the next heading).
 
 One exception to "imports in Setup": a late cell that calls ``import_tf()`` (TensorFlow takes
 seconds to load, so the numpy notebooks start fast and load it only where it is needed). That cell
@@ -80,12 +80,14 @@ def skeleton_problems(nb: dict, number: str | None = None) -> list[str]:
         problems.append(f"sections must be numbered 1, 2, 3, ... in order, got {numbers}")
     if any(not setup < i < summary for i, _ in sections):
         problems.append("numbered sections belong between Setup and Summary")
-    first_code = next((i for i in range(setup, len(src)) if kind[i] == "code"), None)
-    if first_code != setup + 1 or "cnnlib.setup(seed=" not in src[setup + 1]:
+    # Setup: the code cells right after its heading, up to the next markdown cell.
+    end = next((i for i in range(setup + 1, len(src)) if kind[i] != "code"), len(src))
+    setup_cells = set(range(setup + 1, end))
+    if not setup_cells or "cnnlib.setup(seed=" not in src[setup + 1]:
         problems.append("the cell after '## Setup' must hold the imports and "
                         "cnnlib.setup(seed=...)")
     for i in range(len(src)):
-        if kind[i] != "code" or i == setup + 1:
+        if kind[i] != "code" or i in setup_cells:
             continue
         try:
             tree = _code(src[i])
