@@ -17,6 +17,7 @@ import pytest
 
 from cnnlib import checks, images, kernels, solutions
 from cnnlib.checks import common
+from tests.worked_examples import SOBEL_X
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = solutions.exercises()
@@ -190,7 +191,6 @@ def test_stated_precision():
 # Typical wrong answers: ❌ and a hint that fits the mistake
 # ---------------------------------------------------------------------------------------------
 FEATURE_4X4 = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [2, 0, 7, 4]]
-SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float)
 BOX_BLUR = np.full((3, 3), 1 / 9)
 COUNTS = solutions._sample_counts()
 

@@ -14,15 +14,7 @@ from skimage import data
 from cnnlib import images, kernels, ops, plots, widgets
 from cnnlib.plots.common import figure_to_png
 from tests.explorer_checks import png_pixels, sweep
-
-# "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image, the X kernel, the 3x3 result.
-IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
-                      [0, 1, 1, 1, 0],
-                      [0, 0, 1, 1, 1],
-                      [0, 0, 1, 1, 0],
-                      [0, 1, 1, 0, 0]], dtype=float)
-KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
-RESULT_5X5 = np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]], dtype=float)
+from tests.worked_examples import IMAGE_5X5, KERNEL_X, RESULT_5X5
 
 
 def gray_cat() -> np.ndarray:

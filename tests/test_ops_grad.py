@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnnlib import ops
+from tests.worked_examples import IMAGE_5X5, KERNEL_X
 
 SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -19,14 +20,6 @@ SETTINGS = settings(max_examples=120, deadline=None,
 pair = st.tuples(st.integers(1, 3), st.integers(1, 3))
 paddings = st.one_of(st.sampled_from(["valid", "same"]),
                      st.tuples(st.integers(0, 2), st.integers(0, 2)))
-
-# "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image and the X kernel.
-IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
-                      [0, 1, 1, 1, 0],
-                      [0, 0, 1, 1, 1],
-                      [0, 0, 1, 1, 0],
-                      [0, 1, 1, 0, 0]], dtype=float)
-KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
 
 
 def tf_padding(padding):
