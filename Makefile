@@ -53,14 +53,14 @@ lab: install
 # alone, since they time redraws and run one JupyterLab for the whole session.
 test: install
 	$(BIN)/lint-imports --no-logo
-	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks --ignore=tests/browser $(PYTEST_ARGS)
+	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks tools/notebook_template.ipynb --ignore=tests/browser $(PYTEST_ARGS)
 	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 test-unit: install
 	CNNLIB_QUICK=1 $(PY) -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 test-notebooks: install
-	CNNLIB_QUICK=1 $(PY) -m pytest notebooks $(PYTEST_ARGS)
+	CNNLIB_QUICK=1 $(PY) -m pytest notebooks tools/notebook_template.ipynb $(PYTEST_ARGS)
 
 test-browser: install
 	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)
