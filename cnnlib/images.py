@@ -6,7 +6,7 @@ import numpy as np
 
 from cnnlib.i18n import t
 
-__all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "article_kernel",
+__all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5",
            "resize"]
 
 # name -> scikit-image loader; all ship inside the scikit-image wheel, so they work offline.
@@ -66,11 +66,6 @@ def article_5x5() -> np.ndarray:
                      [0, 0, 1, 1, 1],
                      [0, 0, 1, 1, 0],
                      [0, 1, 1, 0, 0]], dtype=float)
-
-
-def article_kernel() -> np.ndarray:
-    """The article's 3x3 X-shaped kernel."""
-    return np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
 
 
 def edge_6x6() -> np.ndarray:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from lab_helpers import NB_DIR, REPORT, notebook_names, record
 
+from tests.browser.lab_helpers import NB_DIR, REPORT, notebook_names, record
 from tools.labdriver import (
     cell_report,
     explorers,
