@@ -14,7 +14,8 @@ import zlib
 import numpy as np
 import pytest
 from PIL import Image
-from skimage import data, io as skio, transform
+from skimage import data, transform
+from skimage import io as skio
 
 from cnnlib import images
 
