@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "article_kernel",
-           "resize", "Photo", "open_photo", "MAX_SIDE", "MIN_SIDE"]
+           "resize", "Photo", "open_photo", "MAX_SIDE", "MIN_SIDE", "CROP_CLASSES", "photo_crops"]
 
 # name -> scikit-image loader; all ship inside the scikit-image wheel, so they work offline.
 PHOTOS = {
@@ -293,3 +293,57 @@ def _decode(data: bytes, max_side: int):
     else:  # RGB, palette, CMYK, YCbCr: as the eye sees them
         pixels = np.asarray(img.convert("RGB"))
     return np.ascontiguousarray(pixels, dtype=np.uint8), notes, stored
+
+
+# ---------------------------------------------------------------------------------------------
+# A small colour data set that works offline: crops of bundled photos
+# ---------------------------------------------------------------------------------------------
+# class name -> scikit-image photo; "which photo is this patch from?" is learned from colour and
+# texture in seconds, so a notebook can train its own colour model.
+CROP_CLASSES = {"cat": "chelsea", "coffee": "coffee", "rocket": "rocket",
+                "cells": "immunohistochemistry"}
+
+
+def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", seed: int = 0,
+                classes=None, zoom=(1.0, 3.0), flip: bool = True):
+    """Square patches of the bundled colour photos, one class per photo: (x, y, names).
+
+    x: uint8 (N, size, size, 3); y: int class numbers; names: the class names, in order.
+    Each patch is a window of ``size`` x (a random factor in ``zoom``) pixels, resized to
+    ``size``, mirrored left-right half the time (``flip``). split "train" cuts from the left
+    three quarters of each photo, "test" from the right quarter, so no test patch overlaps a
+    training one. Seeded: the same arguments give the same patches.
+    """
+    from skimage import data as skdata
+
+    classes = dict(CROP_CLASSES if classes is None else classes)
+    if split not in ("train", "test"):
+        raise ValueError(f'split must be "train" or "test", got {split!r}')
+    if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)) \
+            or n_per_class < 1:
+        raise ValueError(f"n_per_class must be an int >= 1, got {n_per_class!r}")
+    lo, hi = zoom
+    if not 1.0 <= lo <= hi:
+        raise ValueError(f"zoom must be (low, high) with 1 <= low <= high, got {zoom!r}")
+    rng = np.random.default_rng([seed, 0 if split == "train" else 1])
+    xs, ys = [], []
+    for label, key in enumerate(classes.values()):
+        photo = getattr(skdata, key)()[..., :3]
+        cut = photo.shape[1] * 3 // 4
+        part = photo[:, :cut] if split == "train" else photo[:, cut:]
+        h, w = part.shape[:2]
+        for _ in range(n_per_class):
+            side = min(int(round(size * rng.uniform(lo, hi))), h, w)
+            if side < size:
+                raise ValueError(f"size {size} is larger than the {key} photo's {split} part "
+                                 f"({h}x{w})")
+            r, c = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
+            patch = part[r:r + side, c:c + side]
+            if side != size:
+                patch = np.clip(np.rint(resize(patch, (size, size))), 0, 255)
+            if flip and rng.random() < 0.5:
+                patch = patch[:, ::-1]
+            xs.append(patch.astype(np.uint8))
+            ys.append(label)
+    order = rng.permutation(len(xs))
+    return np.stack(xs)[order], np.array(ys)[order], list(classes)

@@ -221,3 +221,39 @@ def test_other_bad_arguments_name_the_parameter(tmp_path):
     _one_line_error(np.full((20, 20), -1.0), r"\[0, 1\] or \[0, 255\]")
     _one_line_error(np.full((20, 20), np.nan), "NaN")
     _one_line_error(np.zeros((20, 20), np.uint8), "max_side", max_side=4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Crops of the bundled photos: a colour data set that works offline
+# ---------------------------------------------------------------------------------------------
+def _found_in(patch, photo) -> list[tuple[int, int]]:
+    """Every (row, col) where ``patch`` sits in ``photo`` exactly (brute force)."""
+    s = patch.shape[0]
+    starts = np.argwhere((photo == patch[0, 0]).all(axis=-1))
+    return [(r, c) for r, c in starts
+            if np.array_equal(photo[r:r + s, c:c + s], patch)]
+
+
+def test_photo_crops_are_patches_of_their_photo_and_splits_do_not_overlap():
+    x, y, names = images.photo_crops(n_per_class=4, size=24, zoom=(1, 1), flip=False)
+    assert names == list(images.CROP_CLASSES)
+    assert x.shape == (16, 24, 24, 3) and x.dtype == np.uint8
+    assert np.bincount(y).tolist() == [4, 4, 4, 4]
+    for patch, label in zip(x[:6], y[:6]):
+        photo = getattr(data, images.CROP_CLASSES[names[label]])()
+        hits = _found_in(patch, photo)
+        assert hits, names[label]
+        assert all(c + 24 <= photo.shape[1] * 3 // 4 for _, c in hits)   # left three quarters
+    xt, yt, _ = images.photo_crops(n_per_class=3, size=24, split="test", zoom=(1, 1), flip=False)
+    for patch, label in zip(xt[:4], yt[:4]):
+        photo = getattr(data, images.CROP_CLASSES[names[label]])()
+        assert all(c >= photo.shape[1] * 3 // 4 for _, c in _found_in(patch, photo))
+    # Seeded: the same call, the same patches; another seed, others.
+    again, _, _ = images.photo_crops(n_per_class=4, size=24, zoom=(1, 1), flip=False)
+    np.testing.assert_array_equal(x, again)
+    other, _, _ = images.photo_crops(n_per_class=4, size=24, zoom=(1, 1), flip=False, seed=1)
+    assert not np.array_equal(x, other)
+    with pytest.raises(ValueError, match="split must be"):
+        images.photo_crops(split="validation")
+    with pytest.raises(ValueError, match="zoom must be"):
+        images.photo_crops(zoom=(0.5, 2))
