@@ -300,8 +300,7 @@ def _decode(data: bytes, max_side: int):
 # ---------------------------------------------------------------------------------------------
 # class name -> scikit-image photo; "which photo is this patch from?" is learned from colour and
 # texture in seconds, so a notebook can train its own colour model.
-CROP_CLASSES = {"cat": "chelsea", "coffee": "coffee", "rocket": "rocket",
-                "cells": "immunohistochemistry"}
+CROP_CLASSES = {"cat": "chelsea", "coffee": "coffee", "rocket": "rocket"}
 
 
 def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", seed: int = 0,
@@ -310,8 +309,8 @@ def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", se
 
     x: uint8 (N, size, size, 3); y: int class numbers; names: the class names, in order.
     Each patch is a window of ``size`` x (a random factor in ``zoom``) pixels, resized to
-    ``size``, mirrored left-right half the time (``flip``). split "train" cuts from the left
-    three quarters of each photo, "test" from the right quarter, so no test patch overlaps a
+    ``size``, mirrored left-right half the time (``flip``). split "train" cuts from the right
+    three quarters of each photo, "test" from the left quarter, so no test patch overlaps a
     training one. Seeded: the same arguments give the same patches.
     """
     from skimage import data as skdata
@@ -329,8 +328,8 @@ def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", se
     xs, ys = [], []
     for label, key in enumerate(classes.values()):
         photo = getattr(skdata, key)()[..., :3]
-        cut = photo.shape[1] * 3 // 4
-        part = photo[:, :cut] if split == "train" else photo[:, cut:]
+        cut = photo.shape[1] // 4
+        part = photo[:, cut:] if split == "train" else photo[:, :cut]
         h, w = part.shape[:2]
         for _ in range(n_per_class):
             side = min(int(round(size * rng.uniform(lo, hi))), h, w)
