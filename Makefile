@@ -77,7 +77,7 @@ train: install
 html: install
 	$(PY) -m tools.build_html
 
-# Full size, so notebook 06's model reads the drawn digit right (takes several minutes).
+# Full size, so notebook 07's model reads the drawn digit right (takes several minutes).
 screenshots: install
 	$(PY) -m tools.screenshots
 

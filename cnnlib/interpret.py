@@ -934,7 +934,7 @@ _DEFAULT: dict = {}
 
 def default_model():
     """The series' trained MNIST CNN, for explorers called without a model: the one saved in
-    data/ (``python -m cnnlib.train``, or notebook 06) if there is one, else ``better_cnn``
+    data/ (``python -m cnnlib.train``, or notebook 07) if there is one, else ``better_cnn``
     trained quickly on a small sample (seconds; rough, but enough to look inside). Loaded or
     trained once per process."""
     if "model" not in _DEFAULT:

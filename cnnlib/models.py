@@ -12,7 +12,7 @@
 - ``load_or_train(path)``: the saved model, or a freshly trained one.
 
 Every model starts from ``keras.Input`` (functional API), so ``model.inputs`` exists from the
-start: notebook 07 needs it to read the activations inside.
+start: notebook 08 needs it to read the activations inside.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from cnnlib import config
 __all__ = [
     "DEFAULT_MODEL_PATH",
     "RECIPES",
+    "VAL_FRACTION",
     "seed_cnn",
     "better_cnn",
     "tiny_cnn",
@@ -429,6 +430,9 @@ RECIPES = {
     },
 }
 QUICK_SETTINGS = dict(epochs=1, n_train=512, n_test=256)
+#: Share of the training digits held out, stratified, as the validation set. Training curves and
+#: model choices use it; the test set is touched once, for the final accuracy.
+VAL_FRACTION = 0.1
 
 
 def recipe_for(name: str, data, quick: bool | None = None) -> dict:
@@ -443,14 +447,21 @@ def recipe_for(name: str, data, quick: bool | None = None) -> dict:
 
 
 def fit_recipe(name: str, data, *, quick: bool | None = None, seed: int = 0,
-               progress: bool = True, validation: bool = True, **overrides):
+               progress: bool = True, validation: bool = True,
+               val_fraction: float = VAL_FRACTION, **overrides):
     """Build model ``name`` and train it on ``data`` as the recipe says (``overrides`` replace
     recipe settings, e.g. ``epochs=12``, in quick mode too).
 
+    ``val_fraction`` of the training digits (stratified, seeded by ``seed``) are held out and
+    never trained on; with ``validation`` they are measured after every epoch. The test digits
+    are used once, for the returned accuracy. ``val_fraction=0`` trains on every training digit.
     Quick mode takes a small stratified sample and, unless ``epochs`` is given, one epoch.
     Returns (model, history, test_accuracy).
     """
-    from cnnlib.data import to_float
+    from cnnlib.data import stratified_split, to_float
+
+    if not 0 <= val_fraction < 1:
+        raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction!r}")
 
     allowed = {"epochs", "batch_size", "augment", "schedule", "learning_rate", "warmup"}
     unknown = sorted(set(overrides) - allowed)
@@ -463,10 +474,17 @@ def fit_recipe(name: str, data, *, quick: bool | None = None, seed: int = 0,
                            seed)
     settings = recipe_for(name, data, quick)
     settings.update(overrides)  # what the caller asks for wins, in quick mode too
-    x_train, x_test = to_float(data.x_train), to_float(data.x_test)
+    x_train, y_train = to_float(data.x_train), np.asarray(data.y_train)
+    x_test = to_float(data.x_test)
+    n_val = int(round(val_fraction * len(y_train)))
+    val_data = None
+    if n_val:
+        train_idx, val_idx = stratified_split(y_train, test_size=n_val, seed=seed)
+        val_data = (x_train[val_idx], y_train[val_idx])
+        x_train, y_train = x_train[train_idx], y_train[train_idx]
     model = build(name, seed)
-    history = train(model, x_train, data.y_train, seed=seed, progress=progress,
-                    validation_data=(x_test, data.y_test) if validation else None, **settings)
+    history = train(model, x_train, y_train, seed=seed, progress=progress,
+                    validation_data=val_data if validation else None, **settings)
     return model, history, evaluate(model, x_test, data.y_test)
 
 

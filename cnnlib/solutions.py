@@ -121,6 +121,28 @@ def my_avg_pool(x, size):
 
 
 # ---------------------------------------------------------------------------------------------
+# How a CNN learns
+# ---------------------------------------------------------------------------------------------
+LEARN_X = [[1, 0, 2, 1], [0, 1, 1, 0], [2, 1, 0, 1], [1, 0, 1, 2]]
+LEARN_G = [[1, 0], [0, -1]]
+# 1. dk[a][b] = G[0][0]·x[a][b] + G[1][1]·x[a+1][b+1] = x[a][b] − x[a+1][b+1]
+KERNEL_GRAD = [[LEARN_X[a][b] - LEARN_X[a + 1][b + 1] for b in range(3)] for a in range(3)]
+# 2. G = identity: the kernel lands on the windows of outputs (0, 0) and (1, 1) and they add up
+INPUT_GRAD = [[1, 2, 0], [3, 1 + 4, 2], [0, 3, 4]]
+
+
+def my_max_pool_grad(x, grad_out, size):
+    """3. Each window's gradient goes to its first largest cell; leftovers get 0."""
+    dx = np.zeros_like(x, dtype=float)
+    for r in range(x.shape[0] // size):
+        for c in range(x.shape[1] // size):
+            window = x[r * size:(r + 1) * size, c * size:(c + 1) * size]
+            i, j = np.unravel_index(np.argmax(window), window.shape)  # argmax: the first max
+            dx[r * size + i, c * size + j] += grad_out[r, c]
+    return dx
+
+
+# ---------------------------------------------------------------------------------------------
 # Fully connected layer and softmax
 # ---------------------------------------------------------------------------------------------
 # 1. e^1, e^2, e^3 = 2.718, 7.389, 20.09; their sum is 30.19; divided: 0.090, 0.245, 0.665.
@@ -259,6 +281,12 @@ def exercises() -> list[Exercise]:
                  value(CONV_PARAMS_32_3X3_RGB)),
         Exercise("dense_and_softmax", 6, "check_flat_index",
                  dict(row=2, col=5, width=13, channel=1, channels=4), value(FLAT_INDEX_13X13X4)),
+
+        Exercise("how_a_cnn_learns", 1, "check_kernel_grad",
+                 dict(x=np.array(LEARN_X), grad_out=np.array(LEARN_G)), value(KERNEL_GRAD)),
+        Exercise("how_a_cnn_learns", 2, "check_input_grad",
+                 dict(kernel=[[1, 2], [3, 4]], grad_out=[[1, 0], [0, 1]]), value(INPUT_GRAD)),
+        Exercise("how_a_cnn_learns", 3, "check_max_pool_grad", {}, value(my_max_pool_grad)),
 
         Exercise("mnist_cnn", 1, "check_same_padding_flatten", {}, value(SAME_PADDING_FLATTEN)),
         Exercise("mnist_cnn", 2, "check_seed_params", dict(dense_units=50),

@@ -1,4 +1,4 @@
-"""Train a CNN on MNIST from the command line and save it for notebook 07.
+"""Train a CNN on MNIST from the command line and save it for notebook 08.
 
     python -m cnnlib.train                      # the better model -> data/mnist_cnn.keras (*)
     python -m cnnlib.train --model seed         # the articles' model
@@ -108,8 +108,11 @@ def main(argv=None) -> int:
         # The same number of training steps as the 4,000-digit recipe: the same time budget.
         recipe = models.recipe_for(args.model, data, quick=args.quick)
         overrides["epochs"] = max(1, round(recipe["epochs"] * 4000 / data.n_train))
+    # --all-digits keeps nothing back; otherwise the recipe's validation share is held out.
+    val_fraction = 0.0 if args.all_digits and not data.is_full else models.VAL_FRACTION
     model, history, acc = models.fit_recipe(args.model, data, quick=args.quick, seed=args.seed,
-                                            validation=False, **overrides)
+                                            validation=False, val_fraction=val_fraction,
+                                            **overrides)
     per_epoch = sum(history.epoch_seconds) / max(1, len(history.epoch_seconds))
     print(f"Trained {args.model} ({model.count_params():,} weights) for "
           f"{len(history.epoch_seconds)} epochs in {history.seconds:.1f} s "

@@ -21,7 +21,7 @@ from cnnlib.checks import common
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = solutions.exercises()
 FUNCTION_CHECKERS = {"check_conv2d", "check_output_size_function", "check_pool_function",
-                     "check_softmax_function"}
+                     "check_softmax_function", "check_max_pool_grad"}
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +49,8 @@ def _check(ex, answer, **extra):
 # The answer key
 # ---------------------------------------------------------------------------------------------
 def test_the_key_has_every_exercise_of_the_series():
-    assert len(EXERCISES) == 35
-    assert len({_name(ex) for ex in EXERCISES}) == 35
+    assert len(EXERCISES) == 38
+    assert len({_name(ex) for ex in EXERCISES}) == 38
     assert {ex.checker for ex in EXERCISES} <= set(checks.__all__)
     # Every checker the package offers is used by some exercise.
     assert {n for n in checks.__all__ if n.startswith("check_")} == {ex.checker for ex in EXERCISES}
@@ -348,6 +348,13 @@ WRONG = [
     ("check_most_confused", dict(counts=COUNTS), (4,), "pair"),
     ("check_augmentation", {}, "a", "keeps a digit readable"),
     ("check_augmentation", {}, "z", "one letter"),
+    # worked by hand: G flipped is [[-1, 0], [0, 1]], so dk[a][b] = x[a+1][b+1] - x[a][b]
+    ("check_kernel_grad", dict(x=[[1, 0, 2, 1], [0, 1, 1, 0], [2, 1, 0, 1], [1, 0, 1, 2]],
+                               grad_out=[[1, 0], [0, -1]]),
+     [[0, 1, -2], [1, -1, 0], [-2, 0, 2]], "flipped grad_out"),
+    # the kernel placed upside down: [[4, 3], [2, 1]] over windows (0, 0) and (1, 1)
+    ("check_input_grad", dict(kernel=[[1, 2], [3, 4]], grad_out=[[1, 0], [0, 1]]),
+     [[4, 3, 0], [2, 5, 3], [0, 2, 1]], "upside down"),
 ]
 
 

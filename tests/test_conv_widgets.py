@@ -64,68 +64,14 @@ def layered_equals_full(explorer):
 # --------------------------------------------------------------------------------------------
 # Every explorer: swept, built with no arguments
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["conv_step_explorer", "kernel_gallery_explorer",
-                                  "kernel_editor_explorer", "rgb_conv_explorer"])
+@pytest.mark.parametrize("name", ["kernel_gallery_explorer", "kernel_editor_explorer",
+                                  "rgb_conv_explorer"])
 def test_sweep(name):
     explorer = getattr(widgets, name)()
     assert "cnn-explorer" in explorer._dom_classes
     counts = sweep(explorer, n_random=15)
     assert counts["ok"] >= 10
     assert counts["message"] == 0  # no combination of these controls is invalid
-
-
-# --------------------------------------------------------------------------------------------
-# conv_step_explorer
-# --------------------------------------------------------------------------------------------
-def test_stepper_matches_the_hand_worked_example():
-    explorer = widgets.conv_step_explorer()
-    step = explorer.controls["step"]
-    assert step.max == 8  # 3 x 3 positions
-    for i in range(9):
-        step.value = i
-        r, c = divmod(i, 3)
-        window = IMAGE_5X5[r:r + 3, c:c + 3]
-        st = explorer.state["step"]
-        assert st["position"] == (r, c) and st["cell"] == (r, c)
-        np.testing.assert_array_equal(st["products"], window * KERNEL_X)
-        assert st["total"] == RESULT_5X5[r, c]
-        assert f"<b>{RESULT_5X5[r, c]:g}</b> → output[{r}, {c}]" in explorer.info.value
-    np.testing.assert_array_equal(explorer.state["output"], RESULT_5X5)
-
-
-def test_stepper_stride_2_and_play():
-    explorer = widgets.conv_step_explorer()
-    c = explorer.controls
-    c["step"].value = 8
-    c["stride"].value = 2  # 2 x 2 outputs: the step is pulled back to the last one
-    assert c["step"].max == 3 and c["step"].value == 3
-    assert explorer.state["step"]["position"] == (2, 2)
-    np.testing.assert_array_equal(explorer.state["output"], RESULT_5X5[::2, ::2])
-    assert "floor((5 − 3)/2) + 1 = 2" in explorer.info.value
-    # The Play button drives the step slider.
-    assert explorer.play.max == 3
-    before = explorer.draw_count
-    explorer.play.value = 1
-    assert c["step"].value == 1 and explorer.draw_count == before + 1
-    assert explorer.state["step"]["total"] == RESULT_5X5[0, 2]
-
-
-def test_stepper_examples_agree_with_tensorflow(tf):
-    explorer = widgets.conv_step_explorer()
-    for name in widgets.STEP_EXAMPLES:
-        explorer.controls["example"].value = name
-        st = explorer.state
-        np.testing.assert_allclose(st["output"], tf_conv(tf, st["x"], st["kernel"]), atol=1e-9)
-    explorer.controls["example"].value = "7x7 X image, X kernel"
-    explorer.controls["step"].value = 12  # the centre of the 5 x 5 output
-    assert explorer.state["step"]["total"] == 5  # an X under the X kernel: all five ones
-
-
-def test_stepper_layered_redraw_equals_full_draw():
-    explorer = widgets.conv_step_explorer()
-    explorer.controls["step"].value = 4
-    explorer.controls["step"].value = 5
-    layered_equals_full(explorer)
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,7 +267,10 @@ def test_plot_kernel_on_image_and_gallery():
     outputs = {n: ops.conv2d(g, kernels.get(n)) for n in kernels.names()}
     axes = plots.plot_kernel_gallery(outputs, kernels.KERNELS)
     assert [ax.get_title() for ax in axes.ravel()] == kernels.names()
-    assert all(len(ax.child_axes) == 1 for ax in axes.ravel())  # the kernel inset
+    signed = [plots.kernel_is_signed(kernels.get(n)) for n in kernels.names()]
+    # the kernel inset on every map, and a colour bar on the signed ones
+    assert [len(ax.child_axes) for ax in axes.ravel()] == [1 + s for s in signed]
+    assert any(signed) and not all(signed)
     with pytest.raises(ValueError):
         plots.plot_kernel_gallery({"nope": g}, kernels.KERNELS)
 

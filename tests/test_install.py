@@ -382,7 +382,7 @@ def test_the_runtime_list_covers_everything_cnnlib_imports():
     declared = {Requirement(line).name.lower()
                 for line in requirement_lines(ROOT / "requirements-runtime.txt")}
     # Installed by a declared package that pins the version it needs (checked just below).
-    via = {"keras": "tensorflow", "ipython": "ipywidgets"}
+    via = {"keras": "tensorflow", "ipython": "ipywidgets", "traitlets": "ipywidgets"}
     dists = packages_distributions()
     for module in third_party:
         assert module in dists, f"cnnlib imports {module}, which is not installed"

@@ -1,5 +1,5 @@
 """cnnlib.interpret does what it claims, on small models built here (most with weights set by
-hand, so the right answer is known), plus the plots and explorers of notebook 07.
+hand, so the right answer is known), plus the plots and explorers of notebook 08.
 
 References are independent of the code under test: Keras sub-models read the layers' outputs,
 ``cnnlib.ops`` gives sizes and convolutions, numpy finds the pattern in an image.

@@ -1,4 +1,4 @@
-"""cnnlib.models, cnnlib.train, the draw-a-digit explorer and the notebook-06 checkers.
+"""cnnlib.models, cnnlib.train, the draw-a-digit explorer and the notebook-07 checkers.
 
 Tiny data and one or two epochs: these tests check wiring, shapes, reproducibility and the
 reference counts, not accuracy (the goals are measured by bench/models.py).
@@ -310,10 +310,10 @@ def test_digit_canvas_explorer_touch(seed_model):
         widgets.digit_canvas_explorer(model=seed_model, size=20)
 
 
-def test_notebook_06_is_stripped_and_uses_the_package():
+def test_notebook_07_is_stripped_and_uses_the_package():
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "notebooks" / "06_mnist_cnn.ipynb"
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "07_mnist_cnn.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert "digit_canvas_explorer()" in code or "digit_canvas_explorer(" in code

@@ -168,13 +168,6 @@ def test_noise_explorer_compares_max_and_average_honestly():
 def test_pool_plots():
     import matplotlib.pyplot as plt
 
-    ax = pplots.plot_pool_windows(FEATURE_4X4, 2)
-    assert len(ax.texts) == 16 and len(ax.patches) == 4
-    axes = pplots.plot_pool_example(FEATURE_4X4, {"max": ops.pool2d(FEATURE_4X4, 2),
-                                                  "average": ops.pool2d(FEATURE_4X4, 2,
-                                                                        mode="avg")}, 2)
-    assert len(axes) == 3 and axes[1].get_title() == "max 2×2"
-    assert [t.get_text() for t in axes[1].texts] == ["6", "5", "3", "7"]
     ax = pplots.plot_map(np.ones((5, 8)))
     image = ax.images[0]
     pplots.plot_map(np.zeros((3, 4)), ax=ax, title="again")

@@ -141,8 +141,8 @@ def test_save_if_none_replaces_a_damaged_file_and_saves_when_none(tiny, tmp_path
 
 
 def test_notebooks_save_and_load_through_the_safe_functions():
-    nb06 = json.loads((ROOT / "notebooks" / "06_mnist_cnn.ipynb").read_text(encoding="utf-8"))
-    nb07 = json.loads((ROOT / "notebooks" / "07_what_the_network_learned.ipynb")
+    nb06 = json.loads((ROOT / "notebooks" / "07_mnist_cnn.ipynb").read_text(encoding="utf-8"))
+    nb07 = json.loads((ROOT / "notebooks" / "08_what_the_network_learned.ipynb")
                       .read_text(encoding="utf-8"))
     code06 = "\n".join("".join(c["source"]) for c in nb06["cells"] if c["cell_type"] == "code")
     code07 = "\n".join("".join(c["source"]) for c in nb07["cells"] if c["cell_type"] == "code")

@@ -7,8 +7,8 @@
 Each notebook is executed top to bottom in a fresh kernel, in ``notebooks/`` (so relative paths
 work as in JupyterLab), and written as ``build/html/NN_slug.html``; ``index.html`` is the
 contents notebook. Links between notebooks point to the HTML pages. Each explorer becomes a
-static picture of its first draw, with its info line and its control values written out, so the
-pages read fine offline; other widgets (progress bars, the digit canvas) keep their saved state,
+static picture of its first draw (a grid explorer: tables of its numbers at the first step),
+with its info line and its control values written out, so the pages read fine offline; other widgets (progress bars, the digit canvas) keep their saved state,
 which the page draws with the widget renderer from a CDN when online. Nothing is written into
 ``notebooks/``.
 """
@@ -93,6 +93,82 @@ def _static_explorer(model_id: str, state: dict) -> str | None:
             "draw: run the notebook to move the controls.</i></div></div>")
 
 
+def _num(v, digits: int) -> str:
+    """As grid.js writes a number: no trailing zeros, a real minus sign."""
+    text = f"{v:.{digits}f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+    return "0" if text == "-0" else text.replace("-", "\u2212")
+
+
+def _grid_table(values, digits, style_of) -> str:
+    cells = "".join(
+        "<tr>" + "".join(f'<td style="border:1px solid #bbb;padding:2px 6px;text-align:center;'
+                         f'min-width:1.6em;{style_of(r, c)}">{_num(v, digits)}</td>'
+                         for c, v in enumerate(row)) + "</tr>"
+        for r, row in enumerate(values))
+    return f'<table style="border-collapse:collapse;font-family:monospace">{cells}</table>'
+
+
+def _static_grid(model_id: str, state: dict) -> str | None:
+    """The HTML of a grid explorer (``cnn-grid-explorer``, drawn in the browser by grid.js) at
+    its first step: input with the window shaded, kernel, output, and the sum written out."""
+    root = state.get(model_id)
+    if root is None or "cnn-grid-explorer" not in (root["state"].get("_dom_classes") or []):
+        return None
+    title, controls, info, data = "", [], "", None
+
+    def walk(mid: str) -> None:
+        nonlocal title, info, data
+        model = state.get(mid)
+        if model is None:
+            return
+        st, classes = model["state"], model["state"].get("_dom_classes") or []
+        if isinstance(st.get("data"), dict) and "input" in st["data"]:
+            data = st["data"]
+        elif "cnn-grid-info" in classes:
+            info = st.get("value", "")
+        elif model["model_name"] == "HTMLModel" and not title and st.get("value", "").startswith(
+                "<b>"):
+            title = st["value"]
+        elif (text := _control_text(model)) is not None:
+            controls.append(text)
+        for child in st.get("children", []):
+            walk(child.removeprefix("IPY_MODEL_"))
+
+    walk(model_id)
+    if data is None or not data["tap_rows"]:
+        return None
+    k, digits = 0, data["digits"]  # the first step, as the grid first shows it
+    taps = set(zip(data["tap_rows"][k], data["tap_cols"][k]))
+    pad = data["pad"]
+
+    def input_style(r, c):
+        if (r, c) in taps:
+            return "background:#a3d3ee;font-weight:bold"
+        return "background:#e4e4e4;color:#666" if pad[r][c] else ""
+
+    panels = [("input", _grid_table(data["input"], digits, input_style))]
+    if data["kernel"]:
+        panels.append(("kernel", _grid_table(data["kernel"], digits,
+                                             lambda r, c: "background:#f8e3b3")))
+    lines = []
+    for out in data["outputs"]:
+        panels.append((out["name"], _grid_table(out["values"], digits, lambda r, c: (
+            "background:#f0c75e;font-weight:bold" if (r, c) == (0, 0) else ""))))
+        terms = [_num(v, digits) for v in data["terms"][k]]
+        value = _num(out["values"][0][0], digits)
+        op = {"max": f"max({', '.join(terms)})", "avg": f"({' + '.join(terms)}) / {len(terms)}"}
+        short = {"sum": "output", "max": "max", "avg": "average"}.get(out["op"], out["name"])
+        lines.append(f"{html.escape(short)}[0, 0] = "
+                     f"{html.escape(op.get(out['op'], ' + '.join(terms)))} = {value}")
+    figure = "".join(f'<div style="display:inline-block;vertical-align:top;margin:0 18px 8px 0">'
+                     f"<div>{html.escape(name)}</div>{table}</div>" for name, table in panels)
+    return (f'<div class="cnn-static-explorer">{title}'
+            f'<div style="color:#555">{" · ".join(controls)}</div><div>{info}</div>'
+            f'<div>{figure}</div><div style="font-family:monospace">{"<br>".join(lines)}</div>'
+            '<div style="color:#777;font-size:90%"><i>The grid at its first step: run the '
+            "notebook to point at cells and step the window.</i></div></div>")
+
+
 def _freeze_explorers(nb) -> int:
     """Replace each explorer's widget output by its static HTML; return how many."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
@@ -100,7 +176,8 @@ def _freeze_explorers(nb) -> int:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             view = out.get("data", {}).get(WIDGET_VIEW)
-            static = view and _static_explorer(view["model_id"], state)
+            static = view and (_static_explorer(view["model_id"], state)
+                               or _static_grid(view["model_id"], state))
             if static:
                 out["data"] = {"text/html": static}
                 count += 1

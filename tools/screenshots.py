@@ -41,10 +41,14 @@ VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 def main_explorer(page, number: str):
     """A locator for the notebook's main explorer, or None."""
+    key = MAIN.get(number)
+    grids = page.locator(f"{VISIBLE} .cnn-grid-explorer")  # drawn in the browser (anywidget)
+    for i in range(grids.count() if key else 0):
+        if key in grids.nth(i).locator("b").first.inner_text().lower():
+            return grids.nth(i)
     found = explorers(page)
     if not found:
         return None
-    key = MAIN.get(number)
     wanted = [e for e in found if key and key in e["title"].lower()]
     best = wanted[0] if wanted else max(found, key=lambda e: (e["controls"], -e["index"]))
     return page.locator(f"{VISIBLE} .cnn-explorer").nth(best["index"])

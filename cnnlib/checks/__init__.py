@@ -11,6 +11,7 @@ for every exercise is ``cnnlib.solutions``.
 from .common import CheckResult
 from .conv import check_conv2d, check_conv_params, check_conv_value, check_neighbour_kernel
 from .dense import check_cross_entropy, check_dense_params, check_softmax, check_softmax_function
+from .learning import check_input_grad, check_kernel_grad, check_max_pool_grad
 from .mnist import (
     check_augmentation,
     check_most_confused,
@@ -51,4 +52,6 @@ __all__ = [
     # MNIST
     "check_same_padding_flatten", "check_seed_params", "check_most_confused",
     "check_augmentation",
+    # how a CNN learns
+    "check_kernel_grad", "check_input_grad", "check_max_pool_grad",
 ]

@@ -4,10 +4,10 @@ No computing happens here: numbers come from ``cnnlib.ops``. One module per topi
 name is re-exported, so ``from cnnlib import plots; plots.plot_grid(...)`` works for all.
 """
 
-from . import common, conv, dense, interpret, mnist, padding, pixels, pooling
+from . import common, conv, dense, interpret, learning, mnist, padding, pixels, pooling
 
 __all__: list[str] = []
-for _module in (common, pixels, conv, padding, pooling, dense, mnist, interpret):
+for _module in (common, pixels, conv, padding, pooling, dense, mnist, interpret, learning):
     for _name in _module.__all__:
         if _name in globals():
             # Two topic modules exporting one name would silently shadow each other.

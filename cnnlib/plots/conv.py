@@ -205,8 +205,9 @@ def plot_kernel_on_image(image, kernel, output, axes=None, signed=None, titles=N
     return axes
 
 
-def plot_kernel_gallery(outputs, kernels, ncols=5, axes=None, signed=None):
-    """Each named kernel's feature map, with the kernel's numbers inset in a corner.
+def plot_kernel_gallery(outputs, kernels, ncols=2, axes=None, signed=None):
+    """Each named kernel's feature map, with the kernel's numbers beside it (right of the map,
+    so they cover none of it) and, for signed maps, a colour bar.
 
     outputs: dict name -> feature map; kernels: dict name -> kernel, holding at least those
     names (e.g. ``cnnlib.kernels.KERNELS``). signed: dict name -> bool, or None to decide from
@@ -217,20 +218,25 @@ def plot_kernel_gallery(outputs, kernels, ncols=5, axes=None, signed=None):
         raise ValueError("outputs must be a non-empty dict whose names all appear in kernels")
     nrows = -(-len(names) // ncols)
     if axes is None:
-        axes = _new_axes(nrows, ncols, (3.1 * ncols, 2.3 * nrows), layout=None,
-                         adjust=dict(left=0.005, right=0.995, bottom=0.01, top=1 - 0.1 / nrows,
-                                     wspace=0.04, hspace=0.18))
+        axes = _new_axes(nrows, ncols, (4.3 * ncols, 2.3 * nrows), layout=None,
+                         adjust=dict(left=0.005, right=0.86, bottom=0.01, top=1 - 0.1 / nrows,
+                                     wspace=0.5, hspace=0.18))
     axes_flat = np.atleast_1d(axes).ravel()
     for ax, name in zip(axes_flat, names):
         s = kernel_is_signed(kernels[name]) if signed is None else signed.get(name)
         plot_feature_map(outputs[name], ax, title=name, signed=s)
         _no_ticks(ax)
         k = np.asarray(kernels[name], float)
-        inset = ax.inset_axes([0.0, 0.0, 0.42, 0.42 * ax.bbox.height / ax.bbox.width * 1.25])
+        aspect = ax.bbox.width / ax.bbox.height
+        inset = ax.inset_axes([1.03, 0.0, 0.3, 0.3 * aspect])
         klim = max(float(np.abs(k).max()), 1e-9)
         plot_grid(k, ax=inset, cmap="PuOr_r", vmin=-1.6 * klim, vmax=1.6 * klim, fontsize=6.5,
                   xlabel=None, ylabel=None)
         _no_ticks(inset)
+        if s:  # blue < 0 < red: the bar gives the numbers
+            cax = ax.inset_axes([1.03, 0.3 * aspect + 0.08, 0.05, 0.92 - 0.3 * aspect])
+            ax.figure.colorbar(ax.images[0], cax=cax)
+            cax.tick_params(labelsize=6)
     for ax in axes_flat[len(names):]:
         ax.set_axis_off()
     return axes

@@ -73,8 +73,10 @@ def plot_flatten(x, flat, fig=None):
                                    edgecolor=color, lw=2.5))
         if h * w <= 64:
             for c in range(w):
+                # on a white tag: a bare coloured index vanishes on dark pixels
                 top.text(c - 0.38, r - 0.36, str(r * w + c), fontsize=7, color=color,
-                         ha="left", va="top")
+                         ha="left", va="top",
+                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     return fig
 
 
@@ -422,7 +424,8 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         fig.clear()
         a = _build_forward_axes(fig, n_maps)
         c.update(axes=a, n_maps=n_maps)
-        c["input"] = a["input"].imshow(x, cmap="gray", vmin=0, vmax=1)
+        # ink dark on white, as every digit in the series
+        c["input"] = a["input"].imshow(x, cmap="gray_r", vmin=0, vmax=1)
         a["input"].set_title(f"input {x.shape[0]}×{x.shape[1]}")
         c["maps"], c["pooled"] = [], []
         for i in range(n_maps):

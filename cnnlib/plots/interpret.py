@@ -1,4 +1,4 @@
-"""Plots for notebook 07: learned kernels, activation maps, filter and class visualizations,
+"""Plots for notebook 08: learned kernels, activation maps, filter and class visualizations,
 saliency and Grad-CAM, the classic architectures side by side.
 
 Numbers come from ``cnnlib.interpret`` / ``cnnlib.architectures``; these functions only draw
@@ -8,7 +8,7 @@ axes keeps a redraw cheap. The functions an explorer redraws (``plot_maps``,
 when called again on the same ax.
 
 Digits and every image in input space (filter and class visualizations) use ``gray_r``, ink dark
-on white, as in notebook 06; activation maps use ``magma`` (0 is black, strong is bright).
+on white, as in notebook 07; activation maps use ``magma`` (0 is black, strong is bright).
 """
 
 from __future__ import annotations
@@ -347,9 +347,9 @@ def plot_class_images(images, probs=None, ax=None, title=None, ncols=5):
     return ax
 
 
-def plot_heatmap(image, heat, ax=None, title=None, alpha=0.5, cmap="jet", floor=0.15):
+def plot_heatmap(image, heat, ax=None, title=None, alpha=0.55, cmap="Reds", floor=0.15):
     """A heatmap (H, W) in [0, 1] over an image (H, W[, 1]): the digit in ``gray_r``, the heat
-    in colour, transparent below ``floor`` (so the digit stays visible where nothing happens).
+    in one hue (red: a rainbow would hide the strokes), transparent below ``floor`` (so the digit stays visible where nothing happens).
     Returns the ax; updates in place on the same ax."""
     ax = get_ax(ax, figsize=(3, 3))
     img = np.asarray(image, dtype=float)

@@ -1,4 +1,4 @@
-"""Plots for notebook 06 (MNIST): digits, class counts, training curves, the confusion matrix,
+"""Plots for notebook 07 (MNIST): digits, class counts, training curves, the confusion matrix,
 the most confident mistakes, augmented digits, probabilities, and a drawn digit's preparation.
 
 Numbers come in ready-made (``cnnlib.data``, ``cnnlib.models``); these functions only draw.
@@ -115,7 +115,8 @@ def plot_history(history, axes=None, title: str | None = None):
                            (axes[1], "accuracy", "accuracy")):
         ax.plot(epochs, h[key], "o-", ms=3, label="training")
         if f"val_{key}" in h:
-            ax.plot(epochs, h[f"val_{key}"], "s--", ms=3, label="validation (test digits)")
+            ax.plot(epochs, h[f"val_{key}"], "s--", ms=3,
+                    label="validation (held-out training digits)")
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         _integer_ticks(ax)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .common import get_ax, plot_grid
 
-__all__ = ["WINDOW_COLORS", "plot_window_coverage", "plot_output_grid", "plot_padded_grid",
+__all__ = ["WINDOW_COLORS", "plot_window_coverage", "plot_padded_grid",
            "plot_layer_curves", "plot_receptive_field"]
 
 #: Colours of the outlined windows, in order: first, second, first of the next row, last.
@@ -160,46 +160,13 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
     else:
         ax.set_xticks([])
         ax.set_yticks([])
-    ax.set_title(title or f"padded input {h} × {w}")
-    ax.set_xlabel("gray: padding · red: never read\nnumber: windows that read the cell",
+    if title is None:  # say "padded" only when there is padding
+        title = (f"input {h} × {w}, no padding" if top == bottom == left == right == 0 else
+                 f"padded input {h} × {w} (input {h - top - bottom} × {w - left - right})")
+    ax.set_title(title)
+    ax.set_xlabel("column\ngray: padding · red: never read\nnumber: windows that read the cell",
                   fontsize=8)
     ax.set_ylabel("row")
-    return ax
-
-
-def plot_output_grid(out_shape, marked=(), ax=None, title=None, index_ticks=True, canvas=None):
-    """An empty output grid of out_shape; the cells in ``marked`` (row, col) take the colours of
-    the windows that produce them (same order as in ``plot_window_coverage``). Calling it again
-    on the same ax updates the picture.
-
-    canvas: (h, w) of the area to show, e.g. the padded input's size, so that output cells are
-    drawn as large as input cells next to it and the shrinking is visible."""
-    import matplotlib as mpl
-
-    ax = get_ax(ax)
-    oh, ow = out_shape
-    store = _grid_artists(ax, "output", "0.4", 0.8)
-    rgba = np.ones((oh, ow, 4))
-    rgba[..., :3] = 0.96
-    for i, (r, c) in enumerate(marked):
-        if 0 <= r < oh and 0 <= c < ow:
-            rgba[r, c] = mpl.colors.to_rgba(WINDOW_COLORS[i % len(WINDOW_COLORS)], 0.85)
-    store["image"].set_data(rgba)
-    store["image"].set_extent((-0.5, ow - 0.5, oh - 0.5, -0.5))
-    store["lines"].set_segments(_grid_segments(oh, ow))
-    ch, cw = canvas if canvas is not None else (oh, ow)
-    ch, cw = max(ch, oh), max(cw, ow)
-    ax.set_xlim(-0.5, cw - 0.5)
-    ax.set_ylim(ch - 0.5, -0.5)
-    ax.set_frame_on(canvas is None)
-    if index_ticks:
-        _index_ticks(ax, oh, ow)
-    else:
-        ax.set_xticks([])
-        ax.set_yticks([])
-    ax.set_title(title or f"output {oh} × {ow}")
-    ax.set_xlabel("" if canvas is not None else "column")
-    ax.set_ylabel("" if canvas is not None else "row")
     return ax
 
 
@@ -247,7 +214,8 @@ def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers
 
     annotate: "all" writes every number at its point, "last" only the final one of each line,
     None none; "auto" is "all" for one line and "last" for several (their labels would collide).
-    Lines get different dash styles, so identical series stay visible. Calling it again on the
+    Lines get different dash styles and markers; a series equal to an earlier one is shifted a
+    little to the right and named so in the legend. Calling it again on the
     same ax redraws.
     """
     ax = get_ax(ax, figsize=(6, 3.5))
@@ -255,10 +223,17 @@ def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers
     if annotate == "auto":
         annotate = "all" if len(series) == 1 else "last"
     styles = ["-", "--", ":", "-."]
-    top, written = 0, set()
+    markers = ["o", "s", "^", "D"]
+    top, written, drawn = 0, set(), []
     for i, (label, values) in enumerate(series.items()):
         depth = np.arange(len(values))
-        line, = ax.plot(depth, values, marker="o", label=label, linestyle=styles[i % 4],
+        # A line with the same values as an earlier one would hide under it: shift it a little
+        # to the right and say so in the legend.
+        twin = next((lab for lab, v in drawn if list(v) == list(values)), None)
+        dx = 0.12 * sum(1 for _, v in drawn if list(v) == list(values))
+        drawn.append((label, values))
+        line, = ax.plot(depth + dx, values, marker=markers[i % 4], linestyle=styles[i % 4],
+                        label=label if twin is None else f"{label} (same as {twin})",
                         markersize=5 + 2 * (len(series) - 1 - i))
         top = max(top, max(values))
         points = list(zip(depth, values)) if annotate == "all" else (

@@ -9,78 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import get_ax, plot_grid
+from .common import get_ax
 
-__all__ = ["POOL_COLORS", "plot_pool_windows", "plot_pool_example", "plot_map", "plot_map_row",
-           "plot_curves", "plot_value_counts"]
-
-#: One colour per pooling window in the small worked examples.
-POOL_COLORS = ["tab:orange", "tab:blue", "tab:green", "tab:red", "tab:purple", "tab:brown",
-               "tab:pink", "tab:olive", "tab:cyan"]
-
-
-def plot_pool_windows(x, size, stride=None, ax=None, title=None, max_windows=9, fmt=None,
-                      mark=None):
-    """A small feature map with its numbers, and the pooling windows outlined, one colour each
-    (the first ``max_windows``, row by row). mark: a boolean array like x; its True cells get a
-    bold frame (e.g. where each window's max sits)."""
-    from matplotlib.patches import Rectangle
-
-    ax = get_ax(ax)
-    x = np.asarray(x, dtype=float)
-    stride = size if stride is None else stride
-    plot_grid(x, ax=ax, title=title, cmap="Greys", vmin=float(x.min()),
-              vmax=float(x.max()) + 0.6 * float(np.ptp(x) or 1), fmt=fmt)
-    oh = (x.shape[0] - size) // stride + 1
-    ow = (x.shape[1] - size) // stride + 1
-    k = 0
-    for r in range(oh):
-        for c in range(ow):
-            if k >= max_windows:
-                break
-            inset = 0.08 * (k % 3) if stride < size else 0.06
-            ax.add_patch(Rectangle((c * stride - 0.5 + inset, r * stride - 0.5 + inset),
-                                   size - 2 * inset, size - 2 * inset, fill=False,
-                                   edgecolor=POOL_COLORS[k % len(POOL_COLORS)], linewidth=2.5))
-            k += 1
-    if mark is not None:
-        for r, c in zip(*np.nonzero(np.asarray(mark))):
-            ax.add_patch(Rectangle((c - 0.42, r - 0.42), 0.84, 0.84, fill=False,
-                                   edgecolor="black", linewidth=1.5, linestyle=":"))
-    return ax
-
-
-def plot_pool_example(x, outputs, size, stride=None, axes=None, fmt=None, input_title=None,
-                      max_windows=None):
-    """The worked example: input with its windows, then each pooled output (``outputs``: title
-    -> array) with its cells framed in the colour of the window that made them.
-
-    max_windows: how many windows to outline, row by row (default: all when they do not
-    overlap, else 2, so that the overlap stays readable)."""
-    from matplotlib.patches import Rectangle
-
-    if axes is None:
-        import matplotlib.pyplot as plt
-
-        widths = [np.shape(x)[1]] + [np.shape(o)[1] for o in outputs.values()]
-        _, axes = plt.subplots(1, 1 + len(outputs), figsize=(3.2 + 2.2 * len(outputs), 3.2),
-                               layout="constrained", gridspec_kw={"width_ratios": widths})
-    stride = size if stride is None else stride
-    if max_windows is None:
-        max_windows = len(POOL_COLORS) if stride >= size else 2
-    plot_pool_windows(x, size, stride, ax=axes[0], fmt=fmt, max_windows=max_windows,
-                      title=input_title or f"input {np.shape(x)[0]}×{np.shape(x)[1]}, "
-                                           f"windows {size}×{size}, stride {stride}")
-    for ax, (name, out) in zip(axes[1:], outputs.items()):
-        out = np.asarray(out, dtype=float)
-        plot_grid(out, ax=ax, title=f"{name} {out.shape[0]}×{out.shape[1]}", cmap="Greys",
-                  vmin=float(np.min(x)), vmax=float(np.max(x)) + 0.6 * float(np.ptp(x) or 1),
-                  fmt=fmt if fmt else ".2f" if not np.allclose(out, np.round(out)) else None)
-        for k in range(min(out.size, max_windows, len(POOL_COLORS))):
-            r, c = divmod(k, out.shape[1])
-            ax.add_patch(Rectangle((c - 0.44, r - 0.44), 0.88, 0.88, fill=False,
-                                   edgecolor=POOL_COLORS[k], linewidth=2.5))
-    return axes
+__all__ = ["plot_map", "plot_map_row", "plot_curves", "plot_value_counts"]
 
 
 def _image_store(ax):

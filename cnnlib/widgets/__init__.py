@@ -4,10 +4,23 @@ Numbers come from ``cnnlib.ops``, pictures from ``cnnlib.plots``; see ``base.Exp
 pattern. One module per topic; every public name is re-exported here.
 """
 
-from . import base, conv, dense, interpret, mnist, padding, pixels, pooling
+from . import (
+    base,
+    conv,
+    dense,
+    grid,
+    grid_explorers,
+    interpret,
+    learning,
+    mnist,
+    padding,
+    pixels,
+    pooling,
+)
 
 __all__: list[str] = []
-for _module in (base, pixels, conv, padding, pooling, dense, mnist, interpret):
+for _module in (base, pixels, conv, padding, pooling, grid, grid_explorers, dense, mnist,
+                interpret, learning):
     for _name in _module.__all__:
         if _name in globals():
             # Two topic modules exporting one name would silently shadow each other.

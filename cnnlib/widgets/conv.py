@@ -10,14 +10,13 @@ import numpy as np
 from cnnlib import images, kernels, ops
 from cnnlib.plots.conv import (
     kernel_is_signed,
-    plot_conv_step,
     plot_kernel_on_image,
     plot_rgb_conv_step,
 )
 from cnnlib.plots.pixels import _outline, changing_parts, new_layered_figure
 from cnnlib.widgets.pixels import LinkedExplorer
 
-__all__ = ["STEP_EXAMPLES", "conv_step_explorer", "kernel_gallery_explorer",
+__all__ = ["STEP_EXAMPLES", "kernel_gallery_explorer",
            "kernel_editor_explorer", "rgb_conv_explorer"]
 
 #: name -> (image, kernel) for the stepper: the worked examples of the articles.
@@ -57,58 +56,6 @@ def _play_for(slider, interval=700):
     widgets.link((play, "value"), (slider, "value"))
     widgets.link((slider, "max"), (play, "max"))
     return play
-
-
-def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1, step: int = 0):
-    """The window moves one position per step: see the products, their sum, the output cell.
-
-    Controls: the worked example, the stride, and the step (a Play button walks the steps).
-    ``explorer.state["step"]`` is the dict ``ops.conv_step`` returned; ``state["output"]`` the
-    whole output.
-    """
-    controls = {
-        "example": widgets.Dropdown(options=list(STEP_EXAMPLES), value=example,
-                                    description="example", style=_WIDE),
-        "stride": widgets.IntSlider(value=stride, min=1, max=3, description="stride"),
-        "step": widgets.IntSlider(value=step, min=0, max=8, description="step"),
-    }
-    data = {name: (np.asarray(mk_x(), float), np.asarray(mk_k(), float))
-            for name, (mk_x, mk_k) in STEP_EXAMPLES.items()}
-
-    def n_steps(ctrls):
-        x, k = data[ctrls["example"].value]
-        s = ctrls["stride"].value
-        return ops.output_size(x.shape[0], k.shape[0], s) * ops.output_size(x.shape[1],
-                                                                            k.shape[1], s)
-
-    def fit_step(change, ctrls):
-        ctrls["step"].max = n_steps(ctrls) - 1
-
-    fit_step(None, controls)
-    fig, axes = new_layered_figure(1, 4, figsize=(10.5, 3.3), width_ratios=[7, 3.6, 3.6, 5.5])
-    state: dict = {}
-
-    def render(example, stride, step):
-        x, k = data[example]
-        st = ops.conv_step(x, k, step, stride=stride)
-        out = ops.conv2d(x, k, stride=stride)
-        plot_conv_step(x, k, st, out, axes=axes)
-        # The input's numbers and the kernel stay put while the window steps.
-        fig.static_key = (example, stride)
-        fig.dynamic = [*changing_parts(axes[0], images=False, texts=False), axes[2], axes[3]]
-        state.update(x=x, kernel=k, step=st, output=out)
-        (r, c), (i, j) = st["position"], st["cell"]
-        return (f"step {step + 1} of {st['n_steps']}: window rows {r}-{r + k.shape[0] - 1}, "
-                f"columns {c}-{c + k.shape[1] - 1} · {_products_text(st['window'], k)} = "
-                f"<b>{st['total']:.4g}</b> → output[{i}, {j}]<br>"
-                + _output_size_html(x.shape, k.shape, stride))
-
-    play = _play_for(controls["step"])
-    explorer = LinkedExplorer(controls, render, fig, on_change=fit_step, extra=[play],
-                              title="Convolution, one step at a time")
-    explorer.state = state
-    explorer.play = play
-    return explorer
 
 
 def _gray_photos():

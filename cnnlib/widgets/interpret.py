@@ -1,4 +1,4 @@
-"""Explorers for notebook 07: look inside a trained CNN.
+"""Explorers for notebook 08: look inside a trained CNN.
 
 Wiring only: numbers from ``cnnlib.interpret`` (TensorFlow, imported when an explorer is built)
 and ``cnnlib.ops``, pictures from ``cnnlib.plots.interpret``. Each builder returns an

@@ -1,4 +1,4 @@
-"""Explorers for notebook 06: draw a digit with the mouse and watch a trained CNN read it.
+"""Explorers for notebook 07: draw a digit with the mouse and watch a trained CNN read it.
 
 The canvas is ipycanvas (works in JupyterLab 4 and Notebook 7). While the learner draws, every
 stroke is painted twice: on the canvas, for the eye, and into a numpy array (``cnnlib.data.
@@ -72,7 +72,9 @@ def digit_canvas_explorer(model=None, size: int = 280, live_ms: float = 250.0):
     brush = widgets.IntSlider(value=22, min=8, max=40, step=2, description="pen width",
                               style={"description_width": "initial"})
     clear = widgets.Button(description="Clear", icon="eraser")
-    example = widgets.Button(description="Show an MNIST digit", icon="image")
+    # wide enough for its label: the default 148 px cuts it off
+    example = widgets.Button(description="Show an MNIST digit", icon="image",
+                             layout=widgets.Layout(width="auto"))
     fig, axes = new_figure(1, 4, figsize=(8, 2.3), dpi=80)
     pen = {"down": False, "last": None, "last_draw": 0.0, "example": 0}
     threshold = 0.05  # ink below this counts as paper (as in prepare_drawing)

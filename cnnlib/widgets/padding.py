@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 
@@ -13,7 +11,7 @@ from cnnlib.plots import padding as pplots
 
 from .base import Explorer
 
-__all__ = ["PADDING_OPTIONS", "conv_arithmetic_explorer", "receptive_field_explorer"]
+__all__ = ["PADDING_OPTIONS", "receptive_field_explorer"]
 
 #: The padding dropdown: the two names Keras knows, or explicit zero pixels on every side.
 PADDING_OPTIONS = [("valid", "valid"), ("same", "same"), ("0 px", 0), ("1 px", 1), ("2 px", 2),
@@ -43,81 +41,6 @@ def _skipped_text(visited, what):
         plural = "s" if missing.size > 1 else ""
         return f"the last {missing.size} {what}{plural} ({', '.join(map(str, missing))})"
     return f"{what}s {', '.join(map(str, missing))}"
-
-
-def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
-    """Input size, kernel, stride, padding and dilation -> the padded grid, windows and output.
-
-    Left: the padded input (gray = padding), each cell coloured and numbered by how many windows
-    read it; red cells are input pixels no window ever reads. The first window, the next one to
-    the right, the first of the next row and the last window are outlined; their output cells
-    take the same colours on the right. The info line gives the output size with the formula
-    filled in, and says which rows/columns are never visited.
-
-    ``explorer.state``: ``out`` (output size), ``pads``, ``coverage`` (2-D counts over the padded
-    grid), ``visited_rows``, ``visited_cols`` (booleans per input row/column).
-    """
-    controls = {
-        "n": _slider("input n", n, 3, 12),
-        "kernel": _slider("kernel k", kernel, 1, 7),
-        "stride": _slider("stride s", stride, 1, 4),
-        "padding": widgets.Dropdown(options=PADDING_OPTIONS, value=padding,
-                                    description="padding p",
-                                    style={"description_width": "70px"},
-                                    layout=widgets.Layout(width="170px")),
-        "dilation": _slider("dilation d", dilation, 1, 3),
-    }
-    fig, (ax_in, ax_out) = common.new_figure(1, 2, figsize=(8.4, 4.2), dpi=80,
-                                             gridspec_kw={"width_ratios": [1, 1]})
-    _fixed_layout(fig, left=0.04, right=0.99, bottom=0.1, top=0.92, wspace=0.12)
-    state: dict = {}
-
-    def render(n, kernel, stride, padding, dilation):
-        out = ops.output_size(n, kernel, stride, padding, dilation)  # ValueError -> message
-        rows = ops.window_coverage(n, kernel, stride, padding, dilation)
-        pads = ops.pad_amounts((n, n), (kernel, kernel), stride, padding, dilation)
-        coverage = np.outer(rows, rows)  # windows move the same way down and across
-        visited = ops.visited_positions(n, kernel, stride, padding, dilation)
-        state.update(out=out, pads=pads, coverage=coverage, visited_rows=visited,
-                     visited_cols=visited.copy())
-        # Which windows to outline: first, next right, first of next row, last.
-        picks = [(0, 0), (0, 1), (1, 0), (out - 1, out - 1)]
-        seen, marked = set(), []
-        for rc in picks:
-            if rc[0] < out and rc[1] < out and rc not in seen:
-                seen.add(rc)
-                marked.append(rc)
-        windows = [(r * stride, c * stride) for r, c in marked]
-        # No index ticks here: tick labels cost more than the rest of the picture.
-        pplots.plot_window_coverage(coverage, pads, windows, kernel, dilation, ax=ax_in,
-                                    title=f"padded input {n + sum(pads[0])} × {n + sum(pads[1])}"
-                                          f"  (input {n} × {n})", index_ticks=False)
-        pplots.plot_output_grid((out, out), marked, ax=ax_out, index_ticks=False,
-                                canvas=coverage.shape)
-        formula = ops.output_size_formula(n, kernel, stride, padding, dilation)
-        (top, bottom), _ = pads
-        pad_text = (f"{top} pixel(s) on every side" if top == bottom
-                    else f"{top} top / {bottom} bottom, {top} left / {bottom} right "
-                         "(TensorFlow puts the odd pixel at the bottom/right)")
-        span = dilation * (kernel - 1) + 1
-        lines = [
-            f"<b>output: {out} × {out} = {html.escape(formula)}</b>",
-            f"padding: {pad_text}; the kernel spans {span} × {span} input pixels"
-            + (f" ({kernel} × {kernel} taps, {dilation - 1} gap(s) between)" if dilation > 1
-               else ""),
-        ]
-        skipped = _skipped_text(visited, "row")
-        if skipped:
-            cols = _skipped_text(visited, "column")
-            lines.append(f'<span style="color:#b00020">&#9888; never visited: {skipped} and '
-                         f"{cols}: those input pixels never reach the output</span>")
-        else:
-            lines.append("every input pixel is read by at least one window")
-        return "<br>".join(lines)
-
-    explorer = Explorer(controls, render, fig, title="Conv arithmetic: padding, stride, dilation")
-    explorer.state = state
-    return explorer
 
 
 def receptive_field_explorer(layers=3, kernel=3, stride=1, dilation=1, channels=64):

@@ -144,6 +144,13 @@ def pytest_terminal_summary(terminalreporter):
                       f"p90 {lat['p90_ms']:.0f} ms over {lat['n']} changes "
                       f"({lat['notebook']}, '{lat['slider']}'; goal median <= {lat['goal_ms']:.0f} ms); "
                       f"the kernel's redraw: median {lat['kernel_draw_median_ms']} ms")
+    for name, figures in REPORT.get("grid", {}).items():  # tests/browser/test_grid.py
+        for what, f in figures.items():
+            tr.write_line(f"{name} grid, {what}: median {f['dom']['median_ms']} ms to the DOM, "
+                          f"{f['next_frame']['median_ms']} ms to the next frame "
+                          f"(p90 {f['next_frame']['p90_ms']}; grid.js's own work {f['view_own_median_ms']} ms; "
+                          f"goal median <= "
+                          f"{f['goal_median_ms']:.0f} ms)")
     if "browser_suite_s" in REPORT:
         tr.write_line(f"browser suite: {REPORT['browser_suite_s']} s (JupyterLab start "
                       f"{REPORT.get('server_start_s')} s, page load {REPORT.get('lab_load_s')} s; "

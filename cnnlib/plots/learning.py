@@ -1,0 +1,155 @@
+"""Pictures for notebook 06 (how a CNN learns): loss landscapes, gradients as grids of numbers,
+a kernel being learned, and training curves. Numbers come from ``cnnlib.learning`` and
+``cnnlib.ops``; nothing is computed here."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import get_ax, plot_grid
+
+__all__ = ["plot_loss_landscape", "plot_backward", "plot_kernel_fit", "plot_loss_curves"]
+
+
+def plot_loss_landscape(ws, losses, w=None, loss=None, slope=None, path=None, ax=None,
+                        title=None, xlabel="weight w", best=None):
+    """The loss as one weight moves (a curve), the current point with its slope (a tangent and
+    an arrow pointing downhill), and optionally a descent path (ws, losses) of numbered steps.
+
+    Steps of the path outside the curve's range are drawn on the edge, marked with a red ▲.
+    """
+    ax = get_ax(ax, figsize=(5, 3.4))
+    ws, losses = np.asarray(ws, float), np.asarray(losses, float)
+    ax.plot(ws, losses, color="0.25", lw=2, label="loss")
+    top = float(np.nanmax(losses)) * 1.15 + 1e-9
+    span = float(np.ptp(ws)) or 1.0
+    if best is not None:
+        ax.axvline(best, color="tab:green", ls=":", lw=1.5, label=f"lowest loss at w = {best:g}")
+    if path is not None:
+        # Steps that leave the picture are drawn on its edge, marked with a red triangle.
+        pw, pl = (np.asarray(a, float) for a in path)
+        lo_w, hi_w = float(ws.min()), float(ws.max())
+        outside = (pl > top * 0.98) | (pw < lo_w) | (pw > hi_w)
+        sw, sl = np.clip(pw, lo_w, hi_w), np.minimum(pl, top * 0.98)
+        ax.plot(sw, sl, color="tab:orange", lw=1, alpha=0.7)
+        ax.scatter(sw, sl, color="tab:orange", s=22, zorder=3, label="descent steps")
+        if outside.any():
+            ax.scatter(sw[outside], sl[outside], marker="^", color="tab:red", s=40, zorder=4,
+                       label="step off the picture")
+        ax.set_xlim(lo_w - 0.02 * span, hi_w + 0.02 * span)
+    if w is not None and loss is not None:
+        ax.scatter([w], [loss], color="tab:blue", s=50, zorder=4)
+        if slope is not None:
+            half = 0.12 * span
+            ax.plot([w - half, w + half], [loss - slope * half, loss + slope * half],
+                    color="tab:blue", lw=2, label=f"slope {slope:.2f}")
+            if slope != 0:
+                step = -np.sign(slope) * 0.1 * span   # downhill is against the slope
+                ax.annotate("", xy=(w + step, loss), xytext=(w, loss),
+                            arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 2})
+    ax.set_ylim(0, top)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss (mean squared error)")
+    ax.legend(fontsize=7, loc="upper right")
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_backward(grids, axes=None, fmt=None, signed=None, highlight=None):
+    """A row of small grids with their numbers: e.g. {"input x": x, "gradient from above": g,
+    "gradient to x": dx}. Signed grids (any negative number) use a red-blue map centred on 0.
+
+    highlight: {title: (row, col, height, width)} rectangles to outline.
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(grids)
+    if axes is None:
+        _, axes = plt.subplots(1, len(names), figsize=(2.7 * len(names), 2.9),
+                               layout="constrained")
+    axes = np.atleast_1d(axes)
+    for ax, name in zip(axes, names):
+        v = np.asarray(grids[name], float)
+        neg = bool(np.nanmin(v) < 0) if signed is None else signed
+        lim = float(np.nanmax(np.abs(v))) or 1.0
+        plot_grid(v, ax=ax, title=name, cmap="RdBu_r" if neg else "Greys",
+                  vmin=-lim if neg else 0, vmax=lim, fmt=fmt, xlabel=None, ylabel=None,
+                  highlight=(highlight or {}).get(name))
+    return axes
+
+
+def plot_kernel_fit(kernel, hidden, losses, step, axes=None, diverged=None):
+    """Three panels: the kernel after ``step`` steps, the hidden kernel, and the loss per step
+    (log scale) with the current step marked."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, 3, figsize=(10, 3.2), layout="constrained",
+                               gridspec_kw={"width_ratios": [1, 1, 1.6]})
+    ax_k, ax_h, ax_l = axes
+    lim = float(np.nanmax(np.abs(hidden))) or 1.0
+    for ax in (ax_k, ax_h):
+        ax.clear()
+    kernel = np.asarray(kernel, float)
+    if np.all(np.isfinite(kernel)):
+        ax_k.set_axis_on()
+        plot_grid(kernel, ax=ax_k, title=f"learned kernel, step {step}", cmap="RdBu_r",
+                  vmin=-lim, vmax=lim, fmt=".2f", xlabel=None, ylabel=None)
+    else:
+        ax_k.set_axis_off()
+        ax_k.text(0.5, 0.5, "diverged:\nthe numbers\nblew up", ha="center", va="center",
+                  color="tab:red", fontsize=12, transform=ax_k.transAxes)
+    plot_grid(hidden, ax=ax_h, title="hidden kernel (Sobel x)", cmap="RdBu_r", vmin=-lim,
+              vmax=lim, fmt=".2f", xlabel=None, ylabel=None)
+    ax_l.clear()
+    losses = np.asarray(losses, float)
+    steps = np.arange(losses.size)
+    ok = np.isfinite(losses)
+    ax_l.semilogy(steps[ok], losses[ok], color="0.25", lw=2)
+    if ok[min(step, losses.size - 1)]:
+        ax_l.scatter([step], [losses[step]], color="tab:orange", s=40, zorder=3)
+    ax_l.axvline(step, color="tab:orange", ls=":", lw=1.5)
+    if diverged is not None:
+        ax_l.axvline(diverged, color="tab:red", lw=1.5)
+        ax_l.text(diverged, losses[ok].max() if ok.any() else 1, " diverged", color="tab:red",
+                  va="top", fontsize=9)
+    from matplotlib.ticker import LogLocator, NullLocator
+
+    # Decades only: minor log ticks are many markers to draw on every redraw.
+    ax_l.yaxis.set_major_locator(LogLocator(numticks=5))
+    ax_l.yaxis.set_minor_locator(NullLocator())
+    ax_l.set_xlim(0, max(losses.size - 1, 1))
+    ax_l.set_xlabel("gradient step")
+    ax_l.set_ylabel("loss (log)")
+    ax_l.set_title("mean squared error per step (log scale)", fontsize=10)
+    ax_l.grid(alpha=0.3)
+    return axes
+
+
+def plot_loss_curves(curves, steps_per_epoch=None, ax=None, title="training loss",
+                     ylabel="mean cross-entropy", xlabel="gradient step"):
+    """Loss per step for one or more runs (label -> losses); dotted lines mark epoch ends."""
+    ax = get_ax(ax, figsize=(6, 3.2))
+    longest = 0
+    for name, losses in curves.items():
+        losses = np.asarray(losses, float)
+        few = losses.size < 30   # a run of a few steps shows its points
+        ax.plot(np.arange(1, losses.size + 1), losses, lw=1.3, label=name,
+                marker="o" if few else None, markersize=5)
+        longest = max(longest, losses.size)
+    if steps_per_epoch:
+        for i, end in enumerate(range(steps_per_epoch, longest + 1, steps_per_epoch), start=1):
+            ax.axvline(end, color="0.6", ls=":", lw=1)
+            ax.text(end, ax.get_ylim()[1], f"epoch {i} ", ha="right", va="top", fontsize=8,
+                    color="0.4")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    if len(curves) > 1:
+        ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax

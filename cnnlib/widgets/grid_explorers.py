@@ -1,0 +1,235 @@
+"""Explorers drawn as grids in the browser: the step-by-step convolution (02), conv arithmetic
+(03) and the pooling stepper (04).
+
+Each one is controls (ipywidgets) + ``cnnlib.gridstate`` (numbers from ``cnnlib.ops``) + a
+``GridWidget`` that draws them. A control change recomputes in Python and sends only arrays;
+pointing, ▶ and the arrow keys are handled in the browser. Tests drive them headless: set
+``explorer.controls["stride"].value = 2``, then read ``explorer.state`` (the gridstate dict),
+``explorer.grid.data`` (what the browser gets), ``explorer.info.value`` and
+``explorer.message.value``.
+"""
+
+from __future__ import annotations
+
+import collections
+import html
+import time
+import traceback
+
+import ipywidgets as widgets
+import numpy as np
+
+from cnnlib import gridstate, ops
+
+from .conv import STEP_EXAMPLES
+from .grid import GridWidget, grid_payload
+from .padding import PADDING_OPTIONS
+
+__all__ = ["GridExplorer", "conv_step_explorer", "conv_arithmetic_explorer",
+           "pool_step_explorer", "POOL_EXAMPLE", "arithmetic_input", "x_kernel"]
+
+
+class GridExplorer(widgets.VBox):
+    """Controls above a grid. ``compute(**values)`` returns (payload, info html, state); a
+    ValueError becomes a one-line message and the last good grid stays."""
+
+    def __init__(self, controls: dict, compute, *, title: str | None = None):
+        self.controls = dict(controls)
+        self._compute = compute
+        self.state: dict = {}
+        self.last_error: Exception | None = None
+        self.last_draw_ms: float | None = None
+        self.draw_ms = collections.deque(maxlen=100)  # the kernel's share of recent redraws
+        self.draw_count = 0
+        self.grid = GridWidget()
+        self.info = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.info.add_class("cnn-grid-info")
+        self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.message.add_class("cnn-grid-message")
+        box = widgets.Box(list(self.controls.values()), layout=widgets.Layout(
+            display="flex", flex_flow="row wrap", align_items="center"))
+        head = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        super().__init__([*head, box, self.info, self.message, self.grid])
+        self.add_class("cnn-grid-explorer")
+        for control in self.controls.values():
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.refresh()
+
+    @property
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self) -> None:
+        """Recompute from the controls and send the arrays; never raises."""
+        start = time.perf_counter()
+        try:
+            data, info, state = self._compute(**self.values)
+        except ValueError as err:
+            self.last_error = err
+            self.message.value = (
+                f'<span style="color:#d55e00">&#9888; {html.escape(str(err))}</span>')
+            return
+        except Exception as err:  # noqa: BLE001 - a widget shows a message, never a traceback
+            self.last_error = err
+            traceback.print_exc()
+            self.message.value = (
+                f'<span style="color:#d55e00">&#9888; unexpected error: '
+                f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>")
+            return
+        self.last_error = None
+        self.state = state
+        self.grid.show(data)  # first: the grid is what the hand is waiting for
+        self.message.value = ""
+        self.info.value = info
+        self.draw_count += 1
+        self.last_draw_ms = (time.perf_counter() - start) * 1000
+        self.draw_ms.append(self.last_draw_ms)
+
+
+def _slider(description, value, lo, hi):
+    return widgets.IntSlider(value=value, min=lo, max=hi, description=description,
+                             continuous_update=False, style={"description_width": "70px"},
+                             layout=widgets.Layout(width="220px"))
+
+
+def _size_text(n, k, s, p=0, d=1) -> str:
+    return f"{ops.output_size_formula(n, k, s, p, d)} = {ops.output_size(n, k, s, p, d)}"
+
+
+# -- 02: the step-by-step convolution --------------------------------------------------------
+
+def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1):
+    """The window moves one position per step: its products, their sum, the output cell.
+
+    Controls: the worked example and the stride. In the grid, ▶ walks the window, the arrow
+    keys step it, and pointing at an output cell shows where it came from.
+    """
+    controls = {
+        "example": widgets.Dropdown(options=list(STEP_EXAMPLES), value=example,
+                                    description="example", style={"description_width": "initial"}),
+        "stride": _slider("stride", stride, 1, 3),
+    }
+    data = {name: (np.asarray(mk_x(), float), np.asarray(mk_k(), float))
+            for name, (mk_x, mk_k) in STEP_EXAMPLES.items()}
+
+    def compute(example, stride):
+        x, k = data[example]
+        g = gridstate.conv_grid(x, k, stride=stride)
+        oh, ow = g["out_shape"]
+        payload = grid_payload(g, reveal=True, titles={
+            "input": f"input {x.shape[0]} × {x.shape[1]}",
+            "kernel": f"kernel {k.shape[0]} × {k.shape[1]}",
+            "terms": "window × kernel", "output": f"output {oh} × {ow}"},
+            outputs=[(f"output {oh} × {ow}", "sum", g["output"])])
+        (h, w), (kh, kw) = x.shape, k.shape
+        info = (f"output size = floor((n − k)/s) + 1: rows floor(({h} − {kh})/{stride}) + 1 = "
+                f"{oh}, columns floor(({w} − {kw})/{stride}) + 1 = {ow} → <b>output {oh} × "
+                f"{ow}</b>, {oh * ow} steps")
+        return payload, info, g
+
+    return GridExplorer(controls, compute, title="Convolution, one step at a time")
+
+
+# -- 03: conv arithmetic ----------------------------------------------------------------------
+
+def arithmetic_input(n: int) -> np.ndarray:
+    """The conv-arithmetic explorer's n×n input: small whole numbers (0-3), the top-left n×n
+    corner of one fixed 12×12 array, so the numbers stay put as n changes."""
+    return np.random.default_rng(3).integers(0, 4, (12, 12)).astype(float)[:n, :n]
+
+
+def x_kernel(k: int) -> np.ndarray:
+    """A k×k kernel of 1s on both diagonals and 0 elsewhere (the articles' X for k = 3)."""
+    eye = np.eye(k)
+    return np.maximum(eye, eye[::-1])
+
+
+def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
+    """Input size, kernel, stride, padding and dilation -> the padded grid, windows and output.
+
+    The input grid shows the padding (striped), the input pixels no window reads (dashed
+    outline) and, small in each cell's corner, how many windows read it. Pointing at an output
+    cell shows its window (the dilated taps shaded), the products and the sum; ▶ walks it.
+    The info line gives the output size with the formula filled in.
+
+    ``explorer.state``: the ``gridstate.conv_grid`` dict (``out_shape``, ``pads``,
+    ``coverage``, ``visited``, ...).
+    """
+    controls = {
+        "n": _slider("input n", n, 3, 12),
+        "kernel": _slider("kernel k", kernel, 1, 7),
+        "stride": _slider("stride s", stride, 1, 4),
+        "padding": widgets.Dropdown(options=PADDING_OPTIONS, value=padding,
+                                    description="padding p",
+                                    style={"description_width": "70px"},
+                                    layout=widgets.Layout(width="170px")),
+        "dilation": _slider("dilation d", dilation, 1, 3),
+    }
+
+    def compute(n, kernel, stride, padding, dilation):
+        out = ops.output_size(n, kernel, stride, padding, dilation)  # ValueError -> message
+        g = gridstate.conv_grid(arithmetic_input(n), x_kernel(kernel), stride, padding, dilation)
+        (top, bottom), (left, right) = g["pads"]
+        hp, wp = g["input"].shape
+        span = dilation * (kernel - 1) + 1
+        payload = grid_payload(g, show_coverage=True, titles={
+            "input": f"input {n} × {n}, padded {hp} × {wp}",
+            "kernel": f"kernel {kernel} × {kernel}" + (f", spans {span} × {span}"
+                                                      if dilation > 1 else ""),
+            "terms": "window × kernel", "output": f"output {out} × {out}"},
+            outputs=[(f"output {out} × {out}", "sum", g["output"])])
+        pad_text = (f"{top} pixel(s) on every side" if (top, left) == (bottom, right)
+                    else f"{top} top / {bottom} bottom, {left} left / {right} right "
+                         "(TensorFlow puts the odd pixel at the bottom/right)")
+        lines = [f"<b>output: {out} × {out} = "
+                 f"{html.escape(ops.output_size_formula(n, kernel, stride, padding, dilation))}</b>",
+                 f"padding: {pad_text}; the kernel spans {span} × {span} input pixels"
+                 + (f" ({kernel} × {kernel} taps, {dilation - 1} gap(s) between)"
+                    if dilation > 1 else "")]
+        missing = np.flatnonzero(~g["visited"].any(axis=0))  # rows are the same: a square
+        if missing.size:
+            lines.append(f"never read: columns (and rows) {', '.join(map(str, missing))}: "
+                         "those input pixels never reach the output")
+        else:
+            lines.append("every input pixel is read by at least one window")
+        return payload, "<br>".join(lines), g
+
+    return GridExplorer(controls, compute, title="Conv arithmetic: padding, stride, dilation")
+
+
+# -- 04: pooling by hand --------------------------------------------------------------------
+
+#: A 4×4 feature map for the pooling stepper when none is given.
+POOL_EXAMPLE = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [2, 0, 7, 4]], dtype=float)
+
+
+def pool_step_explorer(x=None, size: int = 2, stride: int | None = None, digits: int = 2):
+    """Max and average pooling of a small feature map, window by window.
+
+    Both pooled maps are drawn beside the input; pointing at a cell of either shows its
+    window, the max (framed) and the average worked out. ▶ walks the windows.
+    ``explorer.state``: the ``gridstate.pool_grid`` dict (max) plus ``avg``, the average map.
+    """
+    x = POOL_EXAMPLE if x is None else np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D feature map, got shape {x.shape}")
+    top = max(2, min(x.shape))
+    stride = size if stride is None else stride
+    controls = {"size": _slider("size", size, 1, top),
+                "stride": _slider("stride", stride, 1, top)}
+
+    def compute(size, stride):
+        g = gridstate.pool_grid(x, size, stride, mode="max")
+        avg = ops.pool2d(x, size, stride, mode="avg")
+        oh, ow = g["out_shape"]
+        payload = grid_payload(g, digits=digits, reveal=True, titles={
+            "input": f"feature map {x.shape[0]} × {x.shape[1]}", "terms": "window"},
+            outputs=[(f"max pooled {oh} × {ow}", "max", g["output"]),
+                     (f"average pooled {oh} × {ow}", "avg", avg)])
+        h, w = x.shape
+        info = (f"<b>pooled output: {oh} × {ow}</b>: rows floor(({h} − {size})/{stride}) + 1 = "
+                f"{oh}, columns floor(({w} − {size})/{stride}) + 1 = {ow}; each output keeps "
+                f"the max (or the mean) of a {size} × {size} window")
+        return payload, info, {**g, "max": g["output"], "avg": avg}
+
+    return GridExplorer(controls, compute, title="Pooling by hand: max and average")
