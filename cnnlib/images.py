@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "article_kernel",
-           "resize", "Photo", "open_photo", "MAX_SIDE", "MIN_SIDE", "CROP_CLASSES", "photo_crops"]
+           "resize", "Photo", "open_photo", "add_photo", "photo_note", "MAX_SIDE", "MIN_SIDE",
+           "CROP_CLASSES", "photo_crops"]
 
 # name -> scikit-image loader; all ship inside the scikit-image wheel, so they work offline.
 PHOTOS = {
@@ -22,9 +23,12 @@ PHOTOS = {
 
 
 def load(name: str = "cat (chelsea)") -> np.ndarray:
-    """A sample photo as uint8, (H, W, 3) for colour or (H, W) for grayscale ones."""
+    """A sample photo as uint8, (H, W, 3) for colour or (H, W) for grayscale ones; or a photo
+    of the learner's that ``add_photo`` gave this name."""
     from skimage import data
 
+    if name in _OWN:
+        return _OWN[name].pixels
     key = PHOTOS.get(name, name)
     if key not in PHOTOS.values():
         raise ValueError(f"image name must be one of {', '.join(PHOTOS)}; got {name!r}")
@@ -180,6 +184,36 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         notes.append(f"scaled down from {h}×{w} to {new[0]}×{new[1]} pixels "
                      f"(the explorers work on at most {max_side} a side)")
     return Photo(pixels, label, "; ".join(notes), original)
+
+
+# The learner's photos of this session, by name: every explorer (and ``load``) finds them.
+_OWN: dict = {}
+
+
+def add_photo(photo, name: str | None = None, max_side: int = MAX_SIDE) -> str:
+    """Check a photo (as ``open_photo``) and keep it under a name ``load`` knows; return the name.
+
+    A bundled sample's name comes back as it is. Others are named after their file (or
+    ``name``), with " (2)", " (3)", ... added when that name holds a different photo already.
+    """
+    if isinstance(photo, str) and (photo in PHOTOS or photo in _OWN):
+        return photo
+    if isinstance(photo, str) and photo in PHOTOS.values():  # "chelsea" -> "cat (chelsea)"
+        return next(k for k, v in PHOTOS.items() if v == photo)
+    pic = open_photo(photo, max_side=max_side, name=name)
+    label, n = pic.name, 1
+    while label in PHOTOS or label in PHOTOS.values() or (label in _OWN and not (
+            _OWN[label].pixels.shape == pic.pixels.shape
+            and np.array_equal(_OWN[label].pixels, pic.pixels))):
+        n += 1
+        label = f"{pic.name} ({n})"
+    _OWN[label] = Photo(pic.pixels, label, pic.note, pic.original_shape)
+    return label
+
+
+def photo_note(name: str) -> str:
+    """What was done to the learner's photo ``name`` (e.g. scaled down); "" for the samples."""
+    return _OWN[name].note if name in _OWN else ""
 
 
 def _from_array(a: np.ndarray) -> np.ndarray:

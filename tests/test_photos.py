@@ -258,3 +258,28 @@ def test_photo_crops_are_patches_of_their_photo_and_splits_do_not_overlap():
         images.photo_crops(split="validation")
     with pytest.raises(ValueError, match="zoom must be"):
         images.photo_crops(zoom=(0.5, 2))
+
+
+# ---------------------------------------------------------------------------------------------
+# The session's own photos, by name
+# ---------------------------------------------------------------------------------------------
+def test_add_photo_names_a_photo_that_load_then_finds(tmp_path):
+    assert images.add_photo("camera") == "camera"
+    img = _gradient(40, 50)
+    path = tmp_path / "garden.png"
+    skio.imsave(path, img, check_contrast=False)
+    name = images.add_photo(path)
+    assert name == "garden.png"
+    np.testing.assert_array_equal(images.load(name), img)
+    assert images.add_photo(path.read_bytes(), name="garden.png") == "garden.png"  # same photo
+    other = images.add_photo(img[::-1].copy(), name="garden.png")                # another one
+    assert other == "garden.png (2)"
+    np.testing.assert_array_equal(images.load(other), img[::-1])
+    big = images.add_photo(_gradient(900, 700), name="big")
+    assert images.load(big).shape == (640, 498, 3)
+    assert images.photo_note(big).startswith("scaled down from 900×700")
+    assert images.photo_note("camera") == "" and images.photo_note(name) == ""
+    assert images.add_photo(np.zeros((20, 20), np.uint8), name="coins") == "coins (2)"
+    assert images.add_photo("chelsea") == "cat (chelsea)"
+    with pytest.raises(ValueError, match="1×1"):
+        images.add_photo(np.zeros((1, 1), np.uint8))
