@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format html screenshots train clean
+.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format html site-assets screenshots train clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench        print speed figures"
 	@echo "make lint         ruff over the package, tests and notebooks"
 	@echo "make html         execute the series into build/html for reading without running"
+	@echo "make site-assets  refresh the site's vendored JavaScript from npm (tools/site_assets)"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
 
 # Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
@@ -76,6 +77,10 @@ train: install
 
 html: install
 	$(PY) -m tools.build_html
+
+# The pages' JavaScript is committed; this re-fetches the pinned npm versions (needs npm).
+site-assets: install
+	$(PY) -m tools.vendor_site_assets
 
 # Full size, so notebook 07's model reads the drawn digit right (takes several minutes).
 screenshots: install

@@ -372,23 +372,3 @@ def test_conv_arithmetic_every_setting_gives_the_formulas_size():
                         assert f"output: {want} × {want}" in info
                         seen["ok"] += 1
     assert seen["ok"] + seen["message"] == 10 * 7 * 4 * 6 * 3 and seen["message"] > 0
-
-
-def test_static_html_copy_shows_the_grid_at_its_first_step():
-    """tools.build_html freezes a grid explorer into tables (the page has no kernel)."""
-    from ipywidgets.embed import dependency_state
-
-    from tools.build_html import _static_grid
-
-    e = widgets.conv_step_explorer()
-    state = dependency_state(e)
-    page = _static_grid(e.model_id, state)
-    assert page and "Convolution, one step at a time" in page and "stride = 1" in page
-    # output[0, 0] of the article's example, its nine products written out: 4
-    assert "output[0, 0] = 1 + 0 + 1 + 0 + 1 + 0 + 0 + 0 + 1 = 4" in page
-    assert page.count("<td") == 25 + 9 + 9
-    e = widgets.pool_step_explorer(X4)
-    page = _static_grid(e.model_id, dependency_state(e))
-    assert "max[0, 0] = max(1, 3, 4, 6) = 6" in page
-    assert "average[0, 0] = (1 + 3 + 4 + 6) / 4 = 3.5" in page
-    assert _static_grid(widgets.receptive_field_explorer().model_id, {}) is None

@@ -6,11 +6,21 @@
 
 Each notebook is executed top to bottom in a fresh kernel, in ``notebooks/`` (so relative paths
 work as in JupyterLab), and written as ``build/html/NN_slug.html``; ``index.html`` is the
-contents notebook. Links between notebooks point to the HTML pages. Each explorer becomes a
-static picture of its first draw (a grid explorer: tables of its numbers at the first step),
-with its info line and its control values written out, so the pages read fine offline; other widgets (progress bars, the digit canvas) keep their saved state,
-which the page draws with the widget renderer from a CDN when online. Nothing is written into
+contents notebook. Links between notebooks point to the HTML pages. Nothing is written into
 ``notebooks/``.
+
+The pages load nothing from the network: the widget renderer (@jupyter-widgets/html-manager),
+require.js and MathJax are vendored in ``tools/site_assets/`` (``make site-assets`` refreshes them
+from npm) and copied into ``build/html/_static/``, with each third-party widget package's own AMD
+module (anywidget, ipycanvas) taken from its installed package. Widgets render from the state
+saved at execution:
+- each matplotlib explorer becomes a static picture of its first draw, with its info line and its
+  control values written out;
+- other widgets stay live: an anywidget grid answers to pointing (its arrays are in the saved
+  state), progress bars show as saved; controls, which need Python, are disabled, with a line
+  saying to run the notebook to move them;
+- a widget whose code cannot be bundled becomes a line saying to run the notebook.
+The saved state of the widgets replaced is dropped from the page.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ import argparse
 import html
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -26,6 +37,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "html"
+#: Vendored JavaScript (``make site-assets`` refreshes it from npm) and the page template.
+SITE_ASSETS = ROOT / "tools" / "site_assets"
+SITE_TEMPLATES = ROOT / "tools" / "site_template"
+STATIC = "_static"
+#: Widget modules the renderer (html-manager) carries itself; others come from their packages.
+BUILTIN_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
+                          "@jupyter-widgets/output"}
 
 
 def _relink(html: str) -> str:
@@ -93,102 +111,139 @@ def _static_explorer(model_id: str, state: dict) -> str | None:
             "draw: run the notebook to move the controls.</i></div></div>")
 
 
-def _num(v, digits: int) -> str:
-    """As grid.js writes a number: no trailing zeros, a real minus sign."""
-    text = f"{v:.{digits}f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
-    return "0" if text == "-0" else text.replace("-", "\u2212")
+def _subtree(model_id: str, state: dict) -> list[str]:
+    """``model_id`` and every model its state refers to (children, layout, style, links)."""
+    seen, todo = [], [model_id]
+    while todo:
+        mid = todo.pop()
+        if mid in seen or mid not in state:
+            continue
+        seen.append(mid)
+        values = [state[mid]["state"]]
+        while values:
+            v = values.pop()
+            if isinstance(v, dict):
+                values.extend(v.values())
+            elif isinstance(v, list):
+                values.extend(v)
+            elif isinstance(v, str) and v.startswith("IPY_MODEL_"):
+                todo.append(v.removeprefix("IPY_MODEL_"))
+    return seen
 
 
-def _grid_table(values, digits, style_of) -> str:
-    cells = "".join(
-        "<tr>" + "".join(f'<td style="border:1px solid #bbb;padding:2px 6px;text-align:center;'
-                         f'min-width:1.6em;{style_of(r, c)}">{_num(v, digits)}</td>'
-                         for c, v in enumerate(row)) + "</tr>"
-        for r, row in enumerate(values))
-    return f'<table style="border-collapse:collapse;font-family:monospace">{cells}</table>'
+def _modules(ids: list[str], state: dict) -> set[str]:
+    return {state[i].get(key) for i in ids for key in ("model_module", "view_module")} - {None}
 
 
-def _static_grid(model_id: str, state: dict) -> str | None:
-    """The HTML of a grid explorer (``cnn-grid-explorer``, drawn in the browser by grid.js) at
-    its first step: input with the window shaded, kernel, output, and the sum written out."""
-    root = state.get(model_id)
-    if root is None or "cnn-grid-explorer" not in (root["state"].get("_dom_classes") or []):
-        return None
-    title, controls, info, data = "", [], "", None
-
-    def walk(mid: str) -> None:
-        nonlocal title, info, data
-        model = state.get(mid)
-        if model is None:
-            return
-        st, classes = model["state"], model["state"].get("_dom_classes") or []
-        if isinstance(st.get("data"), dict) and "input" in st["data"]:
-            data = st["data"]
-        elif "cnn-grid-info" in classes:
-            info = st.get("value", "")
-        elif model["model_name"] == "HTMLModel" and not title and st.get("value", "").startswith(
-                "<b>"):
-            title = st["value"]
-        elif (text := _control_text(model)) is not None:
-            controls.append(text)
-        for child in st.get("children", []):
-            walk(child.removeprefix("IPY_MODEL_"))
-
-    walk(model_id)
-    if data is None or not data["tap_rows"]:
-        return None
-    k, digits = 0, data["digits"]  # the first step, as the grid first shows it
-    taps = set(zip(data["tap_rows"][k], data["tap_cols"][k]))
-    pad = data["pad"]
-
-    def input_style(r, c):
-        if (r, c) in taps:
-            return "background:#a3d3ee;font-weight:bold"
-        return "background:#e4e4e4;color:#666" if pad[r][c] else ""
-
-    panels = [("input", _grid_table(data["input"], digits, input_style))]
-    if data["kernel"]:
-        panels.append(("kernel", _grid_table(data["kernel"], digits,
-                                             lambda r, c: "background:#f8e3b3")))
-    lines = []
-    for out in data["outputs"]:
-        panels.append((out["name"], _grid_table(out["values"], digits, lambda r, c: (
-            "background:#f0c75e;font-weight:bold" if (r, c) == (0, 0) else ""))))
-        terms = [_num(v, digits) for v in data["terms"][k]]
-        value = _num(out["values"][0][0], digits)
-        op = {"max": f"max({', '.join(terms)})", "avg": f"({' + '.join(terms)}) / {len(terms)}"}
-        short = {"sum": "output", "max": "max", "avg": "average"}.get(out["op"], out["name"])
-        lines.append(f"{html.escape(short)}[0, 0] = "
-                     f"{html.escape(op.get(out['op'], ' + '.join(terms)))} = {value}")
-    figure = "".join(f'<div style="display:inline-block;vertical-align:top;margin:0 18px 8px 0">'
-                     f"<div>{html.escape(name)}</div>{table}</div>" for name, table in panels)
-    return (f'<div class="cnn-static-explorer">{title}'
-            f'<div style="color:#555">{" · ".join(controls)}</div><div>{info}</div>'
-            f'<div>{figure}</div><div style="font-family:monospace">{"<br>".join(lines)}</div>'
-            '<div style="color:#777;font-size:90%"><i>The grid at its first step: run the '
-            "notebook to point at cells and step the window.</i></div></div>")
+def _note(text: str) -> dict:
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/html": f'<div class="cnn-static-note" style="color:#777;font-size:90%">'
+                                  f"<i>{html.escape(text)}</i></div>"}}
 
 
-def _freeze_explorers(nb) -> int:
-    """Replace each explorer's widget output by its static HTML; return how many."""
+def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
+    """Make each widget output read well in a page with no kernel; return how many of each kind.
+
+    - A matplotlib explorer becomes a static picture with its control values written out.
+    - A widget whose code is not bundled (its package installs no AMD module) becomes its own
+      picture, if its output carries one, and a line saying to run the notebook.
+    - Any other widget stays live: an anywidget grid answers to pointing, since its arrays travel
+      in the saved state. Controls (sliders, buttons, ...) are disabled, since moving them needs
+      Python, and a line under the widget says so. Progress bars render as saved."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    count = 0
+    counts = {"as pictures": 0, "as a line": 0, "live, controls disabled": 0}
+    replaced, shown = set(), set()
     for cell in nb.cells:
+        outputs = []
         for out in cell.get("outputs", []):
+            outputs.append(out)
             view = out.get("data", {}).get(WIDGET_VIEW)
-            static = view and (_static_explorer(view["model_id"], state)
-                               or _static_grid(view["model_id"], state))
-            if static:
+            if not view or view.get("model_id") not in state:
+                continue
+            ids = _subtree(view["model_id"], state)
+            modules = _modules(ids, state)
+            if "anywidget" not in modules and (static := _static_explorer(view["model_id"],
+                                                                          state)):
                 out["data"] = {"text/html": static}
-                count += 1
-    return count
+                counts["as pictures"] += 1
+                replaced.update(ids)
+            elif modules - BUILTIN_WIDGET_MODULES - bundled:
+                replaced.update(ids)
+                picture = out["data"].get("image/png")
+                out["data"] = {"text/html": f'<img src="data:image/png;base64,{picture}">'} \
+                    if picture else {"text/plain": ""}
+                outputs.append(_note("An interactive widget: run the notebook to use it."))
+                counts["as a line"] += 1
+            elif controls := [m for m in ids if "disabled" in state[m]["state"]]:
+                for mid in controls:
+                    state[mid]["state"]["disabled"] = True
+                outputs.append(_note(
+                    "Point at the grid to explore it; run the notebook to move the controls."
+                    if "anywidget" in modules else "Run the notebook to use the controls."))
+                counts["live, controls disabled"] += 1
+            if WIDGET_VIEW in out["data"]:
+                shown.update(ids)
+        if "outputs" in cell:
+            cell["outputs"] = outputs
+    # The replaced widgets' state (an explorer's PNG, again) is not needed by the page any more.
+    for mid in replaced - shown:
+        del state[mid]
+    if not state and "widgets" in nb.metadata:
+        del nb.metadata["widgets"]  # then the page loads no widget renderer at all
+    return counts
 
 
-def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int]:
-    """Execute one notebook and write its HTML; return (seconds, number of error outputs)."""
+def _widget_modules(nb) -> set[str]:
+    """The third-party widget modules (e.g. anywidget, ipycanvas) the saved state needs."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    names = {m.get(key) for m in state.values() for key in ("model_module", "view_module")}
+    return {n for n in names if n} - BUILTIN_WIDGET_MODULES
+
+
+def _module_file(name: str) -> Path | None:
+    """A widget package's AMD bundle, as it installs it for the classic notebook (the same
+    version that wrote the saved state)."""
+    from jupyter_core.paths import jupyter_path
+
+    for base in jupyter_path("nbextensions"):
+        candidate = Path(base) / name / "index.js"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def copy_static(out_dir: Path, modules: set[str]) -> dict[str, str]:
+    """Copy the vendored scripts and the widget modules into ``out_dir/_static``; return the
+    require.js paths of the modules found."""
+    shutil.copytree(SITE_ASSETS, out_dir / STATIC, dirs_exist_ok=True)
+    paths = {}
+    for name in sorted(modules):
+        source = _module_file(name)
+        if source is None:
+            print(f"  widget module {name!r} not installed", file=sys.stderr)
+            continue
+        target = out_dir / STATIC / "widgets" / name / "index.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        paths[name] = f"{STATIC}/widgets/{name}/index"
+    return paths
+
+
+def exporter():
+    """nbconvert's lab template, with every script from ``_static/`` (nothing from a CDN)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="cnn_site", extra_template_basedirs=[str(SITE_TEMPLATES)],
+                        require_js_url=f"{STATIC}/requirejs/require.js",
+                        mathjax_url=f"{STATIC}/mathjax/tex-svg-full.js",
+                        widget_renderer_url=f"{STATIC}/html-manager/embed-amd.js")
+
+
+def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict[str, int]]:
+    """Execute one notebook and write its HTML; return (seconds, number of error outputs, what
+    became of its widgets)."""
     import nbformat
     from nbclient import NotebookClient
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(path, as_version=4)
     start = time.monotonic()
@@ -199,14 +254,15 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int]:
     seconds = time.monotonic() - start
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
-    _freeze_explorers(nb)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(
-        nb, resources={"metadata": {"name": path.stem}})
+    widgets = _prepare_widgets(nb, {m for m in _widget_modules(nb) if _module_file(m)})
+    paths = copy_static(out_dir, _widget_modules(nb))  # what the page still needs
+    body, _ = exporter().from_notebook_node(
+        nb, resources={"metadata": {"name": path.stem}, "widget_module_paths": paths})
     target = out_dir / f"{path.stem}.html"
     target.write_text(_relink(body), encoding="utf-8")
     if path.name.startswith("00_"):
         (out_dir / "index.html").write_text(_relink(body), encoding="utf-8")
-    return seconds, len(errors)
+    return seconds, len(errors), widgets
 
 
 def main(argv=None) -> int:
@@ -228,16 +284,21 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"Executing {len(paths)} notebook(s) in {'quick' if quick else 'full'} mode "
           f"into {args.out}", flush=True)
-    failed = []
+    failed, start = [], time.monotonic()
     for path in paths:
-        seconds, errors = build_one(path, args.out, args.timeout)
-        note = f", {errors} error output(s)" if errors else ""
+        seconds, errors, widgets = build_one(path, args.out, args.timeout)
+        note = "".join(f", {n} widget(s) {kind}" for kind, n in widgets.items() if n)
+        note += f", {errors} error output(s)" if errors else ""
         print(f"{path.name}: {seconds:.0f} s{note}", flush=True)
         if errors:
             failed.append(path.name)
     if failed:
         print("errors in: " + ", ".join(failed), file=sys.stderr)
         return 1
+    size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
+    static = sum(f.stat().st_size for f in (args.out / STATIC).rglob("*") if f.is_file())
+    print(f"{size / 1e6:.1f} MB ({static / 1e6:.1f} MB of it scripts in {STATIC}/), "
+          f"built in {time.monotonic() - start:.0f} s")
     print(f"open {args.out / 'index.html'}")
     return 0
 

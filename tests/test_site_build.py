@@ -1,0 +1,94 @@
+"""What the static site build does with each kind of widget output, on hand-made saved state
+(no kernel, no browser: tests/browser/test_site.py checks the pages themselves)."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from tools import build_html
+from tools.build_html import WIDGET_STATE, WIDGET_VIEW
+
+CONTROLS = {"model_module": "@jupyter-widgets/controls", "view_module": "@jupyter-widgets/controls"}
+
+
+def _model(name: str, module: dict | None = None, **state) -> dict:
+    return {**(module or CONTROLS), "model_name": name, "state": state}
+
+
+def _notebook(state: dict, *roots: str, png: str | None = None):
+    outputs = []
+    for root in roots:
+        data = {WIDGET_VIEW: {"model_id": root, "version_major": 2, "version_minor": 0},
+                "text/plain": "widget"}
+        if png:
+            data["image/png"] = png
+        outputs.append(new_output("display_data", data=data))
+    nb = new_notebook(cells=[new_code_cell("x", outputs=outputs)])
+    nb.metadata["widgets"] = {WIDGET_STATE: {"state": state, "version_major": 2,
+                                             "version_minor": 0}}
+    return nbformat.from_dict(nb)
+
+
+ANYWIDGET = {"model_module": "anywidget", "view_module": "anywidget"}
+GRID_EXPLORER = {
+    "box": _model("VBoxModel", children=["IPY_MODEL_slider", "IPY_MODEL_grid"],
+                  layout="IPY_MODEL_layout"),
+    "slider": _model("IntSliderModel", description="kernel k", value=3, disabled=False),
+    "grid": _model("AnyModel", ANYWIDGET, _esm="export default {render() {}}", data={}),
+    "layout": _model("LayoutModel", {"model_module": "@jupyter-widgets/base",
+                                     "view_module": "@jupyter-widgets/base"}),
+}
+
+
+def test_subtree_follows_children_and_layout():
+    assert sorted(build_html._subtree("box", GRID_EXPLORER)) == ["box", "grid", "layout",
+                                                                 "slider"]
+    assert build_html._subtree("missing", GRID_EXPLORER) == []
+
+
+def test_a_grid_explorer_stays_live_with_its_controls_disabled():
+    nb = _notebook(GRID_EXPLORER, "box")
+    counts = build_html._prepare_widgets(nb, bundled={"anywidget"})
+    assert counts == {"as pictures": 0, "as a line": 0, "live, controls disabled": 1}
+    state = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    assert state["slider"]["state"]["disabled"] is True
+    view, note = nb.cells[0].outputs
+    assert WIDGET_VIEW in view["data"]  # still drawn by the widget renderer
+    assert "move the controls" in note["data"]["text/html"]
+
+
+def test_a_widget_whose_code_is_not_bundled_becomes_a_line():
+    nb = _notebook(GRID_EXPLORER, "box", png="iVBORw0KGgo=")
+    counts = build_html._prepare_widgets(nb, bundled=set())
+    assert counts["as a line"] == 1 and counts["live, controls disabled"] == 0
+    picture, note = nb.cells[0].outputs
+    assert picture["data"] == {"text/html": '<img src="data:image/png;base64,iVBORw0KGgo=">'}
+    assert "run the notebook" in note["data"]["text/html"]
+    assert "widgets" not in nb.metadata  # nothing left for the widget renderer
+
+
+def test_a_matplotlib_explorer_becomes_its_picture():
+    state = {
+        "root": _model("VBoxModel", _dom_classes=["cnn-explorer"],
+                       children=["IPY_MODEL_title", "IPY_MODEL_stride", "IPY_MODEL_fig"]),
+        "title": _model("HTMLModel", value="<b>Stride</b>"),
+        "stride": _model("IntSliderModel", description="stride", value=2, disabled=False),
+        "fig": {**_model("ImageModel", _dom_classes=["cnn-explorer-figure"]),
+                "buffers": [{"path": ["value"], "data": "QUJD", "encoding": "base64"}]},
+    }
+    nb = _notebook(state, "root")
+    assert build_html._prepare_widgets(nb, bundled=set())["as pictures"] == 1
+    (out,) = nb.cells[0].outputs
+    html = out["data"]["text/html"]
+    assert "<b>Stride</b>" in html and "stride = 2" in html and "base64,QUJD" in html
+    # its saved state goes (the picture is in the page once), and with it the widget renderer
+    assert "widgets" not in nb.metadata
+
+
+def test_a_progress_bar_is_left_alone():
+    state = {"bar": _model("FloatProgressModel", value=1.0, max=1.0)}
+    nb = _notebook(state, "bar")
+    assert sum(build_html._prepare_widgets(nb, bundled=set()).values()) == 0
+    assert len(nb.cells[0].outputs) == 1
+    assert list(nb.metadata["widgets"][WIDGET_STATE]["state"]) == ["bar"]
