@@ -20,7 +20,7 @@ help:
 	@echo "make test         run every test (sets everything up first)"
 	@echo "make PYTHON=python3.12 lab   build .venv with that Python (3.10-3.13)"
 	@echo "make bench        print speed figures"
-	@echo "make lint         ruff over the package, tests and notebooks"
+	@echo "make lint         ruff, and the layer contracts (import-linter, tools/layer_rules.py)"
 	@echo "make html         execute the series into build/html for reading without running"
 	@echo "make site-assets  refresh the site's vendored JavaScript from npm (tools/site_assets)"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
@@ -51,6 +51,7 @@ lab: install
 # Unit tests and notebooks share both cores (one file per worker); the browser tests run after,
 # alone, since they time redraws and run one JupyterLab for the whole session.
 test: install
+	$(BIN)/lint-imports --no-logo
 	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks --ignore=tests/browser $(PYTEST_ARGS)
 	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
@@ -68,6 +69,8 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check cnnlib tests bench tools notebooks
+	$(BIN)/lint-imports --no-logo
+	$(PY) -m tools.layer_rules
 
 format: install
 	$(BIN)/ruff check --fix cnnlib tests bench tools notebooks

@@ -592,10 +592,10 @@ def _filter_score_fn(model, lay, objective: str):
 
 
 def _check_steps_etc(steps, lr, jitter, blur, decay, value_range):
-    from cnnlib.ops import _as_int
+    from cnnlib.ops import as_int
 
-    steps = _as_int(steps, "steps", 0)
-    jitter = _as_int(jitter, "jitter", 0)
+    steps = as_int(steps, "steps", 0)
+    jitter = as_int(jitter, "jitter", 0)
     for name, v, lo in (("lr", lr, 0.0), ("blur", blur, 0.0), ("decay", decay, 0.0)):
         if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool) \
                 or not np.isfinite(v) or v < lo:

@@ -6,7 +6,9 @@ The numbers behind its pictures and explorers:
   hidden kernel (Sobel x unless told otherwise);
 * ``weight_loss`` / ``descend_weight``: the loss as one kernel weight moves, its slope, and
   gradient descent on that one weight;
-* ``fit_kernel``: gradient descent on all the kernel's weights, the whole trajectory.
+* ``fit_kernel``: gradient descent on all the kernel's weights, the whole trajectory;
+* ``kernel_curvatures``: the curvatures of that loss (its Hessian's eigenvalues), which set the
+  largest learning rate that converges, 2 / the largest.
 
 The loss is the mean squared error between the convolution's output and the target. Every
 gradient is ``ops.conv2d_grad``'s (``fit_kernel`` computes the same numbers with one im2col
@@ -22,7 +24,7 @@ import numpy as np
 from cnnlib import images, kernels, ops
 
 __all__ = ["HIDDEN_KERNEL", "INITS", "photo_crop", "kernel_pairs", "mse", "init_kernel",
-           "weight_loss", "descend_weight", "fit_kernel"]
+           "weight_loss", "descend_weight", "fit_kernel", "kernel_curvatures"]
 
 #: The kernel the targets are made with: Sobel x (left-to-right brightness changes).
 HIDDEN_KERNEL = kernels.get("sobel x (vertical edges)")
@@ -131,6 +133,31 @@ def descend_weight(x, target, kernel, tap, w0, lr, steps: int = 10):
     return np.array(ws[:len(losses)]), np.array(losses)
 
 
+def _windows(x, shape) -> np.ndarray:
+    """im2col: every valid window of the 2-D x as a row, (out cells, kh * kw)."""
+    kh, kw = shape
+    oh, ow = x.shape[0] - kh + 1, x.shape[1] - kw + 1
+    return np.stack([x[i:i + oh, j:j + ow].ravel() for i in range(kh) for j in range(kw)], axis=1)
+
+
+def kernel_curvatures(x, shape=(3, 3)) -> np.ndarray:
+    """The curvatures of the kernel-learning loss, smallest first.
+
+    The mean squared error of conv2d(x, k) against any target is a bowl over the kh * kw
+    weights; its Hessian is 2 Wᵀ W / n (W: every window of x as a row, n windows), the same for
+    every k and target. Its eigenvalues are the curvatures along the bowl's main directions;
+    gradient descent converges exactly when lr < 2 / the largest.
+    """
+    x = np.asarray(x, float)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
+    if len(shape) != 2 or min(shape) < 1 or shape[0] > x.shape[0] or shape[1] > x.shape[1]:
+        raise ValueError(f"shape must be a (rows, columns) kernel that fits in x {x.shape}, "
+                         f"got {shape!r}")
+    cols = _windows(x, tuple(int(n) for n in shape))
+    return np.linalg.eigvalsh(2 * cols.T @ cols / len(cols))
+
+
 def fit_kernel(x, target, lr=0.1, steps: int = 100, init="random small", seed: int = 0,
                shape=(3, 3)) -> dict:
     """Learn a kernel from (x, target) by gradient descent on the mean squared error.
@@ -156,8 +183,7 @@ def fit_kernel(x, target, lr=0.1, steps: int = 100, init="random small", seed: i
     # im2col once: every window as a row, so each step is two small matrix products
     # (the same numbers as conv2d and conv2d_grad, about 30 times faster; a test checks it).
     kh, kw = k.shape
-    oh, ow = expected
-    cols = np.stack([x[i:i + oh, j:j + ow].ravel() for i in range(kh) for j in range(kw)], axis=1)
+    cols = _windows(x, k.shape)
     t = target.ravel()
     kernels_ = np.full((steps + 1, kh, kw), np.nan)
     losses = np.full(steps + 1, np.nan)

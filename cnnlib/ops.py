@@ -39,7 +39,7 @@ PADDING_HELP = '"valid", "same", an int >= 0 or an (h, w) pair of ints >= 0'
 # ---------------------------------------------------------------------------------------------
 # Checking arguments: every public function goes through these, so the messages are uniform.
 # ---------------------------------------------------------------------------------------------
-def _as_int(value, name: str, minimum: int) -> int:
+def as_int(value, name: str, minimum: int) -> int:
     """An integer >= minimum, or a ValueError naming the parameter."""
     is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not is_int:
@@ -52,6 +52,9 @@ def _as_int(value, name: str, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return value
+
+
+_as_int = as_int  # the spelling this module's own callers use
 
 
 def _pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
@@ -468,16 +471,20 @@ def visited_positions(n, kernel, stride=1, padding="valid", dilation=1) -> np.nd
     return window_coverage(n, kernel, stride, padding, dilation)[before:before + n] > 0
 
 
-def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1) -> str:
+def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1, short=False) -> str:
     """The output-size formula with the numbers filled in (one axis), as text.
 
     >>> output_size_formula(7, 3, stride=2, padding=1)
     'floor((7 + 2·1 − 1·(3−1) − 1)/2) + 1'
 
     ``"same"`` shows the padding TensorFlow actually adds, which may differ per side:
-    ``floor((6 + 0 + 1 − 1·(3−1) − 1)/2) + 1``.
+    ``floor((6 + 0 + 1 − 1·(3−1) − 1)/2) + 1``. ``short=True`` drops the terms that are zero
+    without padding and dilation (notebooks 02 and 04 teach that form first):
+    ``output_size_formula(5, 3, 2, short=True)`` is ``'floor((5 − 3)/2) + 1'``.
     """
     n, k, s, d, before, after, _ = _axis_setup(n, kernel, stride, padding, dilation)
+    if short and before == after == 0 and d == 1:
+        return f"floor(({n} − {k})/{s}) + 1"
     pads = f"2·{before}" if before == after else f"{before} + {after}"
     return f"floor(({n} + {pads} − {d}·({k}−1) − 1)/{s}) + 1"
 

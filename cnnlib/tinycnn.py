@@ -157,7 +157,7 @@ def train_dense(F, labels, steps: int = 100, lr: float = 0.05, n_classes: int = 
     labels = np.asarray(labels)
     if F.ndim != 2 or labels.shape != (F.shape[0],):
         raise ValueError(f"F must be (N, n) with N labels, got shapes {F.shape} and {labels.shape}")
-    steps = ops._as_int(steps, "steps", 0)
+    steps = ops.as_int(steps, "steps", 0)
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr (learning rate) must be > 0, got {lr!r}")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
@@ -190,7 +190,7 @@ def train_dense(F, labels, steps: int = 100, lr: float = 0.05, n_classes: int = 
 
 @lru_cache(maxsize=1)
 def _digits():
-    from cnnlib.data import offline_subset
+    from cnnlib.digits import offline_subset
 
     X, y = offline_subset()
     X = (X.astype(np.float32) / np.float32(255))
@@ -209,7 +209,7 @@ def split(n: int = 5000, n_test: int = 1000, seed: int = 0) -> tuple[np.ndarray,
 
     The subset is sorted by label, so it must be shuffled before it is split.
     """
-    n, n_test = ops._as_int(n, "n", 2), ops._as_int(n_test, "n_test", 1)
+    n, n_test = ops.as_int(n, "n", 2), ops.as_int(n_test, "n_test", 1)
     if n_test >= n:
         raise ValueError(f"n_test must be smaller than n = {n}, got {n_test}")
     perm = np.random.default_rng(seed).permutation(n)

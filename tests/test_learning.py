@@ -85,6 +85,28 @@ def test_fit_kernel_recovers_sobel_and_diverges_when_it_should():
     assert bad["losses"][d - 1] > bad["losses"][0]
 
 
+def test_kernel_curvatures_are_the_hessian_of_tf_and_set_the_divergence_limit(tf):
+    x, target = learning.kernel_pairs()
+    k = tf.Variable(np.zeros((3, 3, 1, 1)))
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            out = tf.nn.conv2d(x[None, :, :, None], k, 1, "VALID")[0, :, :, 0]
+            loss = tf.reduce_mean((out - target) ** 2)
+        grad = tf.reshape(inner.gradient(loss, k), [9])
+    hessian = tf.reshape(outer.jacobian(grad, k), [9, 9]).numpy()
+    curv = learning.kernel_curvatures(x)
+    np.testing.assert_allclose(curv, np.linalg.eigvalsh(hessian), rtol=1e-9)
+    assert np.all(np.diff(curv) >= 0) and curv[0] > 0
+    # Either side of 2 / the largest curvature: converges just below, diverges just above.
+    limit = 2 / curv[-1]
+    assert learning.fit_kernel(x, target, lr=0.98 * limit, steps=500)["diverged"] is None
+    assert learning.fit_kernel(x, target, lr=1.02 * limit, steps=2000)["diverged"] is not None
+    with pytest.raises(ValueError, match="shape"):
+        learning.kernel_curvatures(x, shape=(40, 3))
+    with pytest.raises(ValueError, match="x must be"):
+        learning.kernel_curvatures(x[None])
+
+
 def test_learning_bad_input_is_a_value_error():
     x, target = learning.kernel_pairs()
     with pytest.raises(ValueError, match="lr"):
@@ -160,6 +182,9 @@ def test_plots_draw():
     assert len(off) == 1 and len(off[0].get_offsets()) == 2           # 16 too high, -9 too far
     axes = plots.plot_backward({"a": np.eye(2), "b": -np.eye(2)}, highlight={"a": (0, 0, 1, 1)})
     assert len(axes) == 2 and axes[1].images[0].get_cmap().name == "RdBu_r"
+    assert len(axes[0].texts) == 4
+    axes = plots.plot_backward({"a": np.eye(3)}, numbers=False)
+    assert len(axes[0].texts) == 0
     axes = plots.plot_kernel_fit(np.full((3, 3), np.nan), np.eye(3), [3.0, 5.0, np.nan], 2,
                                  diverged=2)
     assert "diverged" in axes[0].texts[0].get_text()

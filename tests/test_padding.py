@@ -86,6 +86,15 @@ def _eval_formula(text):
     return eval(expr, {"math": math})  # our own string, digits and operators only
 
 
+def test_output_size_formula_short_form():
+    # Without padding and dilation, notebooks 02 and 04 show floor((n − k)/s) + 1.
+    assert ops.output_size_formula(5, 3, 2, short=True) == "floor((5 − 3)/2) + 1"
+    assert _eval_formula(ops.output_size_formula(451, 3, 2, short=True)) == (451 - 3) // 2 + 1
+    # With padding or dilation the short form would be wrong: the full one is given.
+    assert ops.output_size_formula(7, 3, 2, 1, short=True) == ops.output_size_formula(7, 3, 2, 1)
+    assert ops.output_size_formula(7, 3, 1, 0, 2, short=True) == "floor((7 + 2·0 − 2·(3−1) − 1)/1) + 1"
+
+
 def test_output_size_formula_text_evaluates_to_output_size():
     assert ops.output_size_formula(7, 3, 2, 1) == "floor((7 + 2·1 − 1·(3−1) − 1)/2) + 1"
     for n, k, s, p, d in SETTINGS[::7]:

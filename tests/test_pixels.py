@@ -158,11 +158,11 @@ def test_plot_grid_live_updates_in_place():
     plots.plot_grid_live(np.array([[5, np.nan], [7, 8]]), ax, highlight=(1, 1, 1, 1), title="t")
     assert list(ax.texts) == texts  # same artists, new numbers
     assert [t.get_text() for t in ax.texts] == ["5", "", "7", "8"]
-    rect = ax._cnn_live_grid["rect"]
+    rect = plots.artists(ax, "live_grid")["rect"]
     assert rect.get_visible() and rect.get_xy() == (0.5, 0.5)
     assert ax.get_title() == "t"
     plots.plot_grid_live(np.zeros((3, 3)), ax)  # new shape: drawn afresh
-    assert len(ax.texts) == 9 and not ax._cnn_live_grid["rect"].get_visible()
+    assert len(ax.texts) == 9 and not plots.artists(ax, "live_grid")["rect"].get_visible()
 
 
 def test_plot_image_live_keeps_the_artist():

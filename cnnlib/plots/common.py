@@ -53,6 +53,25 @@ def new_figure(nrows=1, ncols=1, figsize=(6.4, 4.0), dpi=80, **subplot_kw):
     return fig, axes
 
 
+def pyplot_figure(figsize, layout="constrained"):
+    """A new pyplot figure (shown inline in a notebook), for plots drawn without a given one."""
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, layout=layout)
+
+
+def pyplot_axes(nrows, ncols, figsize, layout="constrained", adjust=None, **subplot_kw):
+    """(figure, axes) from pyplot. ``layout=None`` with ``adjust`` (a subplots_adjust dict)
+    places the axes by hand: no layout pass, which saves a full extra draw of figures with many
+    numbers."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout=layout, **subplot_kw)
+    if adjust:
+        fig.subplots_adjust(**adjust)
+    return fig, axes
+
+
 def get_ax(ax=None, figsize=(4, 4)):
     """The ax to draw on: the caller's, or a new pyplot one (shown inline in a notebook)."""
     if ax is not None:
@@ -87,12 +106,12 @@ def plot_image(img, ax=None, title=None, cmap="gray", vmin=None, vmax=None, axis
     return ax
 
 
-def _text_colors(values, vmin, vmax, cmap):
-    """Black or white text, whichever reads better on each cell's colour."""
+def text_colors(values, vmin, vmax, cmap):
+    """Black or white text, whichever reads better on each cell's colour (blank cells: black)."""
     import matplotlib as mpl
 
     norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
-    rgba = mpl.colormaps[cmap](norm(values))
+    rgba = mpl.colormaps[cmap](norm(np.nan_to_num(np.asarray(values, dtype=float), nan=vmin)))
     lum = 0.299 * rgba[..., 0] + 0.587 * rgba[..., 1] + 0.114 * rgba[..., 2]
     return np.where(lum > 0.5, "black", "white")
 
@@ -129,7 +148,7 @@ def plot_grid(values, ax=None, title=None, cmap="Greys", vmin=None, vmax=None, f
     ax.imshow(np.ma.masked_invalid(v), cmap=cmap, vmin=lo, vmax=hi)
     h, w = v.shape
     if numbers and h * w <= 400:
-        colors = _text_colors(np.nan_to_num(v, nan=lo), lo, hi, cmap)
+        colors = text_colors(v, lo, hi, cmap)
         size = fontsize or max(6, min(12, int(140 / max(h, w))))
         for r in range(h):
             for c in range(w):

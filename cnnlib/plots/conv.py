@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.plots.common import get_ax, plot_grid
-from cnnlib.plots.pixels import (
-    CHANNEL_NAMES,
-    _new_axes,
-    _outline,
-    plot_grid_live,
-    plot_image_live,
-)
+from cnnlib.plots.common import get_ax, plot_grid, pyplot_axes
+from cnnlib.plots.live import CHANNEL_NAMES, outline, plot_grid_live, plot_image_live
 
 __all__ = ["plot_conv_step", "plot_rgb_conv_step", "plot_feature_map", "kernel_is_signed",
            "plot_kernel_on_image",
@@ -49,7 +43,7 @@ def plot_conv_step(x, kernel, step, out, axes=None):
     if x.ndim != 2 or kernel.ndim != 2:
         raise ValueError(f"x and kernel must be 2-D, got shapes {x.shape} and {kernel.shape}")
     if axes is None:
-        axes = _new_axes(1, 4, (11, 3.2), width_ratios=[x.shape[1], 3.4, 3.4, out.shape[1] + .5])
+        _, axes = pyplot_axes(1, 4, (11, 3.2), width_ratios=[x.shape[1], 3.4, 3.4, out.shape[1] + .5])
     ax_x, ax_k, ax_p, ax_o = axes
     (r, c), (i, j) = step["position"], step["cell"]
     kh, kw = kernel.shape
@@ -90,7 +84,7 @@ def plot_rgb_conv_step(x, kernel, step, out, axes=None):
         raise ValueError(f"x must be (H, W, 3) and kernel (kh, kw, 3), got {x.shape} and "
                          f"{kernel.shape}")
     if axes is None:
-        axes = _new_axes(3, 4, (9.5, 6.6), layout=None, width_ratios=[x.shape[1], 3.4, 3.4, 4.2],
+        _, axes = pyplot_axes(3, 4, (9.5, 6.6), layout=None, width_ratios=[x.shape[1], 3.4, 3.4, 4.2],
                          adjust=dict(left=0.01, right=0.99, bottom=0.01, top=0.95, wspace=0.12,
                                      hspace=0.22))
     (r, c), (i, j) = step["position"], step["cell"]
@@ -131,7 +125,7 @@ def plot_rgb_conv_step(x, kernel, step, out, axes=None):
     ax_rgb = axes[2, 3]
     plot_image_live(np.clip(x / xlim, 0, 1), ax_rgb, title="the RGB input", axis_labels=False)
     _no_ticks(ax_rgb)
-    _outline(ax_rgb, "window", color="white").set_bounds(c - 0.5, r - 0.5, kw, kh)
+    outline(ax_rgb, "window", color="white").set_bounds(c - 0.5, r - 0.5, kw, kh)
     return axes
 
 
@@ -189,7 +183,7 @@ def plot_kernel_on_image(image, kernel, output, axes=None, signed=None, titles=N
     if kernel.ndim != 2 or image.ndim != 2:
         raise ValueError(f"image and kernel must be 2-D, got {image.shape} and {kernel.shape}")
     if axes is None:
-        axes = _new_axes(1, 3, (11, 3.6), width_ratios=[1.5, 0.8, 1.5])
+        _, axes = pyplot_axes(1, 3, (11, 3.6), width_ratios=[1.5, 0.8, 1.5])
     ax_in, ax_k, ax_out = axes
     titles = titles or [f"input {image.shape[0]}x{image.shape[1]}", f"kernel {kernel.shape[0]}x"
                         f"{kernel.shape[1]}", f"feature map {output.shape[0]}x{output.shape[1]}"]
@@ -218,9 +212,9 @@ def plot_kernel_gallery(outputs, kernels, ncols=2, axes=None, signed=None):
         raise ValueError("outputs must be a non-empty dict whose names all appear in kernels")
     nrows = -(-len(names) // ncols)
     if axes is None:
-        axes = _new_axes(nrows, ncols, (4.3 * ncols, 2.3 * nrows), layout=None,
-                         adjust=dict(left=0.005, right=0.86, bottom=0.01, top=1 - 0.1 / nrows,
-                                     wspace=0.5, hspace=0.18))
+        _, axes = pyplot_axes(nrows, ncols, (4.3 * ncols, 2.3 * nrows), layout=None,
+                              adjust=dict(left=0.005, right=0.86, bottom=0.01,
+                                          top=1 - 0.1 / nrows, wspace=0.5, hspace=0.18))
     axes_flat = np.atleast_1d(axes).ravel()
     for ax, name in zip(axes_flat, names):
         s = kernel_is_signed(kernels[name]) if signed is None else signed.get(name)
@@ -255,7 +249,7 @@ def plot_feature_stack(stack, titles=None, axes=None, signed=None):
     if len(titles) != f:
         raise ValueError(f"titles must have one entry per feature map ({f}), got {len(titles)}")
     if axes is None:
-        axes = np.atleast_1d(_new_axes(1, f, (3.0 * f, 2.8)))
+        axes = np.atleast_1d(pyplot_axes(1, f, (3.0 * f, 2.8))[1])
     for i, ax in enumerate(np.ravel(axes)[:f]):
         plot_feature_map(stack[..., i], ax, title=titles[i], signed=signed)
         _no_ticks(ax)
@@ -270,7 +264,7 @@ def plot_relu(before, after, axes=None, bins=60):
         raise ValueError(f"before and after must be 2-D and of one shape, got {before.shape} "
                          f"and {after.shape}")
     if axes is None:
-        axes = _new_axes(1, 3, (11, 3.2))
+        _, axes = pyplot_axes(1, 3, (11, 3.2))
     lim = _robust_limit(before)
     plot_feature_map(before, axes[0], title="before ReLU (conv output)", signed=True, vlim=lim)
     plot_feature_map(after, axes[1], title="after ReLU: negatives -> 0", signed=True, vlim=lim)
@@ -302,7 +296,7 @@ def plot_stride_positions(n, kernel, positions, axes=None):
     if not strides:
         raise ValueError("positions must hold at least one stride")
     if axes is None:
-        axes = np.atleast_1d(_new_axes(1, len(strides), (3.3 * len(strides), 3.5)))
+        axes = np.atleast_1d(pyplot_axes(1, len(strides), (3.3 * len(strides), 3.5))[1])
     for ax, s in zip(np.ravel(axes), strides):
         starts = list(positions[s])
         grid = np.zeros((n, n))

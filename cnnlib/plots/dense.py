@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import format_number, get_ax, plot_grid
+from .common import format_number, get_ax, plot_grid, pyplot_figure
+from .live import artists
 
 __all__ = [
     "plot_flatten",
@@ -30,17 +31,6 @@ LABEL_COLOR = "tab:orange"
 BAR_COLOR = "tab:blue"
 
 
-def _new_fig(figsize):
-    import matplotlib.pyplot as plt
-
-    return plt.figure(figsize=figsize, layout="constrained")
-
-
-def _cache(artist_owner) -> dict:
-    """Artists a plot made on this ax/figure earlier, for updating them in place."""
-    return artist_owner.__dict__.setdefault("_cnnlib_artists", {})
-
-
 # ---------------------------------------------------------------------------------------------
 # Flatten and the dense layer as a matrix product
 # ---------------------------------------------------------------------------------------------
@@ -57,7 +47,7 @@ def plot_flatten(x, flat, fig=None):
         raise ValueError(f"x must be 2-D and flat must hold its {x.size} numbers, got shapes "
                          f"{x.shape} and {flat.shape}")
     h, w = x.shape
-    fig = fig or _new_fig((max(4.0, 0.55 * x.size + 0.8), 1.0 + 0.55 * h + 1.4))
+    fig = fig or pyplot_figure((max(4.0, 0.55 * x.size + 0.8), 1.0 + 0.55 * h + 1.4))
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [h, 1.6]})
     lo, hi = min(x.min(), 0), max(x.max(), 1)
     plot_grid(x, ax=top, title=f"{h}×{w} image", vmin=lo, vmax=hi, cmap="Greys")
@@ -94,7 +84,7 @@ def plot_dense_product(x, w, b, y, highlight=None, fig=None):
         raise ValueError(f"shapes must be x (n_in,), w (n_in, n_out), b and y (n_out,); got "
                          f"{x.shape}, {w.shape}, {b.shape}, {y.shape}")
     n_in, n_out = w.shape
-    fig = fig or _new_fig((2.2 + 1.5 * n_out, 0.42 * n_in + 1.6))
+    fig = fig or pyplot_figure((2.2 + 1.5 * n_out, 0.42 * n_in + 1.6))
     axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, n_out, n_out, n_out]})
     products = x[:, None] * w  # what the sums below add up, shown cell by cell
     lim = max(np.abs(w).max(), np.abs(products).max(), 1e-9)
@@ -144,7 +134,7 @@ def plot_weight_templates(w, shape, channel_names=None, class_names=None, fig=No
         raise ValueError(f"w must be ({h * ww * c}, n_out) for maps of shape {shape}, got {w.shape}")
     n_out = w.shape[1]
     maps = w.reshape(h, ww, c, n_out)  # the inverse of flatten: row by row, channels last
-    fig = fig or _new_fig((1.0 * n_out + 1.2, 1.05 * c + 0.8))
+    fig = fig or pyplot_figure((1.0 * n_out + 1.2, 1.05 * c + 0.8))
     axes = fig.subplots(c, n_out, squeeze=False)
     lim = max(np.abs(w).max(), 1e-9)
     for ch in range(c):
@@ -172,7 +162,7 @@ def plot_activations(z, relu, sigmoid, softmax_z, softmax_probs, relu_slope=None
     logit moves along softmax_z and the others stay fixed. Returns the figure.
     """
     z = np.asarray(z, float)
-    fig = fig or _new_fig((10, 3.0))
+    fig = fig or pyplot_figure((10, 3.0))
     axes = fig.subplots(1, 3)
     for ax, y, slope, name in ((axes[0], relu, relu_slope, "ReLU: max(0, z)"),
                                (axes[1], sigmoid, sigmoid_slope, "sigmoid: 1 / (1 + e^−z)")):
@@ -209,11 +199,11 @@ def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
         raise ValueError(f"logits and probs must have the same shape, got {logits.shape} and "
                          f"{probs.shape}")
     if axes is None:
-        fig = _new_fig((7, 2.8))
+        fig = pyplot_figure((7, 2.8))
         axes = fig.subplots(1, 2)
     ax_z, ax_p = axes
     n = logits.size
-    cache = _cache(ax_p)
+    cache = artists(ax_p, "softmax")
     if cache.get("n") != n:  # (re)build the bars for this number of classes
         for ax in (ax_z, ax_p):
             ax.clear()
@@ -270,7 +260,7 @@ def plot_param_counts(counts, ax=None, title="parameters (log scale)"):
     names, values = list(counts), np.array([float(v) for v in counts.values()])
     if np.any(values < 1):
         raise ValueError(f"counts must all be >= 1 to draw on a log scale, got {counts}")
-    cache = _cache(ax)
+    cache = artists(ax, "param_counts")
     if cache.get("names") != names:
         ax.clear()
         cache["bars"] = ax.bar(range(len(names)), values,
@@ -303,7 +293,7 @@ def plot_connections(n_in=8, kernel=3, fig=None):
     if not 1 <= kernel <= n_in:
         raise ValueError(f"kernel must be in [1, n_in={n_in}], got {kernel}")
     n_out = n_in - kernel + 1
-    fig = fig or _new_fig((10, 3.0))
+    fig = fig or pyplot_figure((10, 3.0))
     axes = fig.subplots(1, 3)
     tap_colors = ["tab:red", "tab:green", "tab:blue", "tab:purple", "tab:brown", "tab:pink",
                   "tab:olive", "tab:cyan"]
@@ -418,8 +408,8 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
     n_maps = feat.shape[-1]
     names = channel_names or [f"channel {i}" for i in range(n_maps)]
     if fig is None:
-        fig = _new_fig((9.6, 4.6))
-    c = _cache(fig)
+        fig = pyplot_figure((9.6, 4.6))
+    c = artists(fig, "forward_pass")
     if c.get("n_maps") != n_maps:
         fig.clear()
         a = _build_forward_axes(fig, n_maps)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import get_ax, plot_grid
+from .common import get_ax, plot_grid, pyplot_figure
+from .live import artists
 
 __all__ = [
     "mosaic",
@@ -37,17 +38,6 @@ INPUT_CMAP = "gray_r"
 MAP_CMAP = "magma"
 KERNEL_CMAP = "RdBu_r"
 HIGHLIGHT = "tab:cyan"
-
-
-def _cache(owner) -> dict:
-    """Artists a plot made on this ax/figure earlier, for updating them in place."""
-    return owner.__dict__.setdefault("_cnnlib_interpret", {})
-
-
-def _new_fig(figsize):
-    import matplotlib.pyplot as plt
-
-    return plt.figure(figsize=figsize, layout="constrained")
 
 
 def _columns(n: int) -> int:
@@ -127,7 +117,7 @@ def _show_mosaic(ax, key, image, cmap, vmin, vmax, title, highlight, tile_hw, nc
     """Draw or update one mosaic image on ax, with an optional highlight rectangle."""
     from matplotlib.patches import Rectangle
 
-    cache = _cache(ax)
+    cache = artists(ax, "interpret")
     im = cache.get(key)
     masked = np.ma.masked_invalid(image)
     if im is None or im.axes is not ax:
@@ -187,7 +177,7 @@ def plot_map_stack(acts: dict, image=None, n: int = 8, fig=None, title=None, row
     if not names:
         raise ValueError("acts must hold at least one layer")
     rows = len(names) + (image is not None)
-    fig = fig or _new_fig((1.1 * n + 1.4, row_height * rows + 0.4))
+    fig = fig or pyplot_figure((1.1 * n + 1.4, row_height * rows + 0.4))
     axes = np.atleast_1d(fig.subplots(rows, 1))
     i = 0
     if image is not None:
@@ -253,7 +243,7 @@ def plot_kernel_matches(handmade: dict, learned, matches, fig=None):
     if len(matches) != len(names):
         raise ValueError("matches must hold one (index, similarity) per hand-made kernel")
     tiles = _kernel_tiles(learned)
-    fig = fig or _new_fig((2.3 * len(names), 5.0))
+    fig = fig or pyplot_figure((2.3 * len(names), 5.0))
     axes = np.asarray(fig.subplots(2, len(names), squeeze=False))
     for j, name in enumerate(names):
         k = np.asarray(handmade[name], dtype=float)
@@ -295,7 +285,7 @@ def plot_ascent(scores, ax=None, title="gradient ascent", highlight=None):
         raise ValueError(f"scores must be (steps + 1, B), got shape {s.shape}")
     if highlight is not None and not 0 <= int(highlight) < s.shape[1]:
         raise ValueError(f"highlight must be in [0, {s.shape[1] - 1}], got {highlight}")
-    cache = _cache(ax)
+    cache = artists(ax, "interpret")
     steps = np.arange(len(s))
     if cache.get("ascent_shape") != s.shape or not ax.lines:
         ax.clear()
@@ -331,7 +321,7 @@ def plot_class_images(images, probs=None, ax=None, title=None, ncols=5):
     ax = _mosaic_ax(ax, n, ncols, tile_inches=1.2)
     image, ncols = mosaic(tiles, ncols, pad=6)
     _show_mosaic(ax, "classes", image, INPUT_CMAP, 0, 1, title, None, (h, w), ncols)
-    cache = _cache(ax)
+    cache = artists(ax, "interpret")
     texts = cache.get("class_texts")
     if texts is None or len(texts) != n:
         for t in texts or []:
@@ -358,7 +348,7 @@ def plot_heatmap(image, heat, ax=None, title=None, alpha=0.55, cmap="Reds", floo
     heat = np.asarray(heat, dtype=float)
     if img.shape != heat.shape:
         raise ValueError(f"heat must have the image's shape {img.shape}, got {heat.shape}")
-    cache = _cache(ax)
+    cache = artists(ax, "interpret")
     over = np.ma.masked_less(heat, floor)
     if cache.get("heat") is None or cache["heat"].axes is not ax:
         ax.clear()
@@ -384,7 +374,7 @@ def plot_explanations(images, saliency, cams, labels, preds, probs=None, fig=Non
     cams = np.asarray(cams, dtype=float)
     if sal.shape != tiles.shape or cams.shape != tiles.shape:
         raise ValueError("saliency and cams must be (N, H, W) like the images")
-    fig = fig or _new_fig((3 * size + 0.4, size * n + 0.5))
+    fig = fig or pyplot_figure((3 * size + 0.4, size * n + 0.5))
     axes = np.asarray(fig.subplots(n, 3, squeeze=False))
     for i in range(n):
         wrong = int(labels[i]) != int(preds[i])
@@ -412,7 +402,7 @@ def plot_architecture_params(rows, fig=None, title="parameters of the classic CN
     """Two panels from ``architectures.compare()`` rows: the total number of parameters (log
     scale, each bar labelled with its count), and the share of them in dense layers.
     Returns the figure."""
-    fig = fig or _new_fig((10, 2.9))
+    fig = fig or pyplot_figure((10, 2.9))
     ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.6, 1])
     names = [f"{r['network']} ({r['year']})" for r in rows]
     total = np.array([r["params"] for r in rows], dtype=float)
@@ -440,7 +430,7 @@ def plot_architecture_shapes(summaries: dict, fig=None):
     """Two panels, one line per network ({name: summarize() rows}): the side of the feature
     maps and their number of channels, layer after layer (log scales). Maps shrink while
     channels grow in every one of them. Returns the figure."""
-    fig = fig or _new_fig((10, 3.6))
+    fig = fig or pyplot_figure((10, 3.6))
     ax1, ax2 = fig.subplots(1, 2)
     for name, rows in summaries.items():
         maps = [r for r in rows if r["type"] not in ("dense", "dropout", "lrn")]

@@ -57,11 +57,12 @@ def plot_loss_landscape(ws, losses, w=None, loss=None, slope=None, path=None, ax
     return ax
 
 
-def plot_backward(grids, axes=None, fmt=None, signed=None, highlight=None):
+def plot_backward(grids, axes=None, fmt=None, signed=None, highlight=None, numbers=True):
     """A row of small grids with their numbers: e.g. {"input x": x, "gradient from above": g,
     "gradient to x": dx}. Signed grids (any negative number) use a red-blue map centred on 0.
 
-    highlight: {title: (row, col, height, width)} rectangles to outline.
+    highlight: {title: (row, col, height, width)} rectangles to outline. numbers=False draws
+    colours only (for grids too big to read cell by cell, such as a 26×26 gradient map).
     """
     import matplotlib.pyplot as plt
 
@@ -76,7 +77,7 @@ def plot_backward(grids, axes=None, fmt=None, signed=None, highlight=None):
         lim = float(np.nanmax(np.abs(v))) or 1.0
         plot_grid(v, ax=ax, title=name, cmap="RdBu_r" if neg else "Greys",
                   vmin=-lim if neg else 0, vmax=lim, fmt=fmt, xlabel=None, ylabel=None,
-                  highlight=(highlight or {}).get(name))
+                  numbers=numbers, highlight=(highlight or {}).get(name))
     return axes
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import get_ax, plot_grid
+from cnnlib.i18n import t
+
+from .common import get_ax, plot_grid, pyplot_axes
+from .live import artists
 
 __all__ = [
     "plot_digits",
@@ -19,14 +22,8 @@ __all__ = [
     "plot_probs",
     "plot_augmented",
     "plot_drawing_steps",
+    "probs_html",
 ]
-
-
-def _new_fig(nrows, ncols, figsize):
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, layout="constrained")
-    return fig, axes
 
 
 def _integer_ticks(ax):
@@ -57,7 +54,8 @@ def plot_digits(images, labels=None, preds=None, confidence=None, ncols: int = 1
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     if fig is None:
-        fig, axes = _new_fig(nrows, ncols, (size * ncols, (size + 0.25) * nrows + 0.3))
+        fig, axes = pyplot_axes(nrows, ncols, (size * ncols, (size + 0.25) * nrows + 0.3),
+                                squeeze=False)
     else:
         axes = np.asarray(fig.subplots(nrows, ncols, squeeze=False))
     for i, ax in enumerate(axes.ravel()):
@@ -107,7 +105,7 @@ def plot_history(history, axes=None, title: str | None = None):
     """Loss and accuracy per epoch, training vs validation (two panels). Returns the figure."""
     h = _history_dict(history)
     if axes is None:
-        fig, axes = _new_fig(1, 2, (8, 3))
+        fig, axes = pyplot_axes(1, 2, (8, 3), squeeze=False)
         axes = axes[0]
     fig = axes[0].figure
     epochs = np.arange(1, len(h["loss"]) + 1)
@@ -191,7 +189,7 @@ def plot_augmented(originals, augmented, fig=None, title="Augmented digits (each
         raise ValueError(f"augmented must be (N, k, H, W) for N originals, got {augmented.shape}")
     n, k = augmented.shape[:2]
     if fig is None:
-        fig, axes = _new_fig(n, k + 1, (0.9 * (k + 1), 0.95 * n + 0.4))
+        fig, axes = pyplot_axes(n, k + 1, (0.9 * (k + 1), 0.95 * n + 0.4), squeeze=False)
     else:
         axes = np.asarray(fig.subplots(n, k + 1, squeeze=False))
     for i in range(n):
@@ -217,11 +215,11 @@ def plot_drawing_steps(steps: dict, axes=None):
     from matplotlib.patches import Rectangle
 
     if axes is None:
-        _, axes = _new_fig(1, 4, (8, 2.4))
+        _, axes = pyplot_axes(1, 4, (8, 2.4), squeeze=False)
         axes = axes[0]
-    art = getattr(axes[0], "_cnn_drawing_artists", None)
-    if art is None:
-        art = {"images": []}
+    art = artists(axes[0], "drawing_steps")
+    if not art:
+        art["images"] = []
         for ax in axes:
             ax.clear()
             ax.set_xticks([])
@@ -231,7 +229,6 @@ def plot_drawing_steps(steps: dict, axes=None):
                                                  edgecolor="tab:orange", linewidth=1.5))
         (art["com"],) = axes[3].plot([], [], "x", color="tab:red", ms=8, mew=2)
         (art["centre"],) = axes[3].plot([], [], "o", color="tab:green", ms=4)
-        axes[0]._cnn_drawing_artists = art
     ink, crop, scaled, digit = steps["ink"], steps["crop"], steps["scaled"], steps["digit"]
     titles = [f"1. drawing {ink.shape[1]}x{ink.shape[0]}",
               f"2. crop {crop.shape[1]}x{crop.shape[0]}",
@@ -251,3 +248,25 @@ def plot_drawing_steps(steps: dict, axes=None):
     centre = digit.shape[0] / 2  # where MNIST puts the centre of mass
     art["centre"].set_data([centre], [centre])
     return axes
+
+
+def probs_html(probs=None) -> str:
+    """The ten probabilities as HTML bars (cheaper to redraw live than a figure); the winner
+    highlighted. None: an invitation to draw."""
+    if probs is None:
+        return ('<div class="cnn-digit-waiting" style="color:#555;padding:4px">'
+                + t("Draw a digit in the box: the ten probabilities appear here.") + "</div>")
+    probs = np.asarray(probs, dtype=float).ravel()
+    best = int(np.argmax(probs))
+    rows = []
+    for digit, p in enumerate(probs):
+        color = "#ff7f0e" if digit == best else "#1f77b4"
+        weight = "bold" if digit == best else "normal"
+        rows.append(
+            f'<div style="display:flex;align-items:center;gap:6px;height:18px;font-weight:{weight}">'
+            f'<span style="width:12px;text-align:right">{digit}</span>'
+            f'<span style="display:inline-block;width:{max(1, round(160 * p))}px;height:12px;'
+            f'background:{color}"></span><span>{100 * p:.1f}%</span></div>')
+    return (f'<div class="cnn-digit-prediction" data-digit="{best}" style="font-size:14px;'
+            f'margin-bottom:4px">{t("Prediction")}: <b>{best}</b> ({100 * probs[best]:.1f}%)</div>'
+            + "".join(rows))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .common import get_ax, plot_grid
+from .live import artists
 
 __all__ = ["WINDOW_COLORS", "plot_window_coverage", "plot_padded_grid",
            "plot_layer_curves", "plot_receptive_field"]
@@ -51,14 +52,13 @@ def _grid_artists(ax, key, line_color, line_width):
     """
     from matplotlib.collections import LineCollection
 
-    store = getattr(ax, "_cnnlib_artists", None)
-    if store is not None and store.get("key") == key:
+    store = artists(ax, "grid")
+    if store.get("key") == key:
         return store
-    store = {"key": key,
-             "image": ax.imshow(np.zeros((1, 1, 4)), interpolation="nearest"),
-             "lines": LineCollection([], colors=line_color, linewidths=line_width)}
+    store.clear()
+    store.update(key=key, image=ax.imshow(np.zeros((1, 1, 4)), interpolation="nearest"),
+                 lines=LineCollection([], colors=line_color, linewidths=line_width))
     ax.add_collection(store["lines"])
-    ax._cnnlib_artists = store
     return store
 
 
@@ -200,12 +200,13 @@ def plot_padded_grid(xp, pads, ax=None, title=None, window=None, fmt=None):
 def _wipe(ax, tag):
     """Remove what an earlier call of the same plot function drew on ax (keeps the axes and
     their ticks, which ``ax.clear()`` would rebuild at some cost)."""
-    if getattr(ax, "_cnnlib_tag", None) == tag:
+    store = artists(ax, "wipe")
+    if store.get("tag") == tag:
         for artist in [*ax.lines, *ax.patches, *ax.texts, *ax.collections, *ax.images]:
             artist.remove()
         if ax.legend_ is not None:
             ax.legend_.remove()
-    ax._cnnlib_tag = tag
+    store["tag"] = tag
 
 
 def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers applied",

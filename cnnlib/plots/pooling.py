@@ -10,15 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from .common import get_ax
+from .live import artists
 
 __all__ = ["plot_map", "plot_map_row", "plot_curves", "plot_value_counts"]
 
 
 def _image_store(ax):
-    store = getattr(ax, "_cnnlib_map", None)
-    if store is None:
-        store = {"image": ax.imshow(np.zeros((2, 2)), interpolation="nearest")}
-        ax._cnnlib_map = store
+    store = artists(ax, "map")
+    if not store:
+        store["image"] = ax.imshow(np.zeros((2, 2)), interpolation="nearest")
         ax.set_xticks([])
         ax.set_yticks([])
     return store
@@ -70,16 +70,15 @@ def plot_curves(x, series, current=None, ax=None, title=None, xlabel="", ylabel=
     """Lines of ``series`` (label -> values over x) with dots, and a vertical marker at
     ``current``. Calling it again on the same ax updates the lines (fast, for explorers)."""
     ax = get_ax(ax, figsize=(5, 3.2))
-    store = getattr(ax, "_cnnlib_curves", None)
+    store = artists(ax, "curves")
     labels = list(series)
-    if store is None or store["labels"] != labels:
+    if store.get("labels") != labels:
         for artist in [*ax.lines]:
             artist.remove()
-        store = {"labels": labels,
-                 "lines": [ax.plot([], [], marker="o", markersize=4, label=name)[0]
-                           for name in labels],
-                 "marker": ax.axvline(0, color="0.3", linestyle=":", linewidth=1.5)}
-        ax._cnnlib_curves = store
+        store.update(labels=labels,
+                     lines=[ax.plot([], [], marker="o", markersize=4, label=name)[0]
+                            for name in labels],
+                     marker=ax.axvline(0, color="0.3", linestyle=":", linewidth=1.5))
         ax.legend(fontsize=8, loc="best")
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=8)

@@ -1,30 +1,85 @@
 """*_explorer() builders: controls + output, wiring only; each returns the widget.
 
-Numbers come from ``cnnlib.ops``, pictures from ``cnnlib.plots``; see ``base.Explorer`` for the
-pattern. One module per topic; every public name is re-exported here.
+Numbers come from ``cnnlib.ops`` (and ``cnnlib.experiments``), pictures from ``cnnlib.plots``;
+see ``base.Explorer`` for the pattern and ``controls`` for every control. One module per topic;
+every public name is re-exported here, by name.
 """
 
-from . import (
-    base,
-    conv,
-    dense,
-    grid,
-    grid_explorers,
-    interpret,
-    learning,
-    mnist,
-    padding,
-    pixels,
-    pooling,
+from .base import Explorer
+from .conv import (
+    STEP_EXAMPLES,
+    kernel_editor_explorer,
+    kernel_gallery_explorer,
+    rgb_conv_explorer,
+)
+from .dense import (
+    connections_explorer,
+    forward_pass_explorer,
+    softmax_explorer,
+)
+from .grid import (
+    GridWidget,
+    grid_payload,
+)
+from .grid_explorers import (
+    POOL_EXAMPLE,
+    GridExplorer,
+    arithmetic_input,
+    conv_arithmetic_explorer,
+    conv_step_explorer,
+    pool_step_explorer,
+    x_kernel,
+)
+from .interpret import (
+    activation_explorer,
+    class_visualization_explorer,
+    filter_visualization_explorer,
+    grad_cam_explorer,
+)
+from .learning import (
+    LANDSCAPE_TAP,
+    kernel_learning_explorer,
+    loss_landscape_explorer,
+)
+from .mnist import (
+    DigitCanvas,
+    digit_canvas_explorer,
+)
+from .padding import (
+    PADDING_OPTIONS,
+    receptive_field_explorer,
+)
+from .pixels import pixel_explorer
+from .pooling import (
+    POOL_IMAGES,
+    pool_noise_explorer,
+    pool_shift_explorer,
+    pooling_explorer,
 )
 
-__all__: list[str] = []
-for _module in (base, pixels, conv, padding, pooling, grid, grid_explorers, dense, mnist,
-                interpret, learning):
-    for _name in _module.__all__:
-        if _name in globals():
-            # Two topic modules exporting one name would silently shadow each other.
-            raise ImportError(f"cnnlib.{__name__.split('.')[-1]}: {_name!r} is defined twice")
-        globals()[_name] = getattr(_module, _name)
-        __all__.append(_name)
-del _module, _name
+__all__ = [
+    # base
+    "Explorer",
+    # pixels
+    "pixel_explorer",
+    # conv
+    "STEP_EXAMPLES", "kernel_gallery_explorer", "kernel_editor_explorer", "rgb_conv_explorer",
+    # grid
+    "GridWidget", "grid_payload",
+    # grid_explorers
+    "GridExplorer", "conv_step_explorer", "conv_arithmetic_explorer", "pool_step_explorer",
+    "POOL_EXAMPLE", "arithmetic_input", "x_kernel",
+    # padding
+    "PADDING_OPTIONS", "receptive_field_explorer",
+    # pooling
+    "POOL_IMAGES", "pooling_explorer", "pool_shift_explorer", "pool_noise_explorer",
+    # dense
+    "softmax_explorer", "connections_explorer", "forward_pass_explorer",
+    # learning
+    "LANDSCAPE_TAP", "loss_landscape_explorer", "kernel_learning_explorer",
+    # mnist
+    "DigitCanvas", "digit_canvas_explorer",
+    # interpret
+    "activation_explorer", "filter_visualization_explorer", "class_visualization_explorer",
+    "grad_cam_explorer",
+]

@@ -1,14 +1,18 @@
 """The one pattern every explorer follows: controls -> compute -> draw -> PNG in an Image widget.
 
-``Explorer`` wires it. A builder in a topic module makes the controls and a figure, and passes a
-``render(**values)`` function that computes with ``cnnlib.ops``, draws with ``cnnlib.plots`` onto
-the figure, and returns a short info text (HTML allowed, e.g. the output-size formula with its
-numbers). A ``ValueError`` from ``render`` (bad settings) becomes a one-line message inside the
+``Explorer`` wires it. A builder in a topic module makes the controls (``widgets.controls``) and a
+figure, and passes a ``render(state, **values)`` function that computes with ``cnnlib.ops`` (or
+``cnnlib.experiments``), draws with ``cnnlib.plots`` onto the figure, keeps what it computed in
+``state`` (the explorer's own dict), and returns a short info text made with ``i18n.t`` (HTML
+allowed, e.g. the output-size formula with its numbers). A ``ValueError`` from ``render`` (bad settings) becomes a one-line message inside the
 widget; the last good picture stays. Nothing is ever displayed from here: builders *return*.
 
 Tests drive explorers without a browser: set ``explorer.controls["stride"].value = 2``, then read
 ``explorer.info.value``, ``explorer.message.value``, ``explorer.image.value`` (PNG bytes) or
 ``explorer.state`` (whatever render stored there, e.g. the computed arrays).
+
+The figure's layout is settled once, here (``freeze_layout``): a layout engine would lay the
+figure out again, one more pass over every text, on each redraw.
 """
 
 from __future__ import annotations
@@ -19,21 +23,36 @@ import traceback
 
 import ipywidgets as widgets
 
+from cnnlib.i18n import t
 from cnnlib.plots.common import figure_to_png
 
 __all__ = ["Explorer"]
 
 
 class Explorer(widgets.VBox):
+    """controls + render + figure -> a widget that redraws when a control changes.
+
+    on_change: ``on_change(change, controls)`` runs before the redraw a change causes (e.g. to
+    set a slider's max to what the chosen image allows); the changes it makes cause no redraws
+    of their own. layout: "freeze" (keep where the first draw's layout put the axes), a
+    ``subplots_adjust`` dict (fixed positions from the start), or "live" (the builder freezes it
+    later with ``freeze_layout``). arrange: widgets to show instead of one row of every control.
+    """
+
     def __init__(self, controls: dict, render, figure, *, title: str | None = None,
-                 extra: list | None = None, width: int | None = None, height: int | None = None):
+                 extra: list | None = None, on_change=None, layout="freeze", arrange=None,
+                 width: int | None = None, height: int | None = None):
         self.controls = dict(controls)
         self.figure = figure
         self._render = render
+        self._hook = on_change
+        self._quiet = False
         self.state: dict = {}
         self.last_error: Exception | None = None
         self.last_draw_ms: float | None = None
         self.draw_count = 0
+        if isinstance(layout, dict):
+            self.freeze_layout(layout)
         w_px = width or int(figure.get_figwidth() * figure.dpi)
         h_px = height or int(figure.get_figheight() * figure.dpi)
         # Fixed size, so the page never jumps while the picture is redrawn.
@@ -44,30 +63,48 @@ class Explorer(widgets.VBox):
         self.info.add_class("cnn-explorer-info")
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.message.add_class("cnn-explorer-message")
-        control_box = widgets.Box(list(self.controls.values()), layout=widgets.Layout(
-            display="flex", flex_flow="row wrap", align_items="center"))
+        control_box = widgets.Box(list(arrange or self.controls.values()),
+                                  layout=widgets.Layout(display="flex", flex_flow="row wrap",
+                                                        align_items="center"))
         children = []
         if title:
-            children.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))
+            children.append(widgets.HTML(f"<b>{html.escape(t(title))}</b>"))
         children += [control_box, *(extra or []), self.info, self.message, self.image]
         super().__init__(children)
         self.add_class("cnn-explorer")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
+        if layout == "freeze":
+            self.freeze_layout()
+
+    def freeze_layout(self, adjust: dict | None = None) -> None:
+        """Keep the axes where they are (or place them by ``adjust``) and drop the layout
+        engine: savefig then skips its layout pass on every redraw."""
+        self.figure.set_layout_engine(None)
+        if adjust:
+            self.figure.subplots_adjust(**adjust)
 
     @property
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
 
-    def _on_change(self, _change) -> None:
+    def _on_change(self, change) -> None:
+        if self._quiet:
+            return
+        if self._hook is not None:
+            self._quiet = True
+            try:
+                self._hook(change, self.controls)
+            finally:
+                self._quiet = False
         self.refresh()
 
     def refresh(self) -> None:
         """Recompute and redraw from the current control values; never raises."""
         start = time.perf_counter()
         try:
-            info = self._render(**self.values)
+            info = self._render(self.state, **self.values)
         except ValueError as err:  # bad settings: say so in one line, keep the last picture
             self.last_error = err
             self.message.value = (
@@ -77,7 +114,7 @@ class Explorer(widgets.VBox):
             self.last_error = err
             traceback.print_exc()  # into the kernel log, for whoever debugs it
             self.message.value = (
-                f'<span style="color:#b00020">&#9888; unexpected error: '
+                f'<span style="color:#b00020">&#9888; {html.escape(t("unexpected error"))}: '
                 f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>")
             return
         self.last_error = None

@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
 import numpy as np
 
 from cnnlib import ops, tinycnn
+from cnnlib.i18n import t
 from cnnlib.plots import dense as dplots
 from cnnlib.plots.common import new_figure
 
 from .base import Explorer
+from .controls import WIDE, checkbox, dropdown, float_slider, int_slider, label_width, number_box
 
 __all__ = ["softmax_explorer", "connections_explorer", "forward_pass_explorer"]
 
 MAX_CLASSES = 10
 LOGIT_LIMIT = 1e4  # the logit boxes accept -1e4 ... 1e4: big enough to overflow a naive exp
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, -0.5, 1.5, -2.0, 0.0, 3.0)
-
-
-def _freeze_layout(explorer: Explorer) -> Explorer:
-    """Keep the axes where the first draw's constrained layout put them: working the layout out
-    again on every redraw costs about a third of the redraw, and nothing here changes size."""
-    explorer.figure.set_layout_engine(None)
-    return explorer
 
 
 def _fmt(v: float) -> str:
@@ -38,6 +32,28 @@ def _fmt(v: float) -> str:
     if v == 0 or 1e-3 <= abs(v) < 1e4:
         return f"{v:.4f}".rstrip("0").rstrip(".") if v != 0 else "0"
     return f"{v:.6g}" if abs(v) >= 1e4 else f"{v:.3g}"
+
+
+def _softmax_text(scaled, probs, label, ce) -> str:
+    """The softmax explorer's info: the probabilities (or why the naive formula gave nan), then
+    the cross-entropy for the label."""
+    n = len(probs)
+    if np.isnan(probs).any():
+        big = scaled[np.argmax(np.abs(scaled))]
+        what = t("overflows to inf, and inf / inf" if big > 0 else "underflows to 0, and 0 / 0")
+        head = t('<span style="color:#b00020">naive formula: exp({big}) {what} = nan. '
+                 "Tick “subtract max”.</span>", big=_fmt(big), what=what)
+    else:
+        best = int(np.argmax(probs))
+        head = t("p = softmax(z / T): they sum to {total:.3f}; most likely class {best} "
+                 "(p = {p})", total=probs.sum(), best=best, p=_fmt(probs[best]))
+    if ce is None:
+        tail = t("label {label} is not one of the {n} classes (0–{last}): no cross-entropy",
+                 label=label, n=n, last=n - 1)
+    else:
+        tail = t("cross-entropy for label {label}: −log p[{label}] = −log {p} = <b>{ce}</b>",
+                 label=label, p=_fmt(probs[label]), ce=_fmt(ce))
+    return f"{head}<br>{tail}"
 
 
 def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: float = 1.0):
@@ -51,64 +67,44 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: 
     if not 2 <= len(logits) <= MAX_CLASSES:
         raise ValueError(f"logits must hold 2 to {MAX_CLASSES} numbers, got {len(logits)}")
     values = logits + list(DEFAULT_LOGITS[len(logits):])
-    style = {"description_width": "22px"}
-    boxes = {f"z{i}": widgets.BoundedFloatText(
-        value=values[i], min=-LOGIT_LIMIT, max=LOGIT_LIMIT, step=0.1, description=f"z{i}",
-        style=style, layout=widgets.Layout(width="118px")) for i in range(MAX_CLASSES)}
+    boxes = {f"z{i}": number_box(f"z{i}", values[i], bounds=(-LOGIT_LIMIT, LOGIT_LIMIT),
+                                 style=label_width("22px"), width="118px")
+             for i in range(MAX_CLASSES)}
     controls = {
-        "classes": widgets.IntSlider(value=len(logits), min=2, max=MAX_CLASSES,
-                                     description="classes", continuous_update=False),
+        "classes": int_slider("classes", len(logits), 2, MAX_CLASSES, continuous=False),
         **boxes,
-        "temperature": widgets.FloatSlider(value=temperature, min=0.1, max=5.0, step=0.1,
-                                           description="temperature T", readout_format=".1f",
-                                           style={"description_width": "initial"},
-                                           continuous_update=False),
-        "label": widgets.Dropdown(options=list(range(MAX_CLASSES)), value=label,
-                                  description="true label", style={"description_width": "initial"},
-                                  layout=widgets.Layout(width="150px")),
-        "stable": widgets.Checkbox(value=True, description="subtract max (stable)",
-                                   indent=False),
+        "temperature": float_slider("temperature T", temperature, 0.1, 5.0, 0.1,
+                                    readout_format=".1f", style=WIDE, continuous=False),
+        "label": dropdown("true label", list(range(MAX_CLASSES)), label, style=WIDE,
+                          width="150px"),
+        "stable": checkbox("subtract max (stable)", True, indent=False),
     }
     fig, axes = new_figure(1, 2, figsize=(7.5, 2.9))
-    state: dict = {}
 
-    def render(classes, temperature, label, stable, **zs):
+    def render(state, classes, temperature, label, stable, **zs):
         n = int(classes)
         for i in range(MAX_CLASSES):  # show only the boxes in use
             boxes[f"z{i}"].layout.display = None if i < n else "none"
         z = np.array([zs[f"z{i}"] for i in range(n)], dtype=float)
         if not np.all(np.isfinite(z)):
-            raise ValueError("logits must be finite numbers")
+            raise ValueError(t("logits must be finite numbers"))
         if not temperature > 0:
-            raise ValueError(f"temperature must be > 0, got {temperature}")
+            raise ValueError(t("temperature must be > 0, got {temperature}",
+                               temperature=temperature))
         scaled = z / temperature
         probs = ops.softmax(scaled) if stable else ops.softmax_naive(scaled)
         in_range = 0 <= label < n
         dplots.plot_softmax(scaled, probs, label=label if in_range else None, axes=axes,
-                            title_logits=f"logits / T  (T = {temperature:.1f})",
-                            title_probs="softmax(z / T)" + ("" if stable else ", naive formula"))
+                            title_logits=t("logits / T  (T = {temperature:.1f})",
+                                           temperature=temperature),
+                            title_probs=t("softmax(z / T)" if stable
+                                          else "softmax(z / T), naive formula"))
         ce = ops.cross_entropy(probs, label) if in_range else None
         state.update(z=z, z_over_t=scaled, probs=probs, cross_entropy=ce, label=label,
                      stable=bool(stable))
-        if np.isnan(probs).any():
-            big = scaled[np.argmax(np.abs(scaled))]
-            what = "overflows to inf, and inf / inf" if big > 0 else "underflows to 0, and 0 / 0"
-            head = (f'<span style="color:#b00020">naive formula: exp({_fmt(big)}) {what} = nan.'
-                    f" Tick “subtract max”.</span>")
-        else:
-            best = int(np.argmax(probs))
-            head = (f"p = softmax(z / T): they sum to {probs.sum():.3f}; most likely class {best} "
-                    f"(p = {_fmt(probs[best])})")
-        if ce is None:
-            tail = f"label {label} is not one of the {n} classes (0–{n - 1}): no cross-entropy"
-        else:
-            tail = (f"cross-entropy for label {label}: −log p[{label}] = −log {_fmt(probs[label])}"
-                    f" = <b>{_fmt(ce)}</b>")
-        return f"{head}<br>{tail}"
+        return _softmax_text(scaled, probs, label, ce)
 
-    explorer = Explorer(controls, render, fig, title="Softmax and temperature")
-    explorer.state = state
-    return _freeze_layout(explorer)
+    return Explorer(controls, render, fig, title="Softmax and temperature")
 
 
 def _human_bytes(n: float) -> str:
@@ -127,42 +123,35 @@ def connections_explorer(size: int = 1000, window: int = 10, channels: int = 1,
     ``explorer.state`` holds the three counts.
     """
     controls = {
-        "size": widgets.IntSlider(value=size, min=10, max=1000, step=10,
-                                  description="image size", continuous_update=False),
-        "window": widgets.IntSlider(value=window, min=1, max=31, description="window k",
-                                    continuous_update=False),
-        "channels": widgets.IntSlider(value=channels, min=1, max=3, description="channels C",
-                                      continuous_update=False),
-        "filters": widgets.IntSlider(value=filters, min=1, max=64, description="filters F",
-                                     continuous_update=False),
+        "size": int_slider("image size", size, 10, 1000, step=10, continuous=False),
+        "window": int_slider("window k", window, 1, 31, continuous=False),
+        "channels": int_slider("channels C", channels, 1, 3, continuous=False),
+        "filters": int_slider("filters F", filters, 1, 64, continuous=False),
     }
     fig, ax = new_figure(1, 1, figsize=(6.4, 3.2))
-    state: dict = {}
 
-    def render(size, window, channels, filters):
+    def render(state, size, window, channels, filters):
         if window > size:
-            raise ValueError(f"window {window} is larger than the image {size}: use window <= "
-                             f"{size}")
+            raise ValueError(t("window {window} is larger than the image {size}: use window <= "
+                               "{size}", window=window, size=size))
         n_in = size * size * channels            # input numbers
         n_out = size * size * filters            # one output per pixel and filter ("same")
         full = ops.dense_param_count(n_in, n_out, bias=False)
         local = ops.local_param_count(size, size, window, window, channels, filters, bias=False)
         shared = ops.conv_param_count(window, window, channels, filters, bias=False)
         state.update(full=full, local=local, shared=shared)
-        dplots.plot_param_counts({"fully connected": full, "locally connected": local,
-                                  "shared (conv)": shared}, ax=ax,
-                                 title=f"{size}×{size}×{channels} image → {size}×{size}×{filters}"
-                                       f" maps: weights (log scale)")
-        return (f"fully connected: ({size}·{size}·{channels}) × ({size}·{size}·{filters}) = "
-                f"<b>{full:,}</b> ({_human_bytes(4 * full)} as float32)<br>"
-                f"locally connected: {size}·{size}·{filters} outputs × {window}·{window}·{channels}"
-                f" = <b>{local:,}</b><br>"
-                f"convolution (shared): {window}·{window}·{channels}·{filters} = <b>{shared:,}</b>"
-                f"; full / shared = {full / shared:.3g}")
+        dplots.plot_param_counts({t("fully connected"): full, t("locally connected"): local,
+                                  t("shared (conv)"): shared}, ax=ax,
+                                 title=t("{n}×{n}×{c} image → {n}×{n}×{f} maps: weights "
+                                         "(log scale)", n=size, c=channels, f=filters))
+        return t("fully connected: ({n}·{n}·{c}) × ({n}·{n}·{f}) = <b>{full:,}</b> ({bytes} as "
+                 "float32)<br>locally connected: {n}·{n}·{f} outputs × {k}·{k}·{c} = "
+                 "<b>{local:,}</b><br>convolution (shared): {k}·{k}·{c}·{f} = <b>{shared:,}</b>"
+                 "; full / shared = {ratio:.3g}", n=size, c=channels, f=filters, k=window,
+                 full=full, bytes=_human_bytes(4 * full), local=local, shared=shared,
+                 ratio=full / shared)
 
-    explorer = Explorer(controls, render, fig, title="Full vs local vs shared connections")
-    explorer.state = state
-    return _freeze_layout(explorer)
+    return Explorer(controls, render, fig, title="Full vs local vs shared connections")
 
 
 def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20):
@@ -179,23 +168,17 @@ def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20
     by_digit = {d: test_idx[y[test_idx] == d][:examples] for d in range(10)}
     n_examples = min(len(v) for v in by_digit.values())
     controls = {
-        "digit": widgets.Dropdown(options=list(range(10)), value=7, description="digit",
-                                  layout=widgets.Layout(width="150px")),
-        "example": widgets.IntSlider(value=0, min=0, max=n_examples - 1, description="example",
-                                     continuous_update=False),
-        "dx": widgets.IntSlider(value=0, min=-6, max=6, description="shift →",
-                                continuous_update=False),
-        "dy": widgets.IntSlider(value=0, min=-6, max=6, description="shift ↓",
-                                continuous_update=False),
-        "maps": widgets.Dropdown(options=[("after ReLU", "relu"), ("before ReLU", "conv")],
-                                 value="relu", description="feature maps",
-                                 style={"description_width": "initial"}),
+        "digit": dropdown("digit", list(range(10)), 7, width="150px"),
+        "example": int_slider("example", 0, 0, n_examples - 1, continuous=False),
+        "dx": int_slider("shift →", 0, -6, 6, continuous=False),
+        "dy": int_slider("shift ↓", 0, -6, 6, continuous=False),
+        "maps": dropdown("feature maps", [("after ReLU", "relu"), ("before ReLU", "conv")],
+                         "relu", style=WIDE),
     }
     fig, _ = new_figure(1, 1, figsize=(9.6, 4.6))
-    state: dict = {}
     shapes = net.shapes(X.shape[1])
 
-    def render(digit, example, dx, dy, maps):
+    def render(state, digit, example, dx, dy, maps):
         index = int(by_digit[digit][example])
         x = tinycnn.shift(X[index], dx, dy)
         stages = tinycnn.forward(x, net)
@@ -207,16 +190,15 @@ def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20
         ce = ops.cross_entropy(probs, digit)
         arrow = " → ".join([
             "{}×{}×1".format(*shapes["input"][:2]),
-            "conv {}×{}×{}".format(*shapes["conv"]), "ReLU",
-            "pool {}×{}×{}".format(*shapes["pool"]), "flatten {}".format(*shapes["flat"]),
-            "dense {}".format(*shapes["logits"]), "softmax"])
-        verdict = ("right" if pred == digit else
-                   '<span style="color:#b00020">wrong</span>')
-        moved = f", shifted ({dx:+d}, {dy:+d}) px" if dx or dy else ""
-        return (f"test digit #{index} (label {digit}){moved}: predicts <b>{pred}</b> "
-                f"(p = {probs[pred]:.2f}), {verdict}; cross-entropy −log p[{digit}] = "
-                f"{_fmt(ce)}<br><small>{html.escape(arrow)}</small>")
+            t("conv {}×{}×{}").format(*shapes["conv"]), "ReLU",
+            t("pool {}×{}×{}").format(*shapes["pool"]), t("flatten {}").format(*shapes["flat"]),
+            t("dense {}").format(*shapes["logits"]), "softmax"])
+        verdict = (t("right") if pred == digit else
+                   '<span style="color:#b00020">{}</span>'.format(t("wrong")))
+        moved = t(", shifted ({dx:+d}, {dy:+d}) px", dx=dx, dy=dy) if dx or dy else ""
+        return t("test digit #{index} (label {digit}){moved}: predicts <b>{pred}</b> "
+                 "(p = {p:.2f}), {verdict}; cross-entropy −log p[{digit}] = {ce}<br>"
+                 "<small>{arrow}</small>", index=index, digit=digit, moved=moved, pred=pred,
+                 p=probs[pred], verdict=verdict, ce=_fmt(ce), arrow=html.escape(arrow))
 
-    explorer = Explorer(controls, render, fig, title="A tiny CNN, stage by stage")
-    explorer.state = state
-    return _freeze_layout(explorer)
+    return Explorer(controls, render, fig, title="A tiny CNN, stage by stage")

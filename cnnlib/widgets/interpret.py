@@ -11,14 +11,15 @@ from __future__ import annotations
 import html
 import time
 
-import ipywidgets as widgets
 import numpy as np
 
-from cnnlib import interpret, ops
+from cnnlib import digits, interpret, models, ops
+from cnnlib.i18n import t
 from cnnlib.plots import interpret as iplots
 from cnnlib.plots.common import new_figure
 
 from .base import Explorer
+from .controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons
 
 __all__ = [
     "activation_explorer",
@@ -27,17 +28,12 @@ __all__ = [
     "grad_cam_explorer",
 ]
 
-WIDE = {"description_width": "initial"}
-
-
 def _default_digits():
     """One test digit of each class (0-9, in order) from the offline MNIST subset, floats."""
-    from cnnlib import data
-
-    x, y = data.offline_subset()
-    _, test = data.stratified_split(y)
+    x, y = digits.offline_subset()
+    _, test = digits.stratified_split(y)
     pick = [int(test[np.flatnonzero(y[test] == c)[0]]) for c in range(10)]
-    return data.to_float(x[pick]), y[pick]
+    return digits.to_float(x[pick]), y[pick]
 
 
 def _digits(images, labels):
@@ -54,12 +50,6 @@ def _digits(images, labels):
     return x.astype(np.float32), y
 
 
-def _freeze_layout(explorer: Explorer) -> Explorer:
-    """Keep the axes where the first draw put them (the layout pass is a third of a redraw)."""
-    explorer.figure.set_layout_engine("none")
-    return explorer
-
-
 def _size_formula(model, layer: str) -> str:
     """How the layer's map size comes about, with ops.output_size's numbers filled in."""
     src = interpret.size_layer(model, layer)
@@ -71,10 +61,10 @@ def _size_formula(model, layer: str) -> str:
         return f"{h_out}×{h_out}"
     k, s, pad = geo["kernel"][0], geo["stride"][0], geo["padding"]
     n = ops.output_size(h_in, k, s, pad, geo["dilation"][0])
-    what = "conv" if geo["kind"] == "conv" else "pool"
-    via = f" (after {html.escape(src)})" if src != layer else ""
-    return (f"{what}{via} {k}×{k}, stride {s}, padding {pad}: "
-            f"output_size({h_in}, {k}, {s}, '{pad}') = <b>{n}</b>")
+    via = t(" (after {src})", src=html.escape(src)) if src != layer else ""
+    return t("{what}{via} {k}×{k}, stride {s}, padding {pad}: output_size({n_in}, {k}, {s}, "
+             "'{pad}') = <b>{n}</b>", what=t("conv" if geo["kind"] == "conv" else "pool"),
+             via=via, k=k, s=s, pad=pad, n_in=h_in, n=n)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,40 +88,37 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
         raise ValueError(f"layer must be one of {', '.join(names)}; got {layer!r}")
     max_c = max(int(model.get_layer(n).output.shape[-1]) for n in names)
     controls = {
-        "digit": widgets.IntSlider(value=0, min=0, max=len(x) - 1, description="digit",
-                                   continuous_update=False),
-        "layer": widgets.Dropdown(options=names, value=layer, description="layer"),
-        "channel": widgets.IntSlider(value=0, min=0, max=max_c - 1, description="channel",
-                                     continuous_update=False),
+        "digit": int_slider("digit", 0, 0, len(x) - 1, continuous=False),
+        "layer": dropdown("layer", names, layer),
+        "channel": int_slider("channel", 0, 0, max_c - 1, continuous=False),
     }
     fig, axes = new_figure(1, 3, figsize=(9.6, 3.6), width_ratios=[1, 2.2, 1.4])
-    state: dict = {}
     acts_cache: dict = {}
 
-    def render(digit, layer, channel):
+    def render(state, digit, layer, channel):
         if digit not in acts_cache:
             acts = interpret.activations(model, x[digit], names)
-            probs = np.asarray(model(x[digit][None], training=False))[0]
-            acts_cache[digit] = (acts, probs)
+            acts_cache[digit] = (acts, models.predict_probs(model, x[digit][None])[0])
         acts, probs = acts_cache[digit]
         maps = acts[layer]
         h, w, c = maps.shape
         if not 0 <= channel < c:
-            raise ValueError(f"channel must be in [0, {c - 1}]: layer {layer} has {c} maps")
-        iplots.plot_filter_images(x[digit][None], ax=axes[0], title="input", ncols=1)
+            raise ValueError(t("channel must be in [0, {last}]: layer {layer} has {c} maps",
+                               last=c - 1, layer=layer, c=c))
+        iplots.plot_filter_images(x[digit][None], ax=axes[0], title=t("input"), ncols=1)
         iplots.plot_maps(maps, ax=axes[1], highlight=channel,
-                         title=f"{layer}: all {c} maps, {h}×{w}")
+                         title=t("{layer}: all {c} maps, {h}×{w}", layer=layer, c=c, h=h, w=w))
         iplots.plot_maps(maps[..., channel:channel + 1], ax=axes[2],
-                         title=f"channel {channel} (max {maps[..., channel].max():.2f})")
+                         title=t("channel {channel} (max {top:.2f})", channel=channel,
+                                 top=maps[..., channel].max()))
         state.update(maps=maps, map=maps[..., channel], probs=probs, layer=layer)
         pred = int(np.argmax(probs))
-        label = f"label {int(y[digit])}, " if y[digit] >= 0 else ""
-        return (f"{html.escape(layer)}: {h}×{w}×{c}; {_size_formula(model, layer)}<br>"
-                f"{label}model says {pred} (p = {probs[pred]:.2f})")
+        label = t("label {label}, ", label=int(y[digit])) if y[digit] >= 0 else ""
+        return t("{layer}: {h}×{w}×{c}; {formula}<br>{label}model says {pred} (p = {p:.2f})",
+                 layer=html.escape(layer), h=h, w=w, c=c, formula=_size_formula(model, layer),
+                 label=label, pred=pred, p=probs[pred])
 
-    explorer = Explorer(controls, render, fig, title="Activation maps, layer by layer")
-    explorer.state = state
-    return _freeze_layout(explorer)
+    return Explorer(controls, render, fig, title="Activation maps, layer by layer")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,26 +150,21 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
         raise ValueError(f"layer must be one of {', '.join(names)}; got {layer!r}")
     max_f = max(int(model.get_layer(n).filters) for n in names)
     controls = {
-        "layer": widgets.Dropdown(options=names, value=layer, description="conv layer",
-                                  style=WIDE),
-        "steps": widgets.IntSlider(value=steps, min=0, max=200, step=20, description="steps",
-                                   continuous_update=False),
-        "regularization": widgets.Dropdown(options=list(REGULARIZATION), value="jitter + blur",
-                                           description="regularization", style=WIDE),
-        "objective": widgets.Dropdown(options=list(OBJECTIVES), value="whole map (mean)",
-                                      description="maximize", style=WIDE),
-        "filter": widgets.IntSlider(value=0, min=0, max=max_f - 1, description="filter",
-                                    continuous_update=False),
+        "layer": dropdown("conv layer", names, layer, style=WIDE),
+        "steps": int_slider("steps", steps, 0, 200, step=20, continuous=False),
+        "regularization": dropdown("regularization", list(REGULARIZATION), "jitter + blur",
+                                   style=WIDE),
+        "objective": dropdown("maximize", list(OBJECTIVES), "whole map (mean)", style=WIDE),
+        "filter": int_slider("filter", 0, 0, max_f - 1, continuous=False),
     }
     fig, axes = new_figure(1, 3, figsize=(10, 3.6), width_ratios=[2, 1.2, 1.6])
-    state: dict = {}
     cache: dict = {}
 
-    def render(layer, steps, regularization, objective, filter):
+    def render(state, layer, steps, regularization, objective, filter):
         n_filters = int(model.get_layer(layer).filters)
         if not 0 <= filter < n_filters:
-            raise ValueError(f"filter must be in [0, {n_filters - 1}]: {layer} has "
-                             f"{n_filters} filters")
+            raise ValueError(t("filter must be in [0, {last}]: {layer} has {n} filters",
+                               last=n_filters - 1, layer=layer, n=n_filters))
         key = (layer, steps, regularization, objective)
         if key not in cache:
             start = time.perf_counter()
@@ -192,19 +174,18 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
             cache[key] = (images, scores, time.perf_counter() - start)
         images, scores, seconds = cache[key]
         iplots.plot_filter_images(images, ax=axes[0], highlight=filter,
-                                  title=f"{layer}: {n_filters} filters")
+                                  title=t("{layer}: {n} filters", layer=layer, n=n_filters))
         iplots.plot_filter_images(images[filter:filter + 1], ax=axes[1], ncols=1,
-                                  title=f"filter {filter}")
+                                  title=t("filter {filter}", filter=filter))
         iplots.plot_ascent(scores, ax=axes[2], highlight=filter,
-                           title=f"response per step (orange: {filter})")
+                           title=t("response per step (orange: {filter})", filter=filter))
         state.update(images=images, scores=scores, seconds=seconds, layer=layer)
-        return (f"{n_filters} filters × {steps} steps in one batch: {seconds:.2f} s. "
-                f"Filter {filter}: response {scores[0, filter]:.2f} (noise) → "
-                f"<b>{scores[-1, filter]:.2f}</b>")
+        return t("{n} filters × {steps} steps in one batch: {seconds:.2f} s. Filter {filter}: "
+                 "response {start:.2f} (noise) → <b>{end:.2f}</b>", n=n_filters, steps=steps,
+                 seconds=seconds, filter=filter, start=scores[0, filter],
+                 end=scores[-1, filter])
 
-    explorer = Explorer(controls, render, fig, title="What each filter looks for")
-    explorer.state = state
-    return _freeze_layout(explorer)
+    return Explorer(controls, render, fig, title="What each filter looks for")
 
 
 def class_visualization_explorer(model=None, steps: int = 150):
@@ -215,38 +196,31 @@ def class_visualization_explorer(model=None, steps: int = 150):
     """
     model = interpret.default_model() if model is None else model
     controls = {
-        "steps": widgets.IntSlider(value=steps, min=0, max=300, step=50, description="steps",
-                                   continuous_update=False),
-        "decay": widgets.FloatSlider(value=0.02, min=0.0, max=0.2, step=0.02, description="decay",
-                                     readout_format=".2f", continuous_update=False),
-        "blur": widgets.FloatSlider(value=0.5, min=0.0, max=1.5, step=0.25, description="blur σ",
-                                    readout_format=".2f", continuous_update=False),
-        "jitter": widgets.IntSlider(value=1, min=0, max=3, description="jitter",
-                                    continuous_update=False),
+        "steps": int_slider("steps", steps, 0, 300, step=50, continuous=False),
+        "decay": float_slider("decay", 0.02, 0.0, 0.2, 0.02, continuous=False),
+        "blur": float_slider("blur σ", 0.5, 0.0, 1.5, 0.25, continuous=False),
+        "jitter": int_slider("jitter", 1, 0, 3, continuous=False),
     }
     fig, ax = new_figure(1, 1, figsize=(7.2, 3.6))
-    state: dict = {}
     cache: dict = {}
     n_classes = int(model.outputs[0].shape[-1])
 
-    def render(steps, decay, blur, jitter):
+    def render(state, steps, decay, blur, jitter):
         key = (steps, round(decay, 4), round(blur, 4), jitter)
         if key not in cache:
             images, scores = interpret.class_image(model, None, steps=steps, decay=decay,
                                                    blur=blur, jitter=jitter, return_scores=True)
-            probs = np.asarray(model(images, training=False))
+            probs = models.predict_probs(model, images)
             cache[key] = (images, scores, probs[np.arange(n_classes), np.arange(n_classes)])
         images, scores, probs = cache[key]
         iplots.plot_class_images(images, probs=probs, ax=ax,
-                                 title="the input each class likes best")
+                                 title=t("the input each class likes best"))
         state.update(images=images, scores=scores, probs=probs)
-        return (f"{steps} steps; mean probability of the intended class: "
-                f"<b>{probs.mean():.2f}</b>; logits rose from {scores[0].mean():.1f} to "
-                f"{scores[-1].mean():.1f} on average")
+        return t("{steps} steps; mean probability of the intended class: <b>{p:.2f}</b>; "
+                 "logits rose from {start:.1f} to {end:.1f} on average", steps=steps,
+                 p=probs.mean(), start=scores[0].mean(), end=scores[-1].mean())
 
-    explorer = Explorer(controls, render, fig, title="Class visualization")
-    explorer.state = state
-    return _freeze_layout(explorer)
+    return Explorer(controls, render, fig, title="Class visualization")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,43 +240,37 @@ def grad_cam_explorer(model=None, images=None, labels=None):
     if not layers:
         raise ValueError("model has no Conv2D layer")
     controls = {
-        "digit": widgets.IntSlider(value=0, min=0, max=len(x) - 1, description="digit",
-                                   continuous_update=False),
-        "explain": widgets.Dropdown(options=[("predicted class", -1)]
-                                    + [(str(c), c) for c in range(n_classes)],
-                                    value=-1, description="explain"),
-        "method": widgets.ToggleButtons(options=["Grad-CAM", "saliency"], value="Grad-CAM",
-                                        description="method"),
-        "layer": widgets.Dropdown(options=layers, value=layers[-1],
-                                  description="Grad-CAM layer", style=WIDE),
+        "digit": int_slider("digit", 0, 0, len(x) - 1, continuous=False),
+        "explain": dropdown("explain", [("predicted class", -1)]
+                            + [(str(c), c) for c in range(n_classes)], -1),
+        "method": toggle_buttons("method", ["Grad-CAM", "saliency"], "Grad-CAM"),
+        "layer": dropdown("Grad-CAM layer", layers, layers[-1], style=WIDE),
     }
     fig, axes = new_figure(1, 3, figsize=(8.4, 3.2))
-    state: dict = {}
     probs_cache: dict = {}
 
-    def render(digit, explain, method, layer):
+    def render(state, digit, explain, method, layer):
         if digit not in probs_cache:
-            probs_cache[digit] = np.asarray(model(x[digit][None], training=False))[0]
+            probs_cache[digit] = models.predict_probs(model, x[digit][None])[0]
         probs = probs_cache[digit]
         pred = int(np.argmax(probs))
         target = pred if explain == -1 else int(explain)
         if method == "Grad-CAM":
             heat = interpret.grad_cam(model, x[digit], class_index=target, layer=layer)
             h = int(model.get_layer(layer).output.shape[1])
-            how = f"Grad-CAM on {html.escape(layer)} ({h}×{h} maps, resized)"
+            how = t("Grad-CAM on {layer} ({h}×{h} maps, resized)", layer=html.escape(layer), h=h)
         else:
             heat = interpret.saliency(model, x[digit], class_index=target)
             heat = heat / (heat.max() or 1)
-            how = "saliency |∂ logit / ∂ pixel|"
-        iplots.plot_filter_images(x[digit][None], ax=axes[0], ncols=1, title="digit")
-        iplots.plot_filter_images(heat[None], ax=axes[1], ncols=1, title=method, cmap="hot_r")
-        iplots.plot_heatmap(x[digit], heat, ax=axes[2], title=f"why {target}?")
+            how = t("saliency |∂ logit / ∂ pixel|")
+        iplots.plot_filter_images(x[digit][None], ax=axes[0], ncols=1, title=t("digit"))
+        iplots.plot_filter_images(heat[None], ax=axes[1], ncols=1, title=t(method), cmap="hot_r")
+        iplots.plot_heatmap(x[digit], heat, ax=axes[2], title=t("why {target}?", target=target))
         state.update(heat=heat, probs=probs, target=target, prediction=pred)
         ok = "" if y[digit] < 0 else (" ✓" if pred == y[digit] else " ✗")
-        label = f"label {int(y[digit])}; " if y[digit] >= 0 else ""
-        return (f"{label}model says {pred} (p = {probs[pred]:.2f}){ok}; explaining class "
-                f"<b>{target}</b> (p = {probs[target]:.2f}) with {how}")
+        label = t("label {label}; ", label=int(y[digit])) if y[digit] >= 0 else ""
+        return t("{label}model says {pred} (p = {p:.2f}){ok}; explaining class <b>{target}</b> "
+                 "(p = {pt:.2f}) with {how}", label=label, pred=pred, p=probs[pred], ok=ok,
+                 target=target, pt=probs[target], how=how)
 
-    explorer = Explorer(controls, render, fig, title="Saliency and Grad-CAM")
-    explorer.state = state
-    return _freeze_layout(explorer)
+    return Explorer(controls, render, fig, title="Saliency and Grad-CAM")

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import functools
 
-import ipywidgets as widgets
 import numpy as np
 
 from cnnlib import learning
+from cnnlib.i18n import t
 from cnnlib.plots import learning as lplots
 from cnnlib.plots.common import new_figure
 
 from .base import Explorer
+from .controls import dropdown, float_slider, int_slider, label_width, selection_slider
 
 __all__ = ["LANDSCAPE_TAP", "loss_landscape_explorer", "kernel_learning_explorer"]
 
-STYLE = {"description_width": "90px"}
+STYLE = label_width("90px")
 #: The weight the landscape explorer moves: row 1, column 2 of Sobel x (its true value is 2).
 LANDSCAPE_TAP = (1, 2)
 LANDSCAPE_WS = np.linspace(-3.0, 7.0, 81)
@@ -27,12 +28,6 @@ LANDSCAPE_LRS = (0.05, 0.2, 0.4, 0.5, 0.9, 1.1)
 LANDSCAPE_STEPS = 8
 KERNEL_LRS = (0.003, 0.01, 0.03, 0.1, 0.14, 0.2)
 MAX_STEPS = 500
-
-
-def _fixed_layout(fig, **adjust):
-    """Fixed axes positions: a layout engine would re-measure every label on every redraw."""
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(**adjust)
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,19 +49,14 @@ def loss_landscape_explorer(weight: float = -1.0, lr: float = 0.4):
     ``path_ws``, ``path_losses`` (the descent steps), ``diverged`` (True if the steps grow).
     """
     controls = {
-        "weight": widgets.FloatSlider(value=weight, min=-3.0, max=7.0, step=0.25,
-                                      description="weight w", continuous_update=False,
-                                      style=STYLE, readout_format=".2f",
-                                      layout=widgets.Layout(width="300px")),
-        "lr": widgets.SelectionSlider(options=list(LANDSCAPE_LRS), value=lr,
-                                      description="learning rate", continuous_update=False,
-                                      style=STYLE, layout=widgets.Layout(width="300px")),
+        "weight": float_slider("weight w", weight, -3.0, 7.0, 0.25, continuous=False,
+                               style=STYLE, width="300px"),
+        "lr": selection_slider("learning rate", LANDSCAPE_LRS, lr, continuous=False,
+                               style=STYLE, width="300px"),
     }
     fig, ax = new_figure(1, 1, figsize=(6.4, 3.6), dpi=80)
-    _fixed_layout(fig, left=0.1, right=0.98, bottom=0.14, top=0.9)
-    state: dict = {}
 
-    def render(weight, lr):
+    def render(state, weight, lr):
         x, target, kernel, curve = _landscape()
         loss, slope = learning.weight_loss(x, target, kernel, LANDSCAPE_TAP, weight)
         path_ws, path_losses = learning.descend_weight(x, target, kernel, LANDSCAPE_TAP, weight,
@@ -77,26 +67,28 @@ def loss_landscape_explorer(weight: float = -1.0, lr: float = 0.4):
         ax.clear()
         lplots.plot_loss_landscape(LANDSCAPE_WS, curve, weight, loss, slope,
                                    path=(path_ws, path_losses), ax=ax, best=2.0,
-                                   xlabel=f"weight w = kernel[{LANDSCAPE_TAP[0]}, "
-                                          f"{LANDSCAPE_TAP[1]}]",
-                                   title=f"{LANDSCAPE_STEPS} steps of w ← w − {lr:g} × slope")
+                                   xlabel=t("weight w = kernel[{r}, {c}]", r=LANDSCAPE_TAP[0],
+                                            c=LANDSCAPE_TAP[1]),
+                                   title=t("{n} steps of w ← w − {lr:g} × slope",
+                                           n=LANDSCAPE_STEPS, lr=lr))
         if slope == 0:
-            way = "the slope is 0: this is the bottom"
+            way = t("the slope is 0: this is the bottom")
+        elif slope < 0:
+            way = t("downhill is to the right (against the slope)")
         else:
-            way = f"downhill is to the {'right' if slope < 0 else 'left'} (against the slope)"
+            way = t("downhill is to the left (against the slope)")
         if diverged:
-            end = (f'<span style="color:#b00020">the steps overshoot further each time: '
-                   f"learning rate {lr:g} is too big, the loss grows to "
-                   f"{path_losses[-1]:.3g}</span>")
+            end = t('<span style="color:#b00020">the steps overshoot further each time: '
+                    "learning rate {lr:g} is too big, the loss grows to {last:.3g}</span>",
+                    lr=lr, last=path_losses[-1])
         else:
-            end = (f"after {path_ws.size - 1} steps w = {path_ws[-1]:.3f}, "
-                   f"loss {path_losses[-1]:.4f}")
-        return (f"<b>w = {weight:.2f}: loss {loss:.3f}, slope dLoss/dw = {slope:.3f}</b> — "
-                f"{way}<br>{end}")
+            end = t("after {n} steps w = {w:.3f}, loss {last:.4f}", n=path_ws.size - 1,
+                    w=path_ws[-1], last=path_losses[-1])
+        return t("<b>w = {w:.2f}: loss {loss:.3f}, slope dLoss/dw = {slope:.3f}</b> — "
+                 "{way}<br>{end}", w=weight, loss=loss, slope=slope, way=way, end=end)
 
-    explorer = Explorer(controls, render, fig, title="One weight, its loss, and the way downhill")
-    explorer.state = state
-    return explorer
+    return Explorer(controls, render, fig, title="One weight, its loss, and the way downhill",
+                    layout=dict(left=0.1, right=0.98, bottom=0.14, top=0.9))
 
 
 @functools.lru_cache(maxsize=64)
@@ -117,21 +109,16 @@ def kernel_learning_explorer(lr: float = 0.1, steps: int = 200, init: str = "ran
     ``error`` (the largest |learned − hidden|).
     """
     controls = {
-        "lr": widgets.SelectionSlider(options=list(KERNEL_LRS), value=lr,
-                                      description="learning rate", continuous_update=False,
-                                      style=STYLE, layout=widgets.Layout(width="300px")),
-        "steps": widgets.IntSlider(value=steps, min=0, max=MAX_STEPS, step=10,
-                                   description="steps", continuous_update=False, style=STYLE,
-                                   layout=widgets.Layout(width="300px")),
-        "init": widgets.Dropdown(options=list(learning.INITS), value=init, description="start",
-                                 style=STYLE, layout=widgets.Layout(width="250px")),
+        "lr": selection_slider("learning rate", KERNEL_LRS, lr, continuous=False, style=STYLE,
+                               width="300px"),
+        "steps": int_slider("steps", steps, 0, MAX_STEPS, step=10, continuous=False,
+                            style=STYLE, width="300px"),
+        "init": dropdown("start", list(learning.INITS), init, style=STYLE, width="250px"),
     }
     fig, axes = new_figure(1, 3, figsize=(9.6, 3.2), dpi=80,
                            gridspec_kw={"width_ratios": [1, 1, 1.6]})
-    _fixed_layout(fig, left=0.03, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
-    state: dict = {}
 
-    def render(lr, steps, init):
+    def render(state, lr, steps, init):
         run = _trajectory(float(lr), init)
         kernel, loss = run["kernels"][steps], float(run["losses"][steps])
         error = float(np.max(np.abs(kernel - learning.HIDDEN_KERNEL)))
@@ -140,15 +127,15 @@ def kernel_learning_explorer(lr: float = 0.1, steps: int = 200, init: str = "ran
         lplots.plot_kernel_fit(kernel, learning.HIDDEN_KERNEL, run["losses"], steps, axes=axes,
                                diverged=run["diverged"])
         if run["diverged"] is not None and steps >= run["diverged"]:
-            return (f'<b><span style="color:#b00020">diverged at step {run["diverged"]}: with '
-                    f"learning rate {lr:g} every step overshoots, and the loss passed "
-                    f"{learning.DIVERGED:.0e}</span></b><br>try a smaller learning rate")
-        first = float(run["losses"][0])
-        return (f"<b>step {steps}: loss {loss:.3g} (it started at {first:.3g}); largest "
-                f"difference from the hidden kernel {error:.3f}</b><br>each step: "
-                "k ← k − learning rate × dLoss/dk, with dLoss/dk = the input correlated with "
-                "the output's gradient")
+            return t('<b><span style="color:#b00020">diverged at step {step}: with learning '
+                     "rate {lr:g} every step overshoots, and the loss passed {limit:.0e}"
+                     "</span></b><br>try a smaller learning rate", step=run["diverged"], lr=lr,
+                     limit=learning.DIVERGED)
+        return t("<b>step {steps}: loss {loss:.3g} (it started at {first:.3g}); largest "
+                 "difference from the hidden kernel {error:.3f}</b><br>each step: "
+                 "k ← k − learning rate × dLoss/dk, with dLoss/dk = the input correlated with "
+                 "the output's gradient", steps=steps, loss=loss, first=float(run["losses"][0]),
+                 error=error)
 
-    explorer = Explorer(controls, render, fig, title="Learn a kernel by gradient descent")
-    explorer.state = state
-    return explorer
+    return Explorer(controls, render, fig, title="Learn a kernel by gradient descent",
+                    layout=dict(left=0.03, right=0.98, bottom=0.16, top=0.88, wspace=0.3))

@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-import numpy as np
-
-from cnnlib import ops
+from cnnlib import experiments
+from cnnlib.i18n import t
 from cnnlib.plots import common
 from cnnlib.plots import padding as pplots
 
 from .base import Explorer
+from .controls import int_slider, label_width
 
 __all__ = ["PADDING_OPTIONS", "receptive_field_explorer"]
 
 #: The padding dropdown: the two names Keras knows, or explicit zero pixels on every side.
 PADDING_OPTIONS = [("valid", "valid"), ("same", "same"), ("0 px", 0), ("1 px", 1), ("2 px", 2),
                    ("3 px", 3)]
+LABEL = label_width("70px")
 
 
-def _slider(description, value, lo, hi, width="210px"):
-    return widgets.IntSlider(value=value, min=lo, max=hi, description=description,
-                             continuous_update=False, style={"description_width": "70px"},
-                             layout=widgets.Layout(width=width))
-
-
-def _fixed_layout(fig, **adjust):
-    """Fixed axes positions: constrained layout would re-measure every label on every redraw."""
-    fig.set_layout_engine(None)  # no engine at all: savefig then skips its layout pass too
-    fig.subplots_adjust(**adjust)
-
-
-def _skipped_text(visited, what):
-    """'the last 1 column (5)' or 'columns 1, 3' or '' from a boolean visited array."""
-    missing = np.flatnonzero(~visited)
-    if missing.size == 0:
-        return ""
-    n = visited.size
-    tail = n - missing.size
-    if np.array_equal(missing, np.arange(tail, n)):
-        plural = "s" if missing.size > 1 else ""
-        return f"the last {missing.size} {what}{plural} ({', '.join(map(str, missing))})"
-    return f"{what}s {', '.join(map(str, missing))}"
+def _slider(description, value, lo, hi):
+    return int_slider(description, value, lo, hi, continuous=False, style=LABEL, width="210px")
 
 
 def receptive_field_explorer(layers=3, kernel=3, stride=1, dilation=1, channels=64):
@@ -59,30 +38,26 @@ def receptive_field_explorer(layers=3, kernel=3, stride=1, dilation=1, channels=
     }
     fig, (ax_rf, ax_curve) = common.new_figure(1, 2, figsize=(8.4, 4.0), dpi=80,
                                                gridspec_kw={"width_ratios": [1.1, 1]})
-    _fixed_layout(fig, left=0.03, right=0.97, bottom=0.12, top=0.9, wspace=0.25)
-    state: dict = {}
-    c = channels
 
-    def render(layers, kernel, stride, dilation):
-        spec = [(kernel, stride, dilation)] * layers
-        fields = [ops.receptive_field(spec[:i]) for i in range(layers + 1)]
+    def render(state, layers, kernel, stride, dilation):
+        stack = experiments.stacked_receptive_fields(layers, kernel, stride, dilation, channels)
+        state.update(stack)
+        fields, stacked, single = stack["fields"], stack["params_stack"], stack["params_single"]
         rf = fields[-1]
-        per_layer = ops.conv_param_count(kernel, kernel, c, c, bias=False)
-        params_stack = layers * per_layer
-        params_single = ops.conv_param_count(rf, rf, c, c, bias=False)
-        state.update(fields=fields, params_stack=params_stack, params_single=params_single)
         # No legends: every text costs time on each redraw; the titles say it all.
-        pplots.plot_receptive_field(fields, ax=ax_rf, legend=False,
-                                    title=f"one neuron of layer {layers} sees {rf}×{rf} pixels")
+        pplots.plot_receptive_field(fields, ax=ax_rf, legend=False, title=t(
+            "one neuron of layer {layers} sees {rf}×{rf} pixels", layers=layers, rf=rf))
         pplots.plot_layer_curves({"field": fields}, ax=ax_curve, legend=False,
-                                 ylabel="receptive field (input pixels)",
-                                 title=f"{kernel}×{kernel}, stride {stride}, dilation {dilation}")
-        kk = kernel * kernel
-        return (f"<b>{layers} layer(s) of {kernel}×{kernel} see {rf} × {rf} input pixels</b><br>"
-                f"weights with C = {c} channels in and out: {layers}·{kk}·C² = {params_stack:,}"
-                f" &nbsp;vs one {rf}×{rf} layer: {rf * rf}·C² = {params_single:,}"
-                f" &nbsp;({params_single / params_stack:.2f}×)")
+                                 ylabel=t("receptive field (input pixels)"),
+                                 title=t("{k}×{k}, stride {s}, dilation {d}", k=kernel, s=stride,
+                                         d=dilation))
+        return t("<b>{layers} layer(s) of {k}×{k} see {rf} × {rf} input pixels</b><br>"
+                 "weights with C = {c} channels in and out: {layers}·{kk}·C² = {stacked:,}"
+                 " &nbsp;vs one {rf}×{rf} layer: {rf2}·C² = {single:,}"
+                 " &nbsp;({ratio:.2f}×)", layers=layers, k=kernel, rf=rf, c=channels,
+                 kk=kernel * kernel, stacked=stacked, rf2=rf * rf, single=single,
+                 ratio=single / stacked)
 
-    explorer = Explorer(controls, render, fig, title="Receptive field of stacked conv layers")
-    explorer.state = state
-    return explorer
+    return Explorer(controls, render, fig, layout=dict(left=0.03, right=0.97, bottom=0.12,
+                                                       top=0.9, wspace=0.25),
+                    title="Receptive field of stacked conv layers")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import time
 
 import pytest
 from lab_helpers import REPORT, expected_output_size, notebook_names, notebook_params, record
@@ -334,7 +335,13 @@ def test_slider_redraws_with_the_formulas_size_and_latency(notebook):
             want = expected_output_size(p["n"], p["k"], p["s"], p["p"], p["d"])
             shown = (int(after["data"]["outRows"]), int(after["data"]["outCols"]))
             assert shown == (want, want), f"grid {i}: drawn {shown}, formula {want} for {p}"
-            assert re.search(rf"output:? {want} × {want}", after["info"]), after["info"]
+            # The info line is a separate widget: its update may land a moment after the grid's.
+            info = after["info"]
+            deadline = time.monotonic() + 5
+            while not re.search(rf"output:? {want} × {want}", info) and time.monotonic() < deadline:
+                page.wait_for_timeout(50)
+                info = read_grids(page)[i]["info"]
+            assert re.search(rf"output:? {want} × {want}", info), info
             checked.append(f"{p} -> {want}x{want}")
         assert changes == CHANGES, f"grid {i}: only {changes} redraws in {attempts} presses"
     record(notebook.name, grid_output_size_checks=len(checked))
