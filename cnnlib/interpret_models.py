@@ -17,7 +17,7 @@ import numpy as np
 from cnnlib import images
 
 __all__ = ["ClassifierInfo", "check_classifier", "fit_photo", "fit_images", "probabilities",
-           "ANY_SIZE"]
+           "start_images", "ANY_SIZE"]
 
 # The side used for a model that takes any input size (keras.Input((None, None, 3))).
 ANY_SIZE = 96
@@ -238,3 +238,21 @@ def probabilities(model, x) -> np.ndarray:
         return 1 / (1 + np.exp(-out))
     z = np.exp(out - out.max(axis=-1, keepdims=True))
     return z / z.sum(axis=-1, keepdims=True)
+
+
+def start_images(model, n: int, seed: int = 0, value_range=(0.0, 1.0),
+                 kind: str = "noise") -> np.ndarray:
+    """Starting images for gradient ascent in the model's shape (a working size where the
+    model takes any size): (n, H, W, C) float32. kind "noise": grey noise around the middle of
+    ``value_range``; "dark": near its low end (where class visualization starts)."""
+    info = _info(model)
+    lo, hi = value_range
+    rng = np.random.default_rng(seed)
+    shape = (n, *info.shape)
+    if kind == "noise":
+        x = ((lo + hi) / 2 + (hi - lo) * 0.1 * rng.standard_normal(shape)).clip(lo, hi)
+    elif kind == "dark":
+        x = lo + 0.05 * (hi - lo) * rng.random(shape)
+    else:
+        raise ValueError(f'kind must be "noise" or "dark", got {kind!r}')
+    return x.astype(np.float32)

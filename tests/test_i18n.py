@@ -13,7 +13,7 @@ NUMPY_EXPLORERS = ["pixel_explorer", "conv_step_explorer", "kernel_gallery_explo
                    "receptive_field_explorer", "pooling_explorer", "pool_shift_explorer",
                    "pool_noise_explorer", "softmax_explorer", "connections_explorer",
                    "forward_pass_explorer"]
-MODULES = ["base", "controls", "pixels", "conv", "padding", "pooling", "dense"]
+MODULES = ["base", "controls", "photos", "pixels", "conv", "padding", "pooling", "dense"]
 
 
 def test_t_fills_values_in():

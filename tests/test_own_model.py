@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from explorer_checks import sweep
 from skimage import data, transform
 
 from cnnlib import images, interpret
@@ -265,3 +266,105 @@ def test_grad_cam_on_a_wide_grey_model(grey_wide):
     assert interpret.grad_cam(grey_wide, x, class_index=1, layer="g1",
                               upsample=False).shape == (20, 28)
     assert images.open_photo("coins").pixels.ndim == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The explorers of notebook 08 on the colour model
+# ---------------------------------------------------------------------------------------------
+NAMES = ["cat", "coffee", "rocket"]
+
+
+def test_activation_explorer_on_a_colour_model(colour_model):
+    from cnnlib import widgets
+
+    e = widgets.activation_explorer(colour_model, images=["cat (chelsea)", "coffee"],
+                                    labels=["cat", "coffee"], class_names=NAMES)
+    assert e.last_error is None and e.controls["digit"].description == "image"
+    x, _ = im.fit_photo(colour_model, "coffee")
+    e.controls["digit"].value = 1
+    e.controls["layer"].value = "relu2"
+    np.testing.assert_allclose(e.state["maps"],
+                               interpret.activations(colour_model, x, ["relu2"])["relu2"],
+                               atol=1e-6)
+    assert "label coffee" in e.info.value
+    probs = colour_model(x[None]).numpy()[0]
+    assert f"model says {NAMES[int(probs.argmax())]}" in e.info.value
+    # Without images: the bundled photos, fitted to the model.
+    e = widgets.activation_explorer(colour_model)
+    assert e.controls["digit"].max == len(images.PHOTOS) - 1 and e.last_error is None
+
+
+def test_grad_cam_explorer_finds_the_last_conv_and_offers_the_others(colour_model):
+    from cnnlib import widgets
+
+    e = widgets.grad_cam_explorer(colour_model, images=["cat (chelsea)", "astronaut"],
+                                  class_names=NAMES)
+    assert e.controls["layer"].value == "relu2"
+    assert [v for _, v in e.controls["layer"].options] == ["c1", "relu2"]
+    assert [label for label, _ in e.controls["explain"].options][1:] == NAMES
+    x, _ = im.fit_photo(colour_model, "cat (chelsea)")
+    e.controls["explain"].value = 2
+    np.testing.assert_allclose(e.state["heat"], interpret.grad_cam(colour_model, x, 2),
+                               atol=1e-6)
+    assert "explaining class <b>rocket</b>" in e.info.value and "13×13 maps" in e.info.value
+    e.controls["layer"].value = "c1"
+    np.testing.assert_allclose(e.state["heat"],
+                               interpret.grad_cam(colour_model, x, 2, layer="c1"), atol=1e-6)
+    assert "30×30 maps" in e.info.value
+    assert sweep(e, max_values=2, n_random=3)["message"] == 0
+    with pytest.raises(ValueError, match="layer must be one of c1, relu2"):
+        widgets.grad_cam_explorer(colour_model, layer="p1")
+
+
+def test_filter_and_class_explorers_draw_colour(colour_model):
+    from cnnlib import widgets
+
+    e = widgets.filter_visualization_explorer(colour_model, steps=20)
+    assert e.state["images"].shape == (6, 32, 32, 3)
+    assert e.figure.axes[0].images[0].get_array().shape[-1] == 4      # drawn as RGBA
+    e = widgets.class_visualization_explorer(colour_model, steps=20, class_names=NAMES)
+    assert e.state["images"].shape == (3, 32, 32, 3)
+    texts = [t.get_text() for t in e.figure.axes[0].texts]
+    assert [t.split(":")[0] for t in texts] == NAMES
+    probs = colour_model(e.state["images"]).numpy()
+    np.testing.assert_allclose(e.state["probs"], np.diag(probs), atol=1e-6)
+
+
+def test_explorers_on_an_any_size_model_and_a_logits_model(keras, grey_wide):
+    from keras import layers
+
+    from cnnlib import widgets
+
+    inp = keras.Input((None, None, 3))
+    h = layers.Conv2D(4, 3, activation="relu", name="k1")(inp)
+    any_size = keras.Model(inp, layers.Dense(2)(layers.GlobalAveragePooling2D()(h)))
+    e = widgets.filter_visualization_explorer(any_size, steps=0)
+    assert e.state["images"].shape == (4, im.ANY_SIZE, im.ANY_SIZE, 3)
+    e = widgets.grad_cam_explorer(any_size, images=["coffee"])
+    assert e.state["heat"].shape == (64, 96)                  # coffee is 400x600: 96 wide
+    e = widgets.grad_cam_explorer(grey_wide)                  # logits out: softmaxed for p
+    assert e.last_error is None and abs(e.state["probs"].sum() - 1) < 1e-5
+
+
+def test_explorers_refuse_models_they_cannot_use(keras):
+    from keras import layers
+
+    from cnnlib import widgets
+
+    dense = keras.Sequential([keras.Input((784,)), layers.Dense(10, activation="softmax")])
+    for build in (widgets.activation_explorer, widgets.filter_visualization_explorer,
+                  widgets.class_visualization_explorer, widgets.grad_cam_explorer):
+        with pytest.raises(ValueError, match="no Conv2D layer and no 2-D feature maps"):
+            build(dense)
+
+
+def test_explorer_labels_are_checked(colour_model):
+    from cnnlib import widgets
+
+    with pytest.raises(ValueError, match="labels must be class numbers or names"):
+        widgets.grad_cam_explorer(colour_model, images=["coffee"], labels=["dog"],
+                                  class_names=NAMES)
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 2\]"):
+        widgets.grad_cam_explorer(colour_model, images=["coffee"], labels=[3])
+    with pytest.raises(ValueError, match=r"one label per image \(1\)"):
+        widgets.grad_cam_explorer(colour_model, images=["coffee"], labels=[0, 1])
