@@ -159,3 +159,9 @@ def test_grey_photo_of_the_learner_switches_the_pixel_explorer_to_its_one_plane(
     _upload(e, "scan.png", _png(np.full((30, 40), 77, np.uint8)))
     assert e.last_error is None and e.controls["channel"].value == "gray (luminance)"
     assert (e.state["patch"] == 77).all()
+
+
+def test_a_flat_photo_has_no_edges_and_no_nan():
+    e = widgets.pooling_explorer(image=np.full((40, 40), 128, np.uint8), kind="edges")
+    assert e.last_error is None
+    assert np.isfinite(e.state["feature"]).all() and e.state["feature"].max() == 0
