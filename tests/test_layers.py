@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = {
     "pure-numpy": "ops and the other pure-numpy modules import nothing above them",
     "plots": "plots import no widgets, ipywidgets, TensorFlow or Keras",
-    "numpy-explorers": "the numpy explorers (notebooks 01-05) import nothing from the "
+    "numpy-explorers": "the numpy explorers (notebooks 01-06) import nothing from the "
                        "TensorFlow side",
 }
 

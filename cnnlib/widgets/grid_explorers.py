@@ -20,7 +20,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from cnnlib import gridstate, ops
+from cnnlib.i18n import t
 
+from .controls import WIDE, dropdown, int_slider, label_width
 from .conv import STEP_EXAMPLES
 from .grid import GridWidget, grid_payload
 from .padding import PADDING_OPTIONS
@@ -48,7 +50,7 @@ class GridExplorer(widgets.VBox):
         self.message.add_class("cnn-grid-message")
         box = widgets.Box(list(self.controls.values()), layout=widgets.Layout(
             display="flex", flex_flow="row wrap", align_items="center"))
-        head = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        head = [widgets.HTML(f"<b>{html.escape(t(title))}</b>")] if title else []
         super().__init__([*head, box, self.info, self.message, self.grid])
         self.add_class("cnn-grid-explorer")
         for control in self.controls.values():
@@ -73,7 +75,7 @@ class GridExplorer(widgets.VBox):
             self.last_error = err
             traceback.print_exc()
             self.message.value = (
-                f'<span style="color:#d55e00">&#9888; unexpected error: '
+                f'<span style="color:#d55e00">&#9888; {t("unexpected error")}: '
                 f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>")
             return
         self.last_error = None
@@ -87,13 +89,18 @@ class GridExplorer(widgets.VBox):
 
 
 def _slider(description, value, lo, hi):
-    return widgets.IntSlider(value=value, min=lo, max=hi, description=description,
-                             continuous_update=False, style={"description_width": "70px"},
-                             layout=widgets.Layout(width="220px"))
+    return int_slider(description, value, lo, hi, continuous=False, style=label_width("70px"),
+                      width="220px")
 
 
-def _size_text(n, k, s, p=0, d=1) -> str:
-    return f"{ops.output_size_formula(n, k, s, p, d)} = {ops.output_size(n, k, s, p, d)}"
+def _sizes_text(shape, window, stride) -> str:
+    """'rows floor((5 − 3)/1) + 1 = 3, columns ...': the formula filled in, from ops."""
+    (h, w), (kh, kw) = shape, window
+    return t("rows {rows} = {oh}, columns {cols} = {ow}",
+             rows=ops.output_size_formula(h, kh, stride, short=True),
+             oh=ops.output_size(h, kh, stride),
+             cols=ops.output_size_formula(w, kw, stride, short=True),
+             ow=ops.output_size(w, kw, stride))
 
 
 # -- 02: the step-by-step convolution --------------------------------------------------------
@@ -105,8 +112,7 @@ def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1):
     keys step it, and pointing at an output cell shows where it came from.
     """
     controls = {
-        "example": widgets.Dropdown(options=list(STEP_EXAMPLES), value=example,
-                                    description="example", style={"description_width": "initial"}),
+        "example": dropdown("example", list(STEP_EXAMPLES), example, style=WIDE),
         "stride": _slider("stride", stride, 1, 3),
     }
     data = {name: (np.asarray(mk_x(), float), np.asarray(mk_k(), float))
@@ -117,14 +123,13 @@ def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1):
         g = gridstate.conv_grid(x, k, stride=stride)
         oh, ow = g["out_shape"]
         payload = grid_payload(g, reveal=True, titles={
-            "input": f"input {x.shape[0]} × {x.shape[1]}",
-            "kernel": f"kernel {k.shape[0]} × {k.shape[1]}",
-            "terms": "window × kernel", "output": f"output {oh} × {ow}"},
-            outputs=[(f"output {oh} × {ow}", "sum", g["output"])])
-        (h, w), (kh, kw) = x.shape, k.shape
-        info = (f"output size = floor((n − k)/s) + 1: rows floor(({h} − {kh})/{stride}) + 1 = "
-                f"{oh}, columns floor(({w} − {kw})/{stride}) + 1 = {ow} → <b>output {oh} × "
-                f"{ow}</b>, {oh * ow} steps")
+            "input": t("input {h} × {w}", h=x.shape[0], w=x.shape[1]),
+            "kernel": t("kernel {h} × {w}", h=k.shape[0], w=k.shape[1]),
+            "terms": t("window × kernel"), "output": t("output {h} × {w}", h=oh, w=ow)},
+            outputs=[(t("output {h} × {w}", h=oh, w=ow), "sum", g["output"])])
+        info = t("output size = floor((n − k)/s) + 1: {sizes} → <b>output {oh} × {ow}</b>, "
+                 "{n} steps", sizes=_sizes_text(x.shape, k.shape, stride), oh=oh, ow=ow,
+                 n=oh * ow)
         return payload, info, g
 
     return GridExplorer(controls, compute, title="Convolution, one step at a time")
@@ -159,10 +164,8 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
         "n": _slider("input n", n, 3, 12),
         "kernel": _slider("kernel k", kernel, 1, 7),
         "stride": _slider("stride s", stride, 1, 4),
-        "padding": widgets.Dropdown(options=PADDING_OPTIONS, value=padding,
-                                    description="padding p",
-                                    style={"description_width": "70px"},
-                                    layout=widgets.Layout(width="170px")),
+        "padding": dropdown("padding p", PADDING_OPTIONS, padding, style=label_width("70px"),
+                            width="170px"),
         "dilation": _slider("dilation d", dilation, 1, 3),
     }
 
@@ -172,26 +175,29 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
         (top, bottom), (left, right) = g["pads"]
         hp, wp = g["input"].shape
         span = dilation * (kernel - 1) + 1
+        kernel_title = (t("kernel {k} × {k}, spans {span} × {span}", k=kernel, span=span)
+                        if dilation > 1 else t("kernel {h} × {w}", h=kernel, w=kernel))
         payload = grid_payload(g, show_coverage=True, titles={
-            "input": f"input {n} × {n}, padded {hp} × {wp}",
-            "kernel": f"kernel {kernel} × {kernel}" + (f", spans {span} × {span}"
-                                                      if dilation > 1 else ""),
-            "terms": "window × kernel", "output": f"output {out} × {out}"},
-            outputs=[(f"output {out} × {out}", "sum", g["output"])])
-        pad_text = (f"{top} pixel(s) on every side" if (top, left) == (bottom, right)
-                    else f"{top} top / {bottom} bottom, {left} left / {right} right "
-                         "(TensorFlow puts the odd pixel at the bottom/right)")
-        lines = [f"<b>output: {out} × {out} = "
-                 f"{html.escape(ops.output_size_formula(n, kernel, stride, padding, dilation))}</b>",
-                 f"padding: {pad_text}; the kernel spans {span} × {span} input pixels"
-                 + (f" ({kernel} × {kernel} taps, {dilation - 1} gap(s) between)"
-                    if dilation > 1 else "")]
+            "input": t("input {n} × {n}, padded {hp} × {wp}", n=n, hp=hp, wp=wp),
+            "kernel": kernel_title,
+            "terms": t("window × kernel"), "output": t("output {h} × {w}", h=out, w=out)},
+            outputs=[(t("output {h} × {w}", h=out, w=out), "sum", g["output"])])
+        pad_text = (t("{top} pixel(s) on every side", top=top) if (top, left) == (bottom, right)
+                    else t("{top} top / {bottom} bottom, {left} left / {right} right "
+                           "(TensorFlow puts the odd pixel at the bottom/right)",
+                           top=top, bottom=bottom, left=left, right=right))
+        taps = (t(" ({k} × {k} taps, {gaps} gap(s) between)", k=kernel, gaps=dilation - 1)
+                if dilation > 1 else "")
+        formula = html.escape(ops.output_size_formula(n, kernel, stride, padding, dilation))
+        lines = [t("<b>output: {out} × {out} = {formula}</b>", out=out, formula=formula),
+                 t("padding: {pads}; the kernel spans {span} × {span} input pixels{taps}",
+                   pads=pad_text, span=span, taps=taps)]
         missing = np.flatnonzero(~g["visited"].any(axis=0))  # rows are the same: a square
         if missing.size:
-            lines.append(f"never read: columns (and rows) {', '.join(map(str, missing))}: "
-                         "those input pixels never reach the output")
+            lines.append(t("never read: columns (and rows) {listed}: those input pixels never "
+                           "reach the output", listed=", ".join(map(str, missing))))
         else:
-            lines.append("every input pixel is read by at least one window")
+            lines.append(t("every input pixel is read by at least one window"))
         return payload, "<br>".join(lines), g
 
     return GridExplorer(controls, compute, title="Conv arithmetic: padding, stride, dilation")
@@ -223,13 +229,13 @@ def pool_step_explorer(x=None, size: int = 2, stride: int | None = None, digits:
         avg = ops.pool2d(x, size, stride, mode="avg")
         oh, ow = g["out_shape"]
         payload = grid_payload(g, digits=digits, reveal=True, titles={
-            "input": f"feature map {x.shape[0]} × {x.shape[1]}", "terms": "window"},
-            outputs=[(f"max pooled {oh} × {ow}", "max", g["output"]),
-                     (f"average pooled {oh} × {ow}", "avg", avg)])
-        h, w = x.shape
-        info = (f"<b>pooled output: {oh} × {ow}</b>: rows floor(({h} − {size})/{stride}) + 1 = "
-                f"{oh}, columns floor(({w} − {size})/{stride}) + 1 = {ow}; each output keeps "
-                f"the max (or the mean) of a {size} × {size} window")
+            "input": t("feature map {h} × {w}", h=x.shape[0], w=x.shape[1]),
+            "terms": t("window")},
+            outputs=[(t("max pooled {h} × {w}", h=oh, w=ow), "max", g["output"]),
+                     (t("average pooled {h} × {w}", h=oh, w=ow), "avg", avg)])
+        info = t("<b>pooled output: {oh} × {ow}</b>: {sizes}; each output keeps the max (or the "
+                 "mean) of a {size} × {size} window", oh=oh, ow=ow,
+                 sizes=_sizes_text(x.shape, (size, size), stride), size=size)
         return payload, info, {**g, "max": g["output"], "avg": avg}
 
     return GridExplorer(controls, compute, title="Pooling by hand: max and average")
