@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format html site-assets screenshots train clean
+.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format html site-assets screenshots train translations clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -24,6 +24,7 @@ help:
 	@echo "make html         execute the series into build/html for reading without running"
 	@echo "make site-assets  refresh the site's vendored JavaScript from npm (tools/site_assets)"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
+	@echo "make translations list the Chinese cells (notebooks/zh) whose English cell changed"
 
 # Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
 # (and names a Python to use instead), and rebuilds a .venv with no pip, no python, another
@@ -44,12 +45,14 @@ $(STAMP): requirements.txt requirements-runtime.txt pyproject.toml tools/overrid
 	@cp tools/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
+# Opens on the contents page, which links both editions (English, and Chinese in notebooks/zh).
 lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=notebooks $(ROOT_FLAG)
+		--ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_index.ipynb $(ROOT_FLAG)
 
-# Unit tests and notebooks share both cores (one file per worker); the browser tests run after,
-# alone, since they time redraws and run one JupyterLab for the whole session.
+# Unit tests and notebooks share both cores (one file per worker); `notebooks` takes in the
+# Chinese edition (notebooks/zh) too. The browser tests run after, alone, since they time redraws
+# and run one JupyterLab for the whole session.
 test: install
 	$(BIN)/lint-imports --no-logo
 	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks --ignore=tests/browser $(PYTEST_ARGS)
@@ -88,6 +91,10 @@ site-assets: install
 # Full size, so notebook 07's model reads the drawn digit right (takes several minutes).
 screenshots: install
 	$(PY) -m tools.screenshots
+
+# Every Chinese markdown cell whose English cell changed since it was translated (exit 1 if any).
+translations: install
+	$(PY) -m tools.translations
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -18,12 +18,18 @@ from cnnlib.config import QUICK, quick  # noqa: F401 - re-exported: cnnlib.quick
 __version__ = "0.1.0"
 
 
-def setup(seed: int = 0, quiet_tf: bool = True) -> None:
-    """One call at the top of every notebook: seeds, figure style, quiet TensorFlow.
+def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en") -> None:
+    """One call at the top of every notebook: seeds, figure style, quiet TensorFlow, language.
 
     Seeds Python's and numpy's global generators (and TensorFlow's, if it is already imported),
-    so a notebook gives the same numbers on every run.
+    so a notebook gives the same numbers on every run. ``lang="zh"`` shows every label, message
+    and figure text of cnnlib in Chinese (the Chinese edition, notebooks/zh/, passes it), with a
+    font that draws Chinese; English is the default.
     """
+    from cnnlib.i18n import t
+    from cnnlib.locale import set_language
+
+    lang = set_language(lang)  # first: a bad lang is a ValueError before anything changes
     if quiet_tf:
         from cnnlib.backend import quiet_tensorflow_env
 
@@ -38,5 +44,9 @@ def setup(seed: int = 0, quiet_tf: bool = True) -> None:
     from cnnlib.plots.common import apply_style
 
     apply_style()
+    if lang == "zh":
+        from cnnlib.fonts import use_cjk_font
+
+        use_cjk_font()
     if QUICK:
-        print("Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests.")
+        print(t("Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests."))

@@ -44,6 +44,7 @@ from cnnlib.digits import (  # noqa: F401 - re-exported
     stratified_take,
     to_float,
 )
+from cnnlib.i18n import t  # noqa: E402 - after the re-exports above
 
 __all__ = [
     "MNIST_SHA256",
@@ -114,8 +115,10 @@ class MnistData:
         return self.source in ("cache", "download")
 
     def describe(self) -> str:
-        return (f"MNIST from {self.source} ({self.origin}): {self.n_train:,} training and "
-                f"{self.n_test:,} test images")
+        return t("MNIST from {source} ({origin}): {n_train:,} training and {n_test:,} test images",
+                 source=t(self.source), origin=self.origin.replace(", a stratified sample",
+                                                              t(", a stratified sample")),
+                 n_train=self.n_train, n_test=self.n_test)
 
     def __repr__(self) -> str:
         return f"<MnistData: {self.describe()}>"
@@ -171,10 +174,10 @@ def _read_npz(path) -> tuple[np.ndarray, ...]:
 
 
 def _corrupt_message(path, got: str, expected: str) -> str:
-    return (f"MNIST cache {path} failed its SHA-256 check (got {got[:12]}..., expected "
-            f"{expected[:12]}...): it is corrupt or incomplete and was NOT used. Fix: delete it "
-            f"(rm \"{path}\") and run load_mnist() again while online, or copy a good mnist.npz "
-            f"(Keras' format) to that place.")
+    return t("MNIST cache {path} failed its SHA-256 check (got {got}..., expected "
+             "{expected}...): it is corrupt or incomplete and was NOT used. Fix: delete it "
+             "(rm \"{path}\") and run load_mnist() again while online, or copy a good mnist.npz "
+             "(Keras' format) to that place.", path=path, got=got[:12], expected=expected[:12])
 
 
 def _run_bounded(fn, seconds: float):
@@ -253,16 +256,16 @@ def _cache_problem(path: Path) -> str | None:
     """Why ``path`` cannot be a cached mnist.npz ("" if it simply is not there), or None."""
     try:
         if path.is_symlink() and not path.exists():
-            return f"{path} is a dangling link (to {os.readlink(path)}), not a file"
+            return t("{path} is a dangling link (to {target}), not a file", path=path, target=os.readlink(path))
         if not path.exists():
             return ""
         mode = path.stat().st_mode
     except OSError as err:
-        return f"{path} cannot be read ({err})"
+        return t("{path} cannot be read ({err})", path=path, err=err)
     if stat.S_ISDIR(mode):
-        return f"{path} is a directory, not a file"
+        return t("{path} is a directory, not a file", path=path)
     if not stat.S_ISREG(mode):  # never opened: reading a FIFO would block
-        return f"{path} is not a regular file (a FIFO, socket or device)"
+        return t("{path} is not a regular file (a FIFO, socket or device)", path=path)
     return None
 
 
@@ -352,7 +355,7 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
             missing.append(str(path))
             continue
         if problem is not None:
-            failed(f"cache: {problem}; skipped.", warn=True)
+            failed(t('cache: {problem}; skipped.', problem=problem), warn=True)
             continue
         got = file_sha256(path)
         if got != sha256:
@@ -360,16 +363,17 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
             continue
         return say(MnistData(*_read_npz(path), source="cache", origin=str(path)))
     if missing:
-        notes.append(f"cache: no mnist.npz at {' or '.join(map(_short, missing))}.")
+        notes.append(t("cache: no mnist.npz at {places}.",
+                       places=t(" or ").join(map(_short, missing))))
 
     # 2-3. downloads, each bounded in time and hash-checked
     if offline:
-        why = "CNNLIB_OFFLINE=1" if config.env_flag("CNNLIB_OFFLINE") else (
-            "quick mode" if config.QUICK else "offline=True")
-        notes.append(f"download: skipped ({why}).")
+        why = t('CNNLIB_OFFLINE=1') if config.env_flag("CNNLIB_OFFLINE") else (
+            t('quick mode') if config.QUICK else t('offline=True'))
+        notes.append(t("download: skipped ({why}).", why=why))
     else:
         if urls is None and sources == [MNIST_URL]:
-            notes.append(f"mirror: {MIRROR_ENV} is not set.")
+            notes.append(t("mirror: {name} is not set.", name=MIRROR_ENV))
         for url in sources:
             try:
                 path = _run_bounded(lambda url=url: _download(url, save_to, timeout, sha256),
@@ -380,16 +384,15 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
                 return say(MnistData(*_read_npz(path), source="download", origin=url))
             except Exception as err:  # noqa: BLE001 - any failure means: try the next source
                 if isinstance(err, TimeoutError):
-                    err = TimeoutError(f"the server stalled: no file within {timeout:g} s")
-                failed(f"download failed from {url} ({type(err).__name__}: {err}).")
-        failed(f"No full MNIST: using the offline subset. Set {MIRROR_ENV} to a mirror, or put "
-               f"mnist.npz in data/ by hand (see the README); CNNLIB_OFFLINE=1 skips the download "
-               f"attempt.")
+                    err = TimeoutError(t("the server stalled: no file within {timeout:g} s",
+                                         timeout=timeout))
+                failed(t('download failed from {url} ({name}: {err}).', url=url, name=type(err).__name__, err=err))
+        failed(t('No full MNIST: using the offline subset. Set {MIRROR_ENV} to a mirror, or put mnist.npz in data/ by hand (see the README); CNNLIB_OFFLINE=1 skips the download attempt.', MIRROR_ENV=MIRROR_ENV))
 
     # 4. the offline subset, split deterministically and stratified
     rest = [n for n in notes if n not in shown]
     if verbose and rest:
-        print("Why not full MNIST: " + " ".join(rest))
+        print(t('Why not full MNIST: ') + " ".join(rest))
     X, y = offline_subset()
     train_idx, test_idx = stratified_split(y, test_size=test_size, seed=seed)
     return say(MnistData(X[train_idx], y[train_idx], X[test_idx], y[test_idx],

@@ -1,15 +1,32 @@
-"""One function for every string a learner sees in an explorer: ``t("step {i} of {n}", i=1, n=9)``.
+"""One function for every string a learner sees: ``t("step {i} of {n}", i=1, n=9)``.
 
-Builders pass titles, control labels and info lines through ``t``, so that a catalogue per
-language can translate them in one place. Today there is one language, English: ``t`` fills the
-values in and returns the text.
+Builders, plots, checkers and the data loader pass what they show through ``t`` (figure text
+through ``ft``), so that one catalogue per language (``cnnlib/locale/``) translates it in one
+place. ``cnnlib.setup(lang="zh")`` switches to Chinese; English is the default. A string missing
+from the catalogue is recorded and warned about (tests fail on it), never passed off silently.
 """
 
 from __future__ import annotations
 
-__all__ = ["t"]
+from cnnlib.locale import translate
+
+__all__ = ["t", "ft", "ft_default"]
 
 
 def t(text: str, **values) -> str:
     """``text`` in the learner's language, with ``{name}`` fields filled from ``values``."""
-    return text.format(**values) if values else text
+    out = translate(text)
+    return out.format(**values) if values else out
+
+
+def ft(text: str, **values) -> str:
+    """Like ``t``, for text matplotlib draws: English when no installed font draws Chinese
+    (cnnlib.fonts said so in one line), so a figure never shows empty boxes."""
+    out = translate(text, in_figure=True)
+    return out.format(**values) if values else out
+
+
+def ft_default(value, default: str):
+    """A figure-text parameter: its English ``default`` in the learner's language, anything a
+    caller passed (their own words, or None for no text) as it is."""
+    return ft(default) if value == default else value

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from cnnlib import config
+from cnnlib.i18n import t
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
@@ -232,7 +233,7 @@ def _progress_callback(keras, total_steps: int, desc: str):
         """One bar for the whole run; loss and accuracy beside it."""
 
         def on_train_begin(self, logs=None):
-            self.bar = tqdm(total=total_steps, desc=desc, unit="step", leave=True)
+            self.bar = tqdm(total=total_steps, desc=desc, unit=t("step"), leave=True)
 
         def on_train_batch_end(self, batch, logs=None):
             self.bar.update(1)
@@ -241,7 +242,7 @@ def _progress_callback(keras, total_steps: int, desc: str):
             logs = logs or {}
             shown = {k: f"{v:.4f}" for k, v in logs.items()
                      if k in ("loss", "accuracy", "val_loss", "val_accuracy")}
-            self.bar.set_postfix(epoch=epoch + 1, **shown)
+            self.bar.set_postfix({t("epoch"): epoch + 1, **shown})
 
         def on_train_end(self, logs=None):
             self.bar.close()
@@ -562,13 +563,12 @@ def save_if_none(model, path=DEFAULT_MODEL_PATH, *, info: dict | None = None) ->
         except ValueError as err:
             if "damaged" not in str(err):
                 raise
-            print(f"{path.name} is damaged: replacing it.")
+            print(t('{name} is damaged: replacing it.', name=path.name))
         else:
-            print(f"Kept the model already saved at {path} (not replaced). To replace it, run "
-                  f"`{retrain_command(path)}`, or call models.save_model(model, path).")
+            print(t('Kept the model already saved at {path} (not replaced). To replace it, run `{retrain_command}`, or call models.save_model(model, path).', path=path, retrain_command=retrain_command(path)))
             return False
     save_model(model, path, info=info)
-    print(f"Saved {path}")
+    print(t('Saved {path}', path=path))
     return True
 
 
@@ -630,7 +630,7 @@ def load_or_train(path=DEFAULT_MODEL_PATH, *, quick: bool | None = None, name: s
     mode: a few seconds). A damaged file is explained, left in place, and not overwritten.
     """
     path = Path(path)
-    why = f"No saved model at {path.name}"
+    why = t('No saved model at {name}', name=path.name)
     if path.exists():
         try:
             model = load_model(path)
@@ -639,17 +639,16 @@ def load_or_train(path=DEFAULT_MODEL_PATH, *, quick: bool | None = None, name: s
                 raise
             if verbose:
                 print(err)
-            why = f"The saved model {path.name} is damaged (kept as it is)"
+            why = t('The saved model {name} is damaged (kept as it is)', name=path.name)
         else:
             if verbose:
-                print(f"Loaded the trained model from {path.name}.")
+                print(t('Loaded the trained model from {name}.', name=path.name))
             return model
     from cnnlib.data import load_mnist
 
     if verbose:
-        print(f"{why}: training {name} now "
-              f"(run `{retrain_command(path)}` once to keep one).")
+        print(t('{why}: training {name} now (run `{retrain_command}` once to keep one).', why=why, name=name, retrain_command=retrain_command(path)))
     model, _, acc = fit_recipe(name, load_mnist(verbose=verbose), quick=quick, seed=seed)
     if verbose:
-        print(f"Test accuracy: {acc:.2%}")
+        print(t('Test accuracy: {acc:.2%}', acc=acc))
     return model

@@ -36,6 +36,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cnnlib.i18n import t
+
 __all__ = ["CheckResult", "judge", "right", "wrong", "not_yet", "forget_misses", "show",
            "read_number", "read_int", "read_array", "read_pair", "not_int_hint", "fmt",
            "solution_code",
@@ -88,23 +90,23 @@ def forget_misses() -> None:
 
 def judge(checker: str, params: tuple, answer, grade: Callable[[object], Verdict], *,
           todo: str, solution: str, show_answer: bool = False,
-          placeholder: str = REPLACE_NONE) -> CheckResult:
+          placeholder: str | None = None) -> CheckResult:
     """Grade ``answer``, print the feedback and return a :class:`CheckResult`.
 
     ``todo`` is the hint while the answer is None; ``solution`` the answer, shown after the
     second miss on this exercise (``checker`` with these ``params``) or at once with
     ``show_answer=True``. Any exception raised while grading becomes a ❌ with a hint.
     """
+    placeholder = t(REPLACE_NONE) if placeholder is None else placeholder
     if answer is None:
-        verdict = not_yet(f"Not answered yet. {placeholder} Hint: {todo}")
+        verdict = not_yet(t('Not answered yet. {placeholder} Hint: {todo}', placeholder=placeholder, todo=todo))
     else:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 verdict = grade(answer)
         except Exception as err:  # noqa: BLE001 - whatever the answer, a hint, never a traceback
-            verdict = wrong(f"Not quite: the checker could not read {show(answer)} "
-                            f"({type(err).__name__}). Hint: {todo}")
+            verdict = wrong(t('Not quite: the checker could not read {show} ({name}). Hint: {todo}', show=show(answer), name=type(err).__name__, todo=todo))
     lines = []
     if verdict.state == "right":
         lines.append("✅ " + verdict.message)
@@ -115,10 +117,10 @@ def judge(checker: str, params: tuple, answer, grade: Callable[[object], Verdict
         _MISSES[key] = _MISSES.get(key, 0) + 1
         lines.append("❌ " + verdict.message)
         if not show_answer and _MISSES[key] == 1:
-            lines.append("   Try again: a second miss shows the answer (or pass show_answer=True).")
+            lines.append("   " + t('Try again: a second miss shows the answer (or pass show_answer=True).'))
     missed_twice = verdict.state == "wrong" and _MISSES[key] >= 2
     if missed_twice or (show_answer and verdict.state != "right"):
-        lines.append("💡 Answer: " + solution)
+        lines.append(t('💡 Answer: ') + solution)
     text = "\n".join(lines)
     print(text)
     return CheckResult(verdict.state == "right", verdict.state, text)
@@ -129,9 +131,9 @@ def solution_code(name: str) -> str:
     from cnnlib import solutions  # the key is only read when a checker runs, never at import
 
     try:
-        return "one solution:\n" + inspect.getsource(getattr(solutions, name)).rstrip()
+        return t('one solution:\n') + inspect.getsource(getattr(solutions, name)).rstrip()
     except OSError:  # installed without its source files
-        return f"see cnnlib.solutions.{name}."
+        return t('see cnnlib.solutions.{name}.', name=name)
 
 
 def _freeze(obj):
@@ -153,7 +155,7 @@ def show(answer, limit: int = 60) -> str:
     """The learner's answer, short enough for one line of feedback."""
     if isinstance(answer, np.ndarray):
         text = np.array2string(answer, precision=4, separator=", ", threshold=20)
-        text = f"an array of shape {answer.shape}: {' '.join(text.split())}"
+        text = t('an array of shape {shape}: {join}', shape=answer.shape, join=' '.join(text.split()))
     else:
         try:
             text = repr(answer)
@@ -210,12 +212,14 @@ def read_int(answer) -> int | None:
     return int(round(value))
 
 
-def not_int_hint(answer, what: str = "the answer") -> str:
-    """Why ``answer`` is not read as a whole number (``what``: "a count", "an index", ...)."""
+def not_int_hint(answer, what: str | None = None) -> str:
+    """Why ``answer`` is not read as a whole number (``what``: "a count", "an index", ...,
+    already in the learner's language; default "the answer")."""
+    what = t("the answer") if what is None else what
     value = read_number(answer)
     if value is not None:
-        return f"{what} is a whole number, and {value:g} is not."
-    return f"give one whole number, like 12, not {show(answer)}."
+        return t('{what} is a whole number, and {value:g} is not.', what=what, value=value)
+    return t('give one whole number, like 12, not {show}.', show=show(answer))
 
 
 def read_array(answer) -> np.ndarray | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import ops
+from cnnlib.i18n import t
 
 from .common import (
     CheckResult,
@@ -38,28 +39,24 @@ def check_conv_value(answer, x, kernel, row, col, stride=1, *, show_answer=False
     flipped = float(ops.conv2d(x, kernel[::-1, ::-1], stride=stride)[row, col])
     r, c = row * stride, col * stride
     kh, kw = kernel.shape
-    solution = (f"{expected:g}: the sum of x[{r}:{r + kh}, {c}:{c + kw}] × kernel, number by "
-                "number.")
+    solution = (t('{expected:g}: the sum of x[{r}:{v}, {c}:{v2}] × kernel, number by number.', expected=expected, r=r, v=r + kh, c=c, v2=c + kw))
 
     def grade(answer):
         value = read_number(answer)
         if value is None:
-            return wrong(f"Not quite: give one number, not {show(answer)}.")
+            return wrong(t('Not quite: give one number, not {show}.', show=show(answer)))
         if abs(value - expected) < 1e-6:
-            return right(f"Right: output[{row}, {col}] = {expected:g}.")
+            return right(t('Right: output[{row}, {col}] = {expected:g}.', row=row, col=col, expected=expected))
         if abs(value - flipped) < 1e-6:
-            return wrong("Not quite: that is the flipped kernel. A CNN slides the kernel as it "
-                         "is: multiply each pixel by the kernel number at the same place.")
+            return wrong(t('Not quite: that is the flipped kernel. A CNN slides the kernel as it is: multiply each pixel by the kernel number at the same place.'))
         swapped = (col, row)
         if (swapped[0] < out.shape[0] and swapped[1] < out.shape[1]
                 and abs(value - out[swapped]) < 1e-6):
-            return wrong(f"Not quite: that is output[{col}, {row}]. The row counts down, the "
-                         "column across.")
-        return wrong(f"Not quite: you said {value:g}. The window's top-left pixel is "
-                     f"x[{r}, {c}]; multiply it with the kernel number by number, then add up.")
+            return wrong(t('Not quite: that is output[{col}, {row}]. The row counts down, the column across.', col=col, row=row))
+        return wrong(t("Not quite: you said {value:g}. The window's top-left pixel is x[{r}, {c}]; multiply it with the kernel number by number, then add up.", value=value, r=r, c=c))
 
     return judge("check_conv_value", (x, kernel, row, col, stride), answer, grade,
-                 todo="multiply the window and the kernel number by number, then add up.",
+                 todo=t('multiply the window and the kernel number by number, then add up.'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -80,72 +77,62 @@ def check_conv2d(fn, trials: int = 12, seed: int = 0, *, show_answer=False) -> C
 
     def grade(fn):
         if not callable(fn):
-            return wrong(f"Not quite: pass the function itself, check_conv2d(my_conv2d), "
-                         f"without calling it; got {show(fn)}.")
-        for t, (x, k, stride) in enumerate(cases, start=1):
+            return wrong(t('Not quite: pass the function itself, check_conv2d(my_conv2d), without calling it; got {show}.', show=show(fn)))
+        for trial, (x, k, stride) in enumerate(cases, start=1):
             expected = ops.conv2d(x, k, stride=stride)
-            case = f"x {x.shape[0]}×{x.shape[1]}, kernel {k.shape[0]}×{k.shape[1]}, stride {stride}"
+            case = t('x {shape}×{shape2}, kernel {shape3}×{shape4}, stride {stride}', shape=x.shape[0], shape2=x.shape[1], shape3=k.shape[0], shape4=k.shape[1], stride=stride)
             try:
                 result = fn(x.copy(), k.copy(), stride)
             except NotImplementedError:
-                return not_yet("Not written yet: replace the NotImplementedError with your code.")
+                return not_yet(t('Not written yet: replace the NotImplementedError with your code.'))
             except Exception as err:  # noqa: BLE001 - a learner's bug is reported, not raised
-                return wrong(f"Trial {t} ({case}) raised {type(err).__name__}: {err}")
+                return wrong(t('Trial {trial} ({case}) raised {name}: {err}', trial=trial, case=case, name=type(err).__name__, err=err))
             if result is None:
-                return not_yet("Not written yet: your function returns None.")
+                return not_yet(t('Not written yet: your function returns None.'))
             got = read_array(result)
             if got is None:
-                return wrong(f"Trial {t} ({case}): the result {show(result)} is not an array "
-                             "of finite numbers.")
+                return wrong(t('Trial {trial} ({case}): the result {show} is not an array of finite numbers.', trial=trial, case=case, show=show(result)))
             if got.shape != expected.shape:
-                hint = ("did you step the windows by the stride?"
+                hint = (t('did you step the windows by the stride?')
                         if got.shape == ops.conv2d(x, k).shape else
-                        "no padding: each axis gives floor((n − k)/s) + 1 outputs.")
-                return wrong(f"Trial {t} ({case}): shape {got.shape}, expected "
-                             f"{expected.shape}; {hint}")
+                        t('no padding: each axis gives floor((n − k)/s) + 1 outputs.'))
+                return wrong(t('Trial {trial} ({case}): shape {shape}, expected {shape2}; {hint}', trial=trial, case=case, shape=got.shape, shape2=expected.shape, hint=hint))
             if np.allclose(got, expected, atol=1e-6):
                 continue
             if np.allclose(got, ops.conv2d(x, k[::-1, ::-1], stride=stride), atol=1e-6):
-                return wrong(f"Trial {t} ({case}): your output is the convolution with the "
-                             "kernel flipped. CNN layers (and ops.conv2d) slide the kernel as "
-                             "it is: drop the flip.")
+                return wrong(t('Trial {trial} ({case}): your output is the convolution with the kernel flipped. CNN layers (and ops.conv2d) slide the kernel as it is: drop the flip.', trial=trial, case=case))
             bad = tuple(int(i) for i in np.argwhere(~np.isclose(got, expected, atol=1e-6))[0])
-            return wrong(f"Trial {t} ({case}): output{list(bad)} is {got[bad]:g}, expected "
-                         f"{expected[bad]:g}. Its window starts at x[{bad[0] * stride}, "
-                         f"{bad[1] * stride}].")
-        return right(f"Right on all {trials} random trials: your conv2d matches cnnlib.ops.")
+            return wrong(t('Trial {trial} ({case}): output{cell} is {got:g}, expected {expected:g}. Its window starts at x[{row}, {col}].', trial=trial, case=case, cell=list(bad), got=got[bad], expected=expected[bad], row=bad[0] * stride, col=bad[1] * stride))
+        return right(t('Right on all {trials} random trials: your conv2d matches cnnlib.ops.', trials=trials))
 
     return judge("check_conv2d", (trials, seed), fn, grade,
-                 todo="define my_conv2d(x, kernel, stride=1) and pass the function itself.",
+                 todo=t('define my_conv2d(x, kernel, stride=1) and pass the function itself.'),
                  solution=solution_code("my_conv2d"), show_answer=show_answer,
-                 placeholder="Write your function, then run the cell again.")
+                 placeholder=t('Write your function, then run the cell again.'))
 
 
 def check_conv_params(answer, kh, kw, c_in, c_out, bias=True, *,
                       show_answer=False) -> CheckResult:
     """Learnable numbers of a conv layer: kh*kw*c_in per filter, times c_out, plus biases."""
     expected = ops.conv_param_count(kh, kw, c_in, c_out, bias=bias)
-    solution = (f"{kh}·{kw}·{c_in}·{c_out}{f' + {c_out}' if bias else ''} = {expected:,}"
-                f" ({kh}·{kw}·{c_in} weights per filter{', plus one bias' if bias else ''}).")
+    solution = (t('{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,} ({kh}·{kw}·{c_in} weights per filter{v2}).', kh=kh, kw=kw, c_in=c_in, c_out=c_out, v=(f' + {c_out}' if bias else ''), expected=expected, v2=(t(', plus one bias') if bias else '')))
 
     def grade(answer):
         value = read_int(answer)
         if value == expected:
-            return right(f"Right: {solution}")
+            return right(t('Right: {solution}', solution=solution))
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a count'))))
         if bias and value == expected - c_out:
-            return wrong("Not quite: did you forget the biases? One per filter.")
+            return wrong(t('Not quite: did you forget the biases? One per filter.'))
         if value in (kh * kw * c_out + c_out * bias, kh * kw * c_out):
-            return wrong(f"Not quite: each filter spans all {c_in} input channels, so it has "
-                         f"{kh}·{kw}·{c_in} weights.")
+            return wrong(t('Not quite: each filter spans all {c_in} input channels, so it has {kh}·{kw}·{c_in} weights.', c_in=c_in, kh=kh, kw=kw))
         if value in (kh * kw * c_in + bias, kh * kw * c_in):
-            return wrong(f"Not quite: that is one filter. The layer has {c_out}.")
-        return wrong(f"Not quite: you said {value:,}. One {kh}×{kw}×{c_in} kernel per filter"
-                     f"{', plus one bias each' if bias else ''}.")
+            return wrong(t('Not quite: that is one filter. The layer has {c_out}.', c_out=c_out))
+        return wrong(t('Not quite: you said {value:,}. One {kh}×{kw}×{c_in} kernel per filter{v}.', value=value, kh=kh, kw=kw, c_in=c_in, v=(t(', plus one bias each') if bias else '')))
 
     return judge("check_conv_params", (kh, kw, c_in, c_out, bias), answer, grade,
-                 todo="one kh × kw × c_in kernel per filter, plus one bias each.",
+                 todo=t('one kh × kw × c_in kernel per filter, plus one bias each.'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -161,26 +148,22 @@ def check_neighbour_kernel(kernel, *, show_answer=False) -> CheckResult:
     def grade(kernel):
         k = read_array(kernel)
         if k is None:
-            return wrong(f"Not quite: give a 3x3 array of numbers, not {show(kernel)}.")
+            return wrong(t('Not quite: give a 3x3 array of numbers, not {show}.', show=show(kernel)))
         if k.shape != (3, 3):
-            return wrong(f"Not quite: the kernel must be 3x3, got shape {k.shape}.")
+            return wrong(t('Not quite: the kernel must be 3x3, got shape {shape}.', shape=k.shape))
         if np.allclose(ops.conv2d(x, k), expected):
-            return right("Right: a blur that ignores the centre pixel.")
+            return right(t('Right: a blur that ignores the centre pixel.'))
         if not np.any(k):
-            return wrong("Not quite: an all-zero kernel gives 0 everywhere. Put weights on the "
-                         "four neighbours.")
+            return wrong(t('Not quite: an all-zero kernel gives 0 everywhere. Put weights on the four neighbours.'))
         if k[1, 1] != 0:
-            return wrong("Not quite: the centre tap reads the pixel itself. Leave it at 0.")
+            return wrong(t('Not quite: the centre tap reads the pixel itself. Leave it at 0.'))
         if np.any(k[::2, ::2] != 0):
-            return wrong("Not quite: the corners are diagonal neighbours. Only up, down, left "
-                         "and right count.")
+            return wrong(t('Not quite: the corners are diagonal neighbours. Only up, down, left and right count.'))
         taps = k[[0, 1, 1, 2], [1, 0, 2, 1]]
         if np.allclose(taps, taps[0]):
-            return wrong(f"Not quite: the weights add up to {k.sum():g}. An average of 4 "
-                         "numbers divides their sum by 4.")
-        return wrong("Not quite: the four neighbours should count equally.")
+            return wrong(t('Not quite: the weights add up to {sum:g}. An average of 4 numbers divides their sum by 4.', sum=k.sum()))
+        return wrong(t('Not quite: the four neighbours should count equally.'))
 
     return judge("check_neighbour_kernel", (), kernel, grade,
-                 todo="a 3x3 array; which taps touch the four neighbours?",
-                 solution=f"np.array({_NEIGHBOURS.tolist()}): 0.25 on the four neighbours, 0 "
-                          "elsewhere.", show_answer=show_answer)
+                 todo=t('a 3x3 array; which taps touch the four neighbours?'),
+                 solution=t('np.array({tolist}): 0.25 on the four neighbours, 0 elsewhere.', tolist=_NEIGHBOURS.tolist()), show_answer=show_answer)

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from cnnlib import ops
+from cnnlib.i18n import t
 
 from .common import (
     CheckResult,
@@ -43,8 +44,7 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
     tol = 10.0 ** -decimals
     shown = [round(float(p), decimals + 1) for p in expected]
     e_z = f"e^(z/{temperature:g})" if temperature != 1 else "e^z"
-    solution = (f"{shown}: {e_z} for each logit, divided by their sum "
-                f"({' + '.join(f'e^{v:g}' for v in z / temperature)}).")
+    solution = (t('{shown}: {e_z} for each logit, divided by their sum ({join}).', shown=shown, e_z=e_z, join=' + '.join(f'e^{v:g}' for v in z / temperature)))
     # Typical slips, each with what it gives.
     exp = np.exp(z / temperature)
     slips = [(exp, "divide each e^z by the sum of all of them, so they add up to 1."),
@@ -57,36 +57,31 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
              (np.floor(expected * 10 ** (decimals - 1)) / 10 ** (decimals - 1)
               if decimals > 1 else None, f"{decimals} decimals are needed.")]
     if temperature != 1:
-        slips.append((ops.softmax(z), f"divide the logits by T = {temperature:g} before e^z."))
-        slips.append((ops.softmax(z * temperature), f"divide by T = {temperature:g}, do not "
-                                                    "multiply."))
+        slips.append((ops.softmax(z), t('divide the logits by T = {temperature:g} before e^z.', temperature=temperature)))
+        slips.append((ops.softmax(z * temperature), t('divide by T = {temperature:g}, do not multiply.', temperature=temperature)))
 
     def grade(answer):
         got = read_array(answer)
         if got is None:
-            return wrong(f"Not quite: give a list of {z.size} numbers, like "
-                         f"{[round(1 / z.size, 2)] * z.size}; got {show(answer)}.")
+            return wrong(t('Not quite: give a list of {size} numbers, like {v}; got {show}.', size=z.size, v=[round(1 / z.size, 2)] * z.size, show=show(answer)))
         got = got.ravel()
         if got.size != z.size:
-            return wrong(f"Not quite: give one probability per logit ({z.size}), got "
-                         f"{got.size}.")
+            return wrong(t('Not quite: give one probability per logit ({size}), got {size2}.', size=z.size, size2=got.size))
         if np.all(np.abs(got - expected) < tol):
-            return right(f"Right: {np.round(expected, 3).tolist()} (they sum to 1).")
+            return right(t('Right: {tolist} (they sum to 1).', tolist=np.round(expected, 3).tolist()))
         for value, hint in slips:
             if value is not None and np.all(np.abs(got - value) < tol):
-                return wrong(f"Not quite: {hint}")
+                return wrong(t('Not quite: {hint}', hint=hint))
         if np.any(got < 0) or np.any(got > 1):
-            return wrong("Not quite: probabilities lie between 0 and 1. Use e^z / sum of e^z.")
+            return wrong(t('Not quite: probabilities lie between 0 and 1. Use e^z / sum of e^z.'))
         if abs(got.sum() - 1) > z.size * tol:
-            return wrong(f"Not quite: your numbers add up to {got.sum():.3g}; probabilities add "
-                         "up to 1.")
+            return wrong(t('Not quite: your numbers add up to {sum:.3g}; probabilities add up to 1.', sum=got.sum()))
         far = int(np.argmax(np.abs(got - expected)))
-        return wrong(f"Not quite: look again at number {far + 1} (logit {z[far]:g}): "
-                     f"e^{z[far] / temperature:g} divided by the sum of all the e^z.")
+        return wrong(t('Not quite: look again at number {v} (logit {z:g}): e^{v2:g} divided by the sum of all the e^z.', v=far + 1, z=z[far], v2=z[far] / temperature))
 
     return judge("check_softmax", (tuple(z), temperature, decimals), answer, grade,
-                 todo=("exp(z_i) / sum_j exp(z_j)." if temperature == 1 else
-                       f"exp(z_i / T) / sum_j exp(z_j / T), with T = {temperature:g}."),
+                 todo=(t('exp(z_i) / sum_j exp(z_j).') if temperature == 1 else
+                       t('exp(z_i / T) / sum_j exp(z_j / T), with T = {temperature:g}.', temperature=temperature)),
                  solution=solution, show_answer=show_answer)
 
 
@@ -98,47 +93,42 @@ def check_softmax_function(fn, *, show_answer=False) -> CheckResult:
 
     def grade(fn):
         if not callable(fn):
-            return wrong("Not quite: pass the function itself, check_softmax_function("
-                         f"my_softmax), without calling it; got {show(fn)}.")
+            return wrong(t('Not quite: pass the function itself, check_softmax_function(my_softmax), without calling it; got {show}.', show=show(fn)))
         for z in cases:
             try:
                 result = fn(z.copy())
             except NotImplementedError:
-                return not_yet("Not written yet: replace the NotImplementedError with your code.")
+                return not_yet(t('Not written yet: replace the NotImplementedError with your code.'))
             except Exception as err:  # noqa: BLE001 - the learner's code may raise anything
-                return wrong(f"Your function raised {type(err).__name__}: {err} for "
-                             f"z = {z.tolist()}.")
+                return wrong(t('Your function raised {name}: {err} for z = {tolist}.', name=type(err).__name__, err=err, tolist=z.tolist()))
             if result is None:
-                return not_yet("Not written yet: your function returns None. Hint: "
-                               "exp(z) / sum.")
+                return not_yet(t('Not written yet: your function returns None. Hint: exp(z) / sum.'))
             expected = ops.softmax(z)
             got = read_array(result)
             if got is not None and got.shape == expected.shape and np.allclose(got, expected,
                                                                                  atol=1e-6):
                 continue
             if np.abs(z).max() >= 1000:
-                hint = "subtract z.max() before exp, or exp overflows"
+                hint = t('subtract z.max() before exp, or exp overflows')
             elif z.ndim == 2:
-                hint = "work along the last axis (axis=-1, keepdims=True) for a batch"
+                hint = t('work along the last axis (axis=-1, keepdims=True) for a batch')
             else:
-                hint = "exp(z) / exp(z).sum()"
+                hint = t('exp(z) / exp(z).sum()')
             got_text = show(result) if got is None else str(np.round(got, 4).tolist())
-            return wrong(f"Wrong for z = {z.tolist()}: got {got_text}, expected "
-                         f"{np.round(expected, 4).tolist()}. Hint: {hint}.")
-        return right("Right, and stable for logits of ±1000 too.")
+            return wrong(t('Wrong for z = {tolist}: got {got_text}, expected {tolist2}. Hint: {hint}.', tolist=z.tolist(), got_text=got_text, tolist2=np.round(expected, 4).tolist(), hint=hint))
+        return right(t('Right, and stable for logits of ±1000 too.'))
 
     return judge("check_softmax_function", (), fn, grade,
-                 todo="e = np.exp(z - z.max(axis=-1, keepdims=True)), then divide by its sum "
-                      "along the last axis.",
+                 todo=t('e = np.exp(z - z.max(axis=-1, keepdims=True)), then divide by its sum along the last axis.'),
                  solution=solution_code("my_softmax"), show_answer=show_answer,
-                 placeholder="Write your function, then run the cell again.")
+                 placeholder=t('Write your function, then run the cell again.'))
 
 
 def check_cross_entropy(answer, probs, label, tol=0.01, *, show_answer=False) -> CheckResult:
     """-ln p[label] computed by hand, within ``tol`` (2 decimals are enough)."""
     p = np.asarray(probs, dtype=float)
     expected = ops.cross_entropy(p, label)
-    solution = f"−ln({p[label]:g}) = {expected:.3f}."
+    solution = t('−ln({p:g}) = {expected:.3f}.', p=p[label], expected=expected)
     slips = [(-math.log10(p[label]), "use the natural log (np.log), not log10."),
              (-math.log2(p[label]), "use the natural log (np.log), not log2."),
              (-expected, "the loss has a minus sign: −ln p, a positive number."),
@@ -149,17 +139,16 @@ def check_cross_entropy(answer, probs, label, tol=0.01, *, show_answer=False) ->
     def grade(answer):
         value = read_number(answer)
         if value is None:
-            return wrong(f"Not quite: give one number, not {show(answer)}.")
+            return wrong(t('Not quite: give one number, not {show}.', show=show(answer)))
         if abs(value - expected) <= tol:
-            return right(f"Right: −ln({p[label]:g}) = {expected:.3f}.")
+            return right(t('Right: −ln({p:g}) = {expected:.3f}.', p=p[label], expected=expected))
         for size, hint in slips:
             if abs(size - expected) > tol and abs(value - size) <= tol:
-                return wrong(f"Not quite: you said {value:g}. {hint[0].upper()}{hint[1:]}")
-        return wrong(f"Not quite: you said {value:g}. Take the natural log of p[{label}] = "
-                     f"{p[label]:g}, with a minus.")
+                return wrong(t('Not quite: you said {value:g}. {upper}{hint}', value=value, upper=hint[0].upper(), hint=hint[1:]))
+        return wrong(t('Not quite: you said {value:g}. Take the natural log of p[{label}] = {p:g}, with a minus.', value=value, label=label, p=p[label]))
 
     return judge("check_cross_entropy", (tuple(p), label, tol), answer, grade,
-                 todo="the loss is −ln of the probability given to the true label.",
+                 todo=t('the loss is −ln of the probability given to the true label.'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -171,18 +160,18 @@ def check_dense_params(answer, n_in, n_out, bias=True, *, show_answer=False) -> 
     def grade(answer):
         value = read_int(answer)
         if value == expected:
-            return right(f"Right: {solution}")
+            return right(t('Right: {solution}', solution=solution))
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a count'))))
         if bias and value == expected - n_out:
-            return wrong("Not quite: add one bias per output neuron.")
+            return wrong(t('Not quite: add one bias per output neuron.'))
         if bias and value == n_in * n_out + n_in:
-            return wrong("Not quite: one bias per output neuron, not per input.")
+            return wrong(t('Not quite: one bias per output neuron, not per input.'))
         if value in (n_in + n_out, n_in + 2 * n_out):
-            return wrong("Not quite: every input connects to every output, so multiply.")
-        return wrong(f"Not quite: you said {value:,}. Count n_in × n_out weights"
-                     + (", then add one bias per output." if bias else "."))
+            return wrong(t('Not quite: every input connects to every output, so multiply.'))
+        return wrong(t('Not quite: you said {value:,}. Count n_in × n_out weights', value=value)
+                     + (t(', then add one bias per output.') if bias else "."))
 
     return judge("check_dense_params", (n_in, n_out, bias), answer, grade,
-                 todo="one weight per (input, output) pair, plus one bias per output.",
+                 todo=t('one weight per (input, output) pair, plus one bias per output.'),
                  solution=solution, show_answer=show_answer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import ops
+from cnnlib.i18n import t
 
 from .common import (
     CheckResult,
@@ -32,17 +33,16 @@ def _grade_grid(expected: np.ndarray, what: str, hint: str, slips=()):
     def grade(answer):
         got = read_array(answer)
         if got is None:
-            return wrong(f"Not quite: {show(answer)} is not a grid of numbers.")
+            return wrong(t('Not quite: {show} is not a grid of numbers.', show=show(answer)))
         if got.shape != expected.shape:
-            return wrong(f"Not quite: your answer has shape {got.shape}; {what} has shape "
-                         f"{expected.shape}.")
+            return wrong(t('Not quite: your answer has shape {shape}; {what} has shape {shape2}.', shape=got.shape, what=what, shape2=expected.shape))
         if np.allclose(got, expected, atol=1e-6):
-            return right(f"Right: {what} = {expected.tolist()}.")
+            return right(t('Right: {what} = {tolist}.', what=what, tolist=expected.tolist()))
         for slip, slip_hint in slips:
             if np.allclose(got, slip, atol=1e-6):
-                return wrong(f"Not quite: {slip_hint}")
+                return wrong(t('Not quite: {slip_hint}', slip_hint=slip_hint))
         r, c = np.argwhere(~np.isclose(got, expected, atol=1e-6))[0]
-        return wrong(f"Not quite: look again at row {r}, column {c}. {hint}")
+        return wrong(t('Not quite: look again at row {r}, column {c}. {hint}', r=r, c=c, hint=hint))
 
     return grade
 
@@ -54,14 +54,13 @@ def check_kernel_grad(answer, x, grad_out, *, show_answer=False) -> CheckResult:
     shape = (x.shape[0] - g.shape[0] + 1, x.shape[1] - g.shape[1] + 1)
     _, dk, _ = ops.conv2d_grad(x, np.zeros(shape), g)
     flipped = ops.conv2d_grad(x, np.zeros(shape), g[::-1, ::-1])[1]
-    hint = ("dk[a, b] is the patch of x starting at (a, b), the size of grad_out, times "
-            "grad_out cell by cell, added up: the input correlated with the output's gradient.")
+    hint = (t("dk[a, b] is the patch of x starting at (a, b), the size of grad_out, times grad_out cell by cell, added up: the input correlated with the output's gradient."))
     slips = [(flipped, "that is what a flipped grad_out gives. Pair grad_out[i, j] with "
                        "x[a + i, b + j], without flipping anything.")]
     return judge("check_kernel_grad", (x.tolist(), g.tolist()), answer,
                  _grade_grid(dk, "dLoss/dk", hint, slips),
-                 todo="dk[a, b] = sum over (i, j) of grad_out[i, j] × x[a + i, b + j].",
-                 solution=f"dLoss/dk = {dk.tolist()}.", show_answer=show_answer)
+                 todo=t('dk[a, b] = sum over (i, j) of grad_out[i, j] × x[a + i, b + j].'),
+                 solution=t('dLoss/dk = {tolist}.', tolist=dk.tolist()), show_answer=show_answer)
 
 
 def check_input_grad(answer, kernel, grad_out, *, show_answer=False) -> CheckResult:
@@ -70,14 +69,13 @@ def check_input_grad(answer, kernel, grad_out, *, show_answer=False) -> CheckRes
     x = np.zeros((g.shape[0] + k.shape[0] - 1, g.shape[1] + k.shape[1] - 1))
     dx, _, _ = ops.conv2d_grad(x, k, g)
     unflipped = ops.conv2d_grad(x, k[::-1, ::-1], g)[0]
-    hint = ("Place the kernel, times that output cell's gradient, over each output cell's "
-            "window, and add where windows overlap (grad_out convolved with the flipped kernel).")
+    hint = (t("Place the kernel, times that output cell's gradient, over each output cell's window, and add where windows overlap (grad_out convolved with the flipped kernel)."))
     slips = [(unflipped, "the kernel is upside down here: kernel[i, j] lands on "
                          "x[r + i, c + j] for output (r, c), so place it as it is.")]
     return judge("check_input_grad", (k.tolist(), g.tolist()), answer,
                  _grade_grid(dx, "dLoss/dx", hint, slips),
-                 todo="every output cell sends grad_out × kernel back onto its window.",
-                 solution=f"dLoss/dx = {dx.tolist()}.", show_answer=show_answer)
+                 todo=t('every output cell sends grad_out × kernel back onto its window.'),
+                 solution=t('dLoss/dx = {tolist}.', tolist=dx.tolist()), show_answer=show_answer)
 
 
 def check_max_pool_grad(fn, *, show_answer=False) -> CheckResult:
@@ -92,36 +90,29 @@ def check_max_pool_grad(fn, *, show_answer=False) -> CheckResult:
 
     def grade(fn):
         if not callable(fn):
-            return wrong("Not quite: pass the function itself, check_max_pool_grad("
-                         f"my_max_pool_grad), without calling it; got {show(fn)}.")
+            return wrong(t('Not quite: pass the function itself, check_max_pool_grad(my_max_pool_grad), without calling it; got {show}.', show=show(fn)))
         for x, g, size in cases:
             h, w = x.shape
             expected = ops.pool2d_grad(x, g, size)
             try:
                 result = fn(x.copy(), g.copy(), size)
             except NotImplementedError:
-                return not_yet("Not written yet: replace the NotImplementedError with your code.")
+                return not_yet(t('Not written yet: replace the NotImplementedError with your code.'))
             except Exception as err:  # noqa: BLE001 - report the learner's error
-                return wrong(f"Your function raised {type(err).__name__}: {err} on a {h}×{w} "
-                             f"map, size {size}.")
+                return wrong(t('Your function raised {name}: {err} on a {h}×{w} map, size {size}.', name=type(err).__name__, err=err, h=h, w=w, size=size))
             if result is None:
-                return not_yet("Not written yet: your function returns None. Fill it in.")
+                return not_yet(t('Not written yet: your function returns None. Fill it in.'))
             got = read_array(result)
             if got is None:
-                return wrong(f"Your function returned {show(result)}, not a grid of numbers.")
+                return wrong(t('Your function returned {show}, not a grid of numbers.', show=show(result)))
             if got.shape != expected.shape:
-                return wrong(f"On a {h}×{w} map you return shape {got.shape}; the gradient has "
-                             f"the input's shape {expected.shape}.")
+                return wrong(t("On a {h}×{w} map you return shape {shape}; the gradient has the input's shape {shape2}.", h=h, w=w, shape=got.shape, shape2=expected.shape))
             if not np.allclose(got, expected):
                 r, c = np.argwhere(~np.isclose(got, expected))[0]
-                return wrong(f"On a {h}×{w} map with size {size}, cell ({r}, {c}) should get "
-                             f"{expected[r, c]:g}, you give {got[r, c]:g}. Each window sends its "
-                             "whole gradient to its largest cell (on a tie, the first one row by "
-                             "row); leftover rows and columns get 0.")
-        return right("Right on every map tried, ties and leftover rows included.")
+                return wrong(t('On a {h}×{w} map with size {size}, cell ({r}, {c}) should get {expected:g}, you give {got:g}. Each window sends its whole gradient to its largest cell (on a tie, the first one row by row); leftover rows and columns get 0.', h=h, w=w, size=size, r=r, c=c, expected=expected[r, c], got=got[r, c]))
+        return right(t('Right on every map tried, ties and leftover rows included.'))
 
     return judge("check_max_pool_grad", (), fn, grade,
-                 todo="start from zeros shaped like x; for each window find its largest cell "
-                      "(np.argmax gives the first) and add grad_out there.",
+                 todo=t('start from zeros shaped like x; for each window find its largest cell (np.argmax gives the first) and add grad_out there.'),
                  solution=solution_code("my_max_pool_grad"), show_answer=show_answer,
-                 placeholder="Write your function, then run the cell again.")
+                 placeholder=t('Write your function, then run the cell again.'))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib import ops
+from cnnlib.i18n import t
 
 from .common import (
     CheckResult,
@@ -32,28 +33,24 @@ def check_same_padding_flatten(answer, filters: int = 32, *, show_answer=False) 
     side = ops.output_size(conv, 2, stride=2)
     valid = ops.output_size(ops.output_size(28, 3), 2, stride=2)
     expected = side * side * filters
-    solution = (f"'same' keeps {conv} × {conv}, pooling halves it to {side} × {side}; "
-                f"{side} × {side} × {filters} = {expected:,}.")
+    solution = (t("'same' keeps {conv} × {conv}, pooling halves it to {side} × {side}; {side} × {side} × {filters} = {expected:,}.", conv=conv, side=side, filters=filters, expected=expected))
 
     def grade(answer):
         value = read_int(answer)
         if value == expected:
-            return right(f"Right: {side} × {side} × {filters} = {expected:,}.")
+            return right(t('Right: {side} × {side} × {filters} = {expected:,}.', side=side, filters=filters, expected=expected))
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a length')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a length'))))
         if value == valid * valid * filters:
-            return wrong("Not quite: that is the seed model as it is (valid padding). With "
-                         "'same' the convolution keeps 28 × 28.")
+            return wrong(t("Not quite: that is the seed model as it is (valid padding). With 'same' the convolution keeps 28 × 28."))
         if value == conv * conv * filters:
-            return wrong("Not quite: the 2×2 max pooling still halves each side.")
+            return wrong(t('Not quite: the 2×2 max pooling still halves each side.'))
         if value == side * side:
-            return wrong(f"Not quite: that is one map. There is one per filter ({filters}).")
-        return wrong(f"Not quite: you said {value:,}. Size after the convolution, then after "
-                     "pooling; multiply height × width × filters.")
+            return wrong(t('Not quite: that is one map. There is one per filter ({filters}).', filters=filters))
+        return wrong(t('Not quite: you said {value:,}. Size after the convolution, then after pooling; multiply height × width × filters.', value=value))
 
     return judge("check_same_padding_flatten", (filters,), answer, grade,
-                 todo="with padding='same' the 28x28 image stays 28x28; pooling halves it; "
-                      "multiply height x width x filters.",
+                 todo=t("with padding='same' the 28x28 image stays 28x28; pooling halves it; multiply height x width x filters."),
                  solution=solution, show_answer=show_answer)
 
 
@@ -69,31 +66,24 @@ def check_seed_params(answer, dense_units: int = 100, *, show_answer=False) -> C
                + ops.dense_param_count(dense_units, 10, bias=False))
     default = (ops.conv_param_count(3, 3, 1, 32) + ops.dense_param_count(flat, 100)
                + ops.dense_param_count(100, 10))
-    solution = (f"conv 3·3·1·32 + 32 = {parts[0]:,}; dense {flat:,}·{dense_units} + "
-                f"{dense_units} = {parts[1]:,}; output {dense_units}·10 + 10 = {parts[2]:,}; "
-                f"total {expected:,}.")
+    solution = (t('conv 3·3·1·32 + 32 = {parts:,}; dense {flat:,}·{dense_units} + {dense_units} = {parts2:,}; output {dense_units}·10 + 10 = {parts3:,}; total {expected:,}.', parts=parts[0], flat=flat, dense_units=dense_units, parts2=parts[1], parts3=parts[2], expected=expected))
 
     def grade(answer):
         value = read_int(answer)
         if value == expected:
-            return right(f"Right: {expected:,} weights.")
+            return right(t('Right: {expected:,} weights.', expected=expected))
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a count'))))
         if value == default and dense_units != 100:
-            return wrong(f"Not quite: that is the seed model with Dense(100). Redo it with "
-                         f"{dense_units} units.")
+            return wrong(t('Not quite: that is the seed model with Dense(100). Redo it with {dense_units} units.', dense_units=dense_units))
         if value == no_bias:
-            return wrong("Not quite: every layer also has one bias per unit (or filter).")
+            return wrong(t('Not quite: every layer also has one bias per unit (or filter).'))
         if value in (expected - parts[0], expected - parts[2]):
-            return wrong("Not quite: count all three layers with weights: the convolution, "
-                         "the hidden dense layer and the output layer.")
-        return wrong(f"Not quite: you said {value:,}. The Flatten layer hands {flat:,} numbers "
-                     f"to the dense layer: each of its {dense_units} units has one weight per "
-                     "input, plus a bias.")
+            return wrong(t('Not quite: count all three layers with weights: the convolution, the hidden dense layer and the output layer.'))
+        return wrong(t('Not quite: you said {value:,}. The Flatten layer hands {flat:,} numbers to the dense layer: each of its {dense_units} units has one weight per input, plus a bias.', value=value, flat=flat, dense_units=dense_units))
 
     return judge("check_seed_params", (dense_units,), answer, grade,
-                 todo=f"add the conv layer (3*3*1*32 + 32), the hidden dense layer ({flat} "
-                      "inputs) and the output layer, each with its biases.",
+                 todo=t('add the conv layer (3*3*1*32 + 32), the hidden dense layer ({flat} inputs) and the output layer, each with its biases.', flat=flat),
                  solution=solution, show_answer=show_answer)
 
 
@@ -108,31 +98,26 @@ def check_most_confused(answer, counts, *, show_answer=False) -> CheckResult:
     best = int(off.max())
     pairs = sorted((int(r), int(c)) for r, c in zip(*np.nonzero(off == best)))
     shown = " or ".join(str(p) for p in pairs)
-    solution = f"{shown}: {best} times." if best else "there are no mistakes at all."
+    solution = t('{shown}: {best} times.', shown=shown, best=best) if best else t('there are no mistakes at all.')
 
     def grade(answer):
         if best == 0:
-            return right("No mistakes at all: any answer will do!")
+            return right(t('No mistakes at all: any answer will do!'))
         pair = read_pair(answer, digits=True)
         if pair is None:
-            return wrong(f"Not quite: give a pair (true, predicted), like (4, 9); got "
-                         f"{show(answer)}.")
+            return wrong(t('Not quite: give a pair (true, predicted), like (4, 9); got {show}.', show=show(answer)))
         if not all(0 <= d < n for d in pair):
-            return wrong(f"Not quite: both numbers are digits, 0 to {n - 1}; got {pair}.")
+            return wrong(t('Not quite: both numbers are digits, 0 to {v}; got {pair}.', v=n - 1, pair=pair))
         if pair in pairs:
-            return right(f"Right: {pair} happens {best} times.")
+            return right(t('Right: {pair} happens {best} times.', pair=pair, best=best))
         if pair[0] == pair[1]:
-            return wrong("Not quite: the diagonal counts the right answers. A mistake lies off "
-                         "the diagonal.")
+            return wrong(t('Not quite: the diagonal counts the right answers. A mistake lies off the diagonal.'))
         if pair[::-1] in pairs:
-            return wrong(f"Not quite: {pair} means a true {pair[0]} read as {pair[1]}. The row is "
-                         "the true digit, the column the prediction.")
-        return wrong(f"Not quite: {pair} happens {int(off[pair])} times. Look for the biggest "
-                     "number off the diagonal.")
+            return wrong(t('Not quite: {pair} means a true {pair2} read as {pair3}. The row is the true digit, the column the prediction.', pair=pair, pair2=pair[0], pair3=pair[1]))
+        return wrong(t('Not quite: {pair} happens {int} times. Look for the biggest number off the diagonal.', pair=pair, int=int(off[pair])))
 
     return judge("check_most_confused", (counts,), answer, grade,
-                 todo="look off the diagonal of the confusion matrix for the biggest number; "
-                      "its row is the true digit, its column the prediction.",
+                 todo=t('look off the diagonal of the confusion matrix for the biggest number; its row is the true digit, its column the prediction.'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -156,15 +141,12 @@ def check_augmentation(answer, *, show_answer=False) -> CheckResult:
             by_text = {v: k for k, v in AUGMENTATION_CHOICES.items()}
             key = text if text in AUGMENTATION_CHOICES else by_text.get(text)
         if key is None:
-            return wrong(f"Not quite: answer with one letter, a, b, c or d; got {show(answer)}.")
+            return wrong(t('Not quite: answer with one letter, a, b, c or d; got {show}.', show=show(answer)))
         if key == "c":
-            return right("Right: a mirrored 3 is not a 3 (and a mirrored 2 looks odd); small "
-                         "rotations, shifts and zooms keep the digit's identity.")
-        return wrong(f"Not quite: '{AUGMENTATION_CHOICES[key]}' keeps a digit readable. Which "
-                     "change would make a 3 look like no digit at all?")
+            return right(t("Right: a mirrored 3 is not a 3 (and a mirrored 2 looks odd); small rotations, shifts and zooms keep the digit's identity."))
+        return wrong(t("Not quite: '{AUGMENTATION_CHOICES}' keeps a digit readable. Which change would make a 3 look like no digit at all?", AUGMENTATION_CHOICES=AUGMENTATION_CHOICES[key]))
 
     return judge("check_augmentation", (), answer, grade,
-                 todo="which change can turn a digit into something that is no longer the same "
-                      f"digit (think of 2, 3, 7)? {choices}",
-                 solution="c) flip left-right: a mirrored 3 or 7 is no digit at all.",
+                 todo=t('which change can turn a digit into something that is no longer the same digit (think of 2, 3, 7)? {choices}', choices=choices),
+                 solution=t('c) flip left-right: a mirrored 3 or 7 is no digit at all.'),
                  show_answer=show_answer)

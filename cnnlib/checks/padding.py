@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from cnnlib import ops
+from cnnlib.i18n import t
 
 from .common import (
     CheckResult,
@@ -45,7 +46,7 @@ def check_output_size(answer, n, kernel, stride=1, padding="valid", dilation=1, 
     expected = ops.output_size(n, kernel, stride, padding, dilation)
     formula = ops.output_size_formula(n, kernel, stride, padding, dilation)
     letters = _formula_in_letters(padding, dilation)
-    solution = f"{formula} = {expected}" + (f" (= ceil({n}/{stride}))." if padding == "same"
+    solution = f"{formula} = {expected}" + (t(' (= ceil({n}/{stride})).', n=n, stride=stride) if padding == "same"
                                             else ".")
     # Typical slips, each with the size it gives.
     k_eff = dilation * (kernel - 1) + 1
@@ -61,30 +62,29 @@ def check_output_size(answer, n, kernel, stride=1, padding="valid", dilation=1, 
                   (n / stride, "'same' rounds up: ceil(n / s)."),
                   (n // stride, "'same' rounds up: ceil(n / s).")]
     else:
-        slips.append((n / stride, "subtract the kernel: the window has to fit in the image."))
+        slips.append((n / stride, t('subtract the kernel: the window has to fit in the image.')))
     if dilation > 1:
         slips.append(((n + before + after - kernel) // stride + 1,
-                      f"dilation {dilation} spreads the kernel over d(k−1)+1 = {k_eff} pixels."))
+                      t('dilation {dilation} spreads the kernel over d(k−1)+1 = {k_eff} pixels.', dilation=dilation, k_eff=k_eff)))
     if before + after:
-        slips.append(((n - k_eff) // stride + 1, "add the padding on both sides."))
+        slips.append(((n - k_eff) // stride + 1, t('add the padding on both sides.')))
 
     def grade(answer):
         value = read_number(answer)
         if value is None:
-            return wrong(f"Not quite: give one number, not {show(answer)}. Use {letters}.")
+            return wrong(t('Not quite: give one number, not {show}. Use {letters}.', show=show(answer), letters=letters))
         if read_int(answer) == expected:
-            return right(f"Right: {solution}")
+            return right(t('Right: {solution}', solution=solution))
         for size, hint in slips:
             if size != expected and abs(value - size) < 1e-9:
-                return wrong(f"Not quite: you said {value:g}. Almost: {hint}")
+                return wrong(t('Not quite: you said {value:g}. Almost: {hint}', value=value, hint=hint))
         if read_int(answer) is None:
-            return wrong(f"Not quite: a size is a whole number, not {value:g}. Use {letters}.")
-        return wrong(f"Not quite: you said {value:g}. Fill in {letters} with n = {n}, "
-                     f"k = {kernel}, s = {stride}" + (f", d = {dilation}" if dilation > 1 else "")
+            return wrong(t('Not quite: a size is a whole number, not {value:g}. Use {letters}.', value=value, letters=letters))
+        return wrong(t('Not quite: you said {value:g}. Fill in {letters} with n = {n}, k = {kernel}, s = {stride}', value=value, letters=letters, n=n, kernel=kernel, stride=stride) + (f", d = {dilation}" if dilation > 1 else "")
                      + (f", p = {padding}" if isinstance(padding, int) else "") + ".")
 
     return judge("check_output_size", (n, kernel, stride, padding, dilation), answer, grade,
-                 todo=f"the output size is {letters}.", solution=solution,
+                 todo=t('the output size is {letters}.', letters=letters), solution=solution,
                  show_answer=show_answer)
 
 
@@ -96,23 +96,20 @@ def check_same_padding(answer, kernel, *, show_answer=False) -> CheckResult:
     # Independent of any formula: try p = 0, 1, 2, ... until the size stays put.
     n = 50
     expected = next(p for p in range(kernel) if ops.output_size(n, kernel, 1, p) == n)
-    solution = f"p = ({kernel} − 1)/2 = {expected} zero pixels on each side."
+    solution = t('p = ({kernel} − 1)/2 = {expected} zero pixels on each side.', kernel=kernel, expected=expected)
 
     def grade(answer):
         value = read_int(answer)
         if value == expected:
-            return right(f"Right: p = {expected} keeps n × n at n × n for a {kernel}×{kernel} "
-                         "kernel.")
+            return right(t('Right: p = {expected} keeps n × n at n × n for a {kernel}×{kernel} kernel.', expected=expected, kernel=kernel))
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a number of pixels')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a number of pixels'))))
         if value == 2 * expected:
-            return wrong("Not quite: that is both sides together. How many on each side?")
-        return wrong(f"Not quite: with p = {value} the size changes to "
-                     f"{n + 2 * value - kernel + 1} for n = {n}. The kernel overhangs by "
-                     "(k − 1)/2 on each side.")
+            return wrong(t('Not quite: that is both sides together. How many on each side?'))
+        return wrong(t('Not quite: with p = {value} the size changes to {v} for n = {n}. The kernel overhangs by (k − 1)/2 on each side.', value=value, v=n + 2 * value - kernel + 1, n=n))
 
     return judge("check_same_padding", (kernel,), answer, grade,
-                 todo="the kernel overhangs the image by (k − 1)/2 on each side.",
+                 todo=t('the kernel overhangs the image by (k − 1)/2 on each side.'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -121,31 +118,24 @@ def check_tf_same_pads(answer, n, kernel, stride, *, show_answer=False) -> Check
     expected = ops.pad_amounts((n, n), (kernel, kernel), stride, "same")[0]
     out = ops.output_size(n, kernel, stride, "same")
     total = sum(expected)
-    solution = (f"{expected}: output ceil({n}/{stride}) = {out}, total padding "
-                f"({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = "
-                f"{expected[0]}, after = the rest.")
+    solution = (t('{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {expected2}, after = the rest.', expected=expected, n=n, stride=stride, out=out, kernel=kernel, total=total, expected2=expected[0]))
 
     def grade(answer):
         if read_int(answer) == total and total:
-            return wrong("Almost: that is the total. Split it into a pair (before, after).")
+            return wrong(t('Almost: that is the total. Split it into a pair (before, after).'))
         pair = read_pair(answer)
         if pair is None:
-            return wrong(f"Not quite: answer with a pair (before, after), like (0, 1); got "
-                         f"{show(answer)}.")
+            return wrong(t('Not quite: answer with a pair (before, after), like (0, 1); got {show}.', show=show(answer)))
         if pair == expected:
-            return right(f"Right: {expected[0]} before and {expected[1]} after (the odd pixel "
-                         "goes to the bottom/right).")
+            return right(t('Right: {expected} before and {expected2} after (the odd pixel goes to the bottom/right).', expected=expected[0], expected2=expected[1]))
         if pair == expected[::-1]:
-            return wrong("Not quite: TensorFlow puts the odd pixel after (bottom/right), not "
-                         "before.")
+            return wrong(t('Not quite: TensorFlow puts the odd pixel after (bottom/right), not before.'))
         if sum(pair) == total:
-            return wrong("Not quite: the total is right. Before = total // 2, after = the rest.")
-        return wrong(f"Not quite: you said {pair}. Output = ceil(n / s); total padding = "
-                     "max((out − 1)·s + k − n, 0).")
+            return wrong(t('Not quite: the total is right. Before = total // 2, after = the rest.'))
+        return wrong(t('Not quite: you said {pair}. Output = ceil(n / s); total padding = max((out − 1)·s + k − n, 0).', pair=pair))
 
     return judge("check_tf_same_pads", (n, kernel, stride), answer, grade,
-                 todo="output = ceil(n / s); total padding = max((out − 1)·s + k − n, 0); "
-                      "before = total // 2, after = the rest.",
+                 todo=t('output = ceil(n / s); total padding = max((out − 1)·s + k − n, 0); before = total // 2, after = the rest.'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -156,25 +146,22 @@ def check_skipped(answer, n, kernel, stride=1, padding="valid", dilation=1, *,
     expected = int(np.sum(~visited))
     skipped = [int(i) for i in np.flatnonzero(~visited)]
     tail = n - 1 - int(np.flatnonzero(visited).max())
-    solution = f"{expected}: rows {skipped} are never read." if skipped else "0."
+    solution = t('{expected}: rows {skipped} are never read.', expected=expected, skipped=skipped) if skipped else "0."
 
     def grade(answer):
         value = read_int(answer)
         if value == expected:
-            return right(f"Right: {expected} row(s) never reach the output.")
+            return right(t('Right: {expected} row(s) never reach the output.', expected=expected))
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a number of rows')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a number of rows'))))
         if value == n - expected:
-            return wrong("Not quite: that is how many rows the windows read. How many are left "
-                         "out?")
+            return wrong(t('Not quite: that is how many rows the windows read. How many are left out?'))
         if value == tail and tail != expected:
-            return wrong("Not quite: those are the rows after the last window. Look for gaps "
-                         "between the windows too.")
-        return wrong(f"Not quite: you said {value}. List the rows each window covers (start at "
-                     "0, step by the stride) and see which are left out.")
+            return wrong(t('Not quite: those are the rows after the last window. Look for gaps between the windows too.'))
+        return wrong(t('Not quite: you said {value}. List the rows each window covers (start at 0, step by the stride) and see which are left out.', value=value))
 
     return judge("check_skipped", (n, kernel, stride, padding, dilation), answer, grade,
-                 todo="list the rows each window covers (start at 0, step by the stride).",
+                 todo=t('list the rows each window covers (start at 0, step by the stride).'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -187,26 +174,23 @@ def check_receptive_field(answer, layers, *, show_answer=False) -> CheckResult:
         d = layer[2] if len(layer) == 3 else 1
         steps.append(f"({layer[0]}−1)·{jump}" if d == 1 else f"{d}·({layer[0]}−1)·{jump}")
         jump *= layer[1]
-    solution = " + ".join(steps) + f" = {expected} pixels per side."
+    solution = " + ".join(steps) + t(' = {expected} pixels per side.', expected=expected)
     no_strides = ops.receptive_field([(layer[0], 1) + tuple(layer[2:]) for layer in layers])
 
     def grade(answer):
         value = read_int(answer)
         if value == expected:
-            return right(f"Right: one neuron at the top sees {expected} × {expected} input "
-                         "pixels.")
+            return right(t('Right: one neuron at the top sees {expected} × {expected} input pixels.', expected=expected))
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a number of pixels')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a number of pixels'))))
         if value == no_strides:
-            return wrong("Not quite: that ignores the strides. A layer above a stride-2 layer "
-                         "reaches twice as far in the input.")
+            return wrong(t('Not quite: that ignores the strides. A layer above a stride-2 layer reaches twice as far in the input.'))
         if value == expected ** 2:
-            return wrong(f"Not quite: give pixels per side ({value} is the whole square).")
-        return wrong(f"Not quite: you said {value}. Start at 1; each layer adds (k − 1) × "
-                     "(product of the strides below it).")
+            return wrong(t('Not quite: give pixels per side ({value} is the whole square).', value=value))
+        return wrong(t('Not quite: you said {value}. Start at 1; each layer adds (k − 1) × (product of the strides below it).', value=value))
 
     return judge("check_receptive_field", (layers,), answer, grade,
-                 todo="start at 1; each layer adds (k − 1) × (product of the strides below it).",
+                 todo=t('start at 1; each layer adds (k − 1) × (product of the strides below it).'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -216,8 +200,7 @@ def check_output_size_function(fn, *, show_answer=False) -> CheckResult:
 
     def grade(fn):
         if not callable(fn):
-            return wrong("Not quite: pass the function itself, check_output_size_function("
-                         f"my_output_size), without calling it; got {show(fn)}.")
+            return wrong(t('Not quite: pass the function itself, check_output_size_function(my_output_size), without calling it; got {show}.', show=show(fn)))
         for n in range(1, 13):
             for k in range(1, 6):
                 for s in range(1, 4):
@@ -230,26 +213,20 @@ def check_output_size_function(fn, *, show_answer=False) -> CheckResult:
                             try:
                                 got = fn(n, k, s, p, d)
                             except NotImplementedError:
-                                return not_yet("Not written yet: replace the "
-                                               "NotImplementedError with your formula.")
+                                return not_yet(t('Not written yet: replace the NotImplementedError with your formula.'))
                             except Exception as err:  # noqa: BLE001 - the learner's error
-                                return wrong(f"Your function raised {type(err).__name__}: {err}"
-                                             f" for {case}.")
+                                return wrong(t('Your function raised {name}: {err} for {case}.', name=type(err).__name__, err=err, case=case))
                             if got is None:
-                                return not_yet("Not written yet: your function returns None. "
-                                               "Replace the placeholder with the formula.")
+                                return not_yet(t('Not written yet: your function returns None. Replace the placeholder with the formula.'))
                             if read_int(got) != expected:
                                 value = read_number(got)
-                                hint = ("round down with // (floor division)."
+                                hint = (t('round down with // (floor division).')
                                         if value is not None and math.floor(value) == expected
-                                        else "check every term of floor((n + 2p − d(k−1) − 1)/s)"
-                                             " + 1.")
-                                return wrong(f"For {case} you give {show(got)}, the answer is "
-                                             f"{expected}: {hint}")
-        return right("Right on every setting tried (n up to 12, k up to 5, s up to 3, p up to 2,"
-                     " d up to 2).")
+                                        else t('check every term of floor((n + 2p − d(k−1) − 1)/s) + 1.'))
+                                return wrong(t('For {case} you give {show}, the answer is {expected}: {hint}', case=case, show=show(got), expected=expected, hint=hint))
+        return right(t('Right on every setting tried (n up to 12, k up to 5, s up to 3, p up to 2, d up to 2).'))
 
     return judge("check_output_size_function", (), fn, grade,
-                 todo="(n + 2*p - d*(k - 1) - 1) // s + 1, and pass the function itself.",
+                 todo=t('(n + 2*p - d*(k - 1) - 1) // s + 1, and pass the function itself.'),
                  solution=solution_code("my_output_size"), show_answer=show_answer,
-                 placeholder="Write your function, then run the cell again.")
+                 placeholder=t('Write your function, then run the cell again.'))

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from cnnlib import ops
+from cnnlib.i18n import t
 
 from .common import (
     CheckResult,
@@ -41,25 +42,21 @@ def check_pooled(answer, x, size=2, stride=None, mode="max", *, show_answer=Fals
     def grade(answer):
         got = read_array(answer)
         if got is None:
-            return wrong(f"Not quite: write a list of rows of numbers, like [[1, 2], [3, 4]]; "
-                         f"got {show(answer)}.")
+            return wrong(t('Not quite: write a list of rows of numbers, like [[1, 2], [3, 4]]; got {show}.', show=show(answer)))
         if got.shape != expected.shape:
-            return wrong(f"Not quite: your answer has shape {got.shape}; the pooled map is "
-                         f"{expected.shape[0]} × {expected.shape[1]}, as a list of rows.")
+            return wrong(t('Not quite: your answer has shape {shape}; the pooled map is {shape2} × {shape3}, as a list of rows.', shape=got.shape, shape2=expected.shape[0], shape3=expected.shape[1]))
         close = np.abs(got - expected) < 0.01
         if close.all():
-            return right(f"Right: {expected.tolist()}.")
+            return right(t('Right: {tolist}.', tolist=expected.tolist()))
         if np.allclose(got, other, atol=0.01):
-            return wrong(f"Not quite: that is {'average' if mode == 'max' else 'max'} pooling. "
-                         f"Here each output cell is the {name} of its window.")
+            return wrong(t('Not quite: that is {v} pooling. Here each output cell is the {name} of its window.', v=(t('average') if mode == 'max' else t('max')), name=name))
         if np.allclose(got, expected.T, atol=0.01):
-            return wrong("Not quite: rows and columns are swapped. Write the result row by row.")
+            return wrong(t('Not quite: rows and columns are swapped. Write the result row by row.'))
         r, c = (int(i) for i in np.argwhere(~close)[0])
-        return wrong(f"Not quite: each output cell is the {name} of its window. Look again at "
-                     f"row {r}, column {c}.")
+        return wrong(t('Not quite: each output cell is the {name} of its window. Look again at row {r}, column {c}.', name=name, r=r, c=c))
 
     return judge("check_pooled", (x, size, stride, mode), answer, grade,
-                 todo=f"each output cell is the {name} of its {size}×{size} window.",
+                 todo=t('each output cell is the {name} of its {size}×{size} window.', name=name, size=size),
                  solution=f"{expected.tolist()}.", show_answer=show_answer)
 
 
@@ -67,7 +64,7 @@ def check_pooled_size(answer, n, size, stride=None, *, show_answer=False) -> Che
     """The pooled length of one axis of n cells (valid pooling, stride defaults to size)."""
     stride = size if stride is None else stride
     expected = ops.output_size(n, size, stride)
-    solution = f"floor(({n} − {size})/{stride}) + 1 = {expected}."
+    solution = t('floor(({n} − {size})/{stride}) + 1 = {expected}.', n=n, size=size, stride=stride, expected=expected)
     slips = [((n - size) / stride + 1, "round down: leftover cells that do not fill a window "
                                        "are dropped."),
              (math.ceil(n / stride), "round down: leftover cells that do not fill a window "
@@ -79,17 +76,16 @@ def check_pooled_size(answer, n, size, stride=None, *, show_answer=False) -> Che
     def grade(answer):
         value = read_number(answer)
         if value is None:
-            return wrong(f"Not quite: give one number, not {show(answer)}.")
+            return wrong(t('Not quite: give one number, not {show}.', show=show(answer)))
         if read_int(answer) == expected:
-            return right(f"Right: {solution}")
+            return right(t('Right: {solution}', solution=solution))
         for size_, hint in slips:
             if size_ != expected and abs(value - size_) < 1e-9:
-                return wrong(f"Not quite: you said {value:g}. Almost: {hint}")
-        return wrong(f"Not quite: you said {value:g}. Pooling follows the same formula as a "
-                     "convolution without padding: floor((n − size)/stride) + 1.")
+                return wrong(t('Not quite: you said {value:g}. Almost: {hint}', value=value, hint=hint))
+        return wrong(t('Not quite: you said {value:g}. Pooling follows the same formula as a convolution without padding: floor((n − size)/stride) + 1.', value=value))
 
     return judge("check_pooled_size", (n, size, stride), answer, grade,
-                 todo="floor((n − size)/stride) + 1, as for a convolution without padding.",
+                 todo=t('floor((n − size)/stride) + 1, as for a convolution without padding.'),
                  solution=solution, show_answer=show_answer)
 
 
@@ -104,43 +100,35 @@ def check_pool_function(fn, mode="max", *, show_answer=False) -> CheckResult:
 
     def grade(fn):
         if not callable(fn):
-            return wrong("Not quite: pass the function itself, check_pool_function(my_max_pool),"
-                         f" without calling it; got {show(fn)}.")
+            return wrong(t('Not quite: pass the function itself, check_pool_function(my_max_pool), without calling it; got {show}.', show=show(fn)))
         for x, size in cases:
             h, w = x.shape
             expected = ops.pool2d(x, size, mode=mode)
             try:
                 result = fn(x.copy(), size)
             except NotImplementedError:
-                return not_yet("Not written yet: replace the NotImplementedError with your code.")
+                return not_yet(t('Not written yet: replace the NotImplementedError with your code.'))
             except Exception as err:  # noqa: BLE001 - report the learner's error
-                return wrong(f"Your function raised {type(err).__name__}: {err} on a {h}×{w} "
-                             f"map, size {size}.")
+                return wrong(t('Your function raised {name}: {err} on a {h}×{w} map, size {size}.', name=type(err).__name__, err=err, h=h, w=w, size=size))
             if result is None:
-                return not_yet("Not written yet: your function returns None. Fill in the "
-                               "pooling.")
+                return not_yet(t('Not written yet: your function returns None. Fill in the pooling.'))
             got = read_array(result)
             if got is None:
-                return wrong(f"Your function returned {show(result)}, not a grid of numbers.")
+                return wrong(t('Your function returned {show}, not a grid of numbers.', show=show(result)))
             if got.shape == expected.shape and np.allclose(got, expected):
                 continue
             if got.shape != expected.shape and got.shape == (-(-h // size), -(-w // size)):
-                return wrong(f"On a {h}×{w} map with size {size} you give shape {got.shape}, "
-                             f"expected {expected.shape}: drop the rows and columns that do not "
-                             "fill a whole window.")
+                return wrong(t('On a {h}×{w} map with size {size} you give shape {shape}, expected {shape2}: drop the rows and columns that do not fill a whole window.', h=h, w=w, size=size, shape=got.shape, shape2=expected.shape))
             if got.shape != expected.shape:
-                return wrong(f"On a {h}×{w} map with size {size} you give shape {got.shape}, "
-                             f"expected {expected.shape}: step the windows by size.")
-            return wrong(f"On a {h}×{w} map with size {size} some values differ: each output "
-                         f"is the {'max' if mode == 'max' else 'mean'} of "
-                         "x[r*size:(r+1)*size, c*size:(c+1)*size].")
-        return right("Right on every map tried, including sizes that leave rows over.")
+                return wrong(t('On a {h}×{w} map with size {size} you give shape {shape}, expected {shape2}: step the windows by size.', h=h, w=w, size=size, shape=got.shape, shape2=expected.shape))
+            return wrong(t('On a {h}×{w} map with size {size} some values differ: each output is the {v} of x[r*size:(r+1)*size, c*size:(c+1)*size].', h=h, w=w, size=size, v=(t('max') if mode == 'max' else t('mean'))))
+        return right(t('Right on every map tried, including sizes that leave rows over.'))
 
     name = "my_max_pool" if mode == "max" else "my_avg_pool"
     return judge("check_pool_function", (mode,), fn, grade,
-                 todo="slice x[r:r + size, c:c + size] inside two loops, or use reshape.",
+                 todo=t('slice x[r:r + size, c:c + size] inside two loops, or use reshape.'),
                  solution=solution_code(name), show_answer=show_answer,
-                 placeholder="Write your function, then run the cell again.")
+                 placeholder=t('Write your function, then run the cell again.'))
 
 
 def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
@@ -151,8 +139,7 @@ def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
     side = conv_side if pool is None else ops.output_size(conv_side, pool, pool)
     expected = side * side * features
     pooled = "" if pool is None else f", pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}"
-    solution = (f"side {image} − {kernel} + 1 = {conv_side}{pooled}; {side}² × {features} = "
-                f"{expected:,}.")
+    solution = (t('side {image} − {kernel} + 1 = {conv_side}{pooled}; {side}² × {features} = {expected:,}.', image=image, kernel=kernel, conv_side=conv_side, pooled=pooled, side=side, features=features, expected=expected))
     slips = [(side * features, f"a map is {side} × {side}: square the side."),
              (side * side, f"there are {features} feature maps: multiply by {features}.")]
     if pool is not None:
@@ -168,16 +155,14 @@ def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
     def grade(answer):
         value = read_number(answer)
         if value is None:
-            return wrong(f"Not quite: {not_int_hint(answer, 'a count')}")
+            return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a count'))))
         if read_int(answer) == expected:
-            return right(f"Right: {side}² × {features} = {expected:,}.")
+            return right(t('Right: {side}² × {features} = {expected:,}.', side=side, features=features, expected=expected))
         for count, hint in slips:
             if count != expected and abs(value - count) < 1e-6:
-                return wrong(f"Not quite: you said {fmt(value)}. {hint}")
-        return wrong(f"Not quite: you said {fmt(value)}. Side after the convolution: "
-                     f"{image} − {kernel} + 1; then (if pooling) floor((side − pool)/pool) + 1; "
-                     "square it and multiply by the number of features.")
+                return wrong(t('Not quite: you said {fmt}. {hint}', fmt=fmt(value), hint=hint))
+        return wrong(t('Not quite: you said {fmt}. Side after the convolution: {image} − {kernel} + 1; then (if pooling) floor((side − pool)/pool) + 1; square it and multiply by the number of features.', fmt=fmt(value), image=image, kernel=kernel))
 
     return judge("check_value_count", (image, kernel, features, pool), answer, grade,
-                 todo="side after the convolution, then after pooling; side² × features.",
+                 todo=t('side after the convolution, then after pooling; side² × features.'),
                  solution=solution, show_answer=show_answer)

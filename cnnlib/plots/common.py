@@ -6,6 +6,8 @@ import io
 
 import numpy as np
 
+from cnnlib.i18n import ft, ft_default
+
 __all__ = ["apply_style", "get_ax", "new_figure", "figure_to_png", "plot_grid", "plot_image"]
 
 # Fonts that can draw Chinese; matplotlib falls back along this list, glyph by glyph.
@@ -101,8 +103,8 @@ def plot_image(img, ax=None, title=None, cmap="gray", vmin=None, vmax=None, axis
     if title:
         ax.set_title(title)
     if axis_labels:
-        ax.set_xlabel("column (x)")
-        ax.set_ylabel("row (y)")
+        ax.set_xlabel(ft('column (x)'))
+        ax.set_ylabel(ft('row (y)'))
     return ax
 
 
@@ -134,6 +136,8 @@ def plot_grid(values, ax=None, title=None, cmap="Greys", vmin=None, vmax=None, f
     highlight: (row, col, height, width) of a rectangle to outline, e.g. the kernel's window.
     NaN cells are left blank (useful for output cells not yet computed).
     """
+    xlabel = ft_default(xlabel, 'column')
+    ylabel = ft_default(ylabel, 'row')
     from matplotlib.patches import Rectangle
 
     ax = get_ax(ax)

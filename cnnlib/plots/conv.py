@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import ft, ft_default
 from cnnlib.plots.common import get_ax, plot_grid, pyplot_axes
 from cnnlib.plots.live import CHANNEL_NAMES, outline, plot_grid_live, plot_image_live
 
@@ -49,24 +50,24 @@ def plot_conv_step(x, kernel, step, out, axes=None):
     kh, kw = kernel.shape
     lo, hi = min(x.min(), 0), max(x.max(), 1)
     plot_grid_live(x, ax_x, cmap="Blues", vmin=lo, vmax=hi * 1.6, highlight=(r, c, kh, kw),
-                   title=f"input {x.shape[0]}x{x.shape[1]}, window at ({r}, {c})")
+                   title=ft('input {shape}x{shape2}, window at ({r}, {c})', shape=x.shape[0], shape2=x.shape[1], r=r, c=c))
     klim = max(np.abs(kernel).max(), 1e-9)
     plot_grid_live(kernel, ax_k, cmap="PuOr_r", vmin=-1.6 * klim, vmax=1.6 * klim,
-                   title=f"kernel {kh}x{kw}", xlabel=None, ylabel=None)
+                   title=ft('kernel {kh}x{kw}', kh=kh, kw=kw), xlabel=None, ylabel=None)
     _no_ticks(ax_k)
     prods = step["products"]
     plim = max(np.abs(prods).max(), klim * max(abs(lo), abs(hi)), 1e-9)
     bias = step.get("bias", 0.0)
-    plus_bias = f" + bias {bias:g}" if bias else ""
+    plus_bias = ft(' + bias {bias:g}', bias=bias) if bias else ""
     plot_grid_live(prods, ax_p, cmap="PuOr_r", vmin=-1.6 * plim, vmax=1.6 * plim,
-                   title=f"window x kernel: sum{plus_bias} = {step['total']:.4g}",
+                   title=ft('window x kernel: sum{plus_bias} = {step:.4g}', plus_bias=plus_bias, step=step['total']),
                    xlabel=None, ylabel=None)
     _no_ticks(ax_p)
     done = i * out.shape[1] + j + 1
     olim = max(np.nanmax(np.abs(out)), 1e-9)
     plot_grid_live(_partial(out, done), ax_o, cmap="Greens", vmin=min(out.min(), 0),
                    vmax=olim * 1.6, highlight=(i, j, 1, 1),
-                   title=f"output {out.shape[0]}x{out.shape[1]}: [{i}, {j}] = {step['total']:.4g}")
+                   title=ft('output {shape}x{shape2}: [{i}, {j}] = {step:.4g}', shape=out.shape[0], shape2=out.shape[1], i=i, j=j, step=step['total']))
     return axes
 
 
@@ -96,34 +97,33 @@ def plot_rgb_conv_step(x, kernel, step, out, axes=None):
     for ch, name in enumerate(CHANNEL_NAMES):
         ax_x, ax_k, ax_p = axes[ch, 0], axes[ch, 1], axes[ch, 2]
         plot_grid_live(x[..., ch], ax_x, cmap=name, vmin=-0.25 * xlim, vmax=xlim * 1.25,
-                       highlight=(r, c, kh, kw), title=f"{name} channel",
+                       highlight=(r, c, kh, kw), title=ft('{name} channel', name=ft(name)),
                        xlabel=None, ylabel=None)
         _no_ticks(ax_x)
         plot_grid_live(kernel[..., ch], ax_k, cmap="PuOr_r", vmin=-1.6 * klim, vmax=1.6 * klim,
-                       title=f"kernel[:, :, {ch}]", xlabel=None, ylabel=None)
+                       title=ft('kernel[:, :, {ch}]', ch=ch), xlabel=None, ylabel=None)
         _no_ticks(ax_k)
         plot_grid_live(step["products"][..., ch], ax_p, cmap="PuOr_r", vmin=-1.6 * plim,
-                       vmax=1.6 * plim, title=f"products: sum = {sums[ch]:.4g}",
+                       vmax=1.6 * plim, title=ft('products: sum = {sums:.4g}', sums=sums[ch]),
                        xlabel=None, ylabel=None)
         _no_ticks(ax_p)
     done = i * out.shape[1] + j + 1
     olim = max(np.abs(out).max(), 1e-9)
     plot_grid_live(_partial(out, done), axes[0, 3], cmap="Greens", vmin=min(out.min(), 0),
                    vmax=1.6 * olim, highlight=(i, j, 1, 1),
-                   title=f"output {out.shape[0]}x{out.shape[1]}", xlabel=None, ylabel=None)
+                   title=ft('output {shape}x{shape2}', shape=out.shape[0], shape2=out.shape[1]), xlabel=None, ylabel=None)
     _no_ticks(axes[0, 3])
     ax_sum = axes[1, 3]
     ax_sum.set_axis_off()
     terms = " + ".join(f"{s:.4g}" for s in sums).replace("+ -", "- ")
     bias = step["bias"]
-    text = (f"red + green + blue\n{terms}\n{'+' if bias >= 0 else '-'} bias {abs(bias):g}\n"
-            f"= {step['total']:.4g}\n-> output[{i}, {j}]")
+    text = (ft('red + green + blue\n{terms}\n{v} bias {abs:g}\n= {step:.4g}\n-> output[{i}, {j}]', terms=terms, v=('+' if bias >= 0 else '-'), abs=abs(bias), step=step['total'], i=i, j=j))
     if not ax_sum.texts:
         ax_sum.text(0.5, 0.5, "", ha="center", va="center", fontsize=11, linespacing=1.6,
                     transform=ax_sum.transAxes)
     ax_sum.texts[0].set_text(text)
     ax_rgb = axes[2, 3]
-    plot_image_live(np.clip(x / xlim, 0, 1), ax_rgb, title="the RGB input", axis_labels=False)
+    plot_image_live(np.clip(x / xlim, 0, 1), ax_rgb, title=ft('the RGB input'), axis_labels=False)
     _no_ticks(ax_rgb)
     outline(ax_rgb, "window", color="white").set_bounds(c - 0.5, r - 0.5, kw, kh)
     return axes
@@ -266,8 +266,8 @@ def plot_relu(before, after, axes=None, bins=60):
     if axes is None:
         _, axes = pyplot_axes(1, 3, (11, 3.2))
     lim = _robust_limit(before)
-    plot_feature_map(before, axes[0], title="before ReLU (conv output)", signed=True, vlim=lim)
-    plot_feature_map(after, axes[1], title="after ReLU: negatives -> 0", signed=True, vlim=lim)
+    plot_feature_map(before, axes[0], title=ft('before ReLU (conv output)'), signed=True, vlim=lim)
+    plot_feature_map(after, axes[1], title=ft('after ReLU: negatives -> 0'), signed=True, vlim=lim)
     for ax in axes[:2]:
         _no_ticks(ax)
     ax = axes[2]
@@ -278,9 +278,9 @@ def plot_relu(before, after, axes=None, bins=60):
             patch.set_facecolor("tab:red")
     ax.axvline(0, color="black", linewidth=1)
     neg = float((before < 0).mean())
-    ax.set_title(f"values: {neg:.0%} negative (blue) -> 0")
-    ax.set_xlabel("value before ReLU")
-    ax.set_ylabel("number of cells")
+    ax.set_title(ft('values: {neg:.0%} negative (blue) -> 0', neg=neg))
+    ax.set_xlabel(ft('value before ReLU'))
+    ax.set_ylabel(ft('number of cells'))
     ax.set_yscale("log")
     return axes
 
@@ -306,7 +306,7 @@ def plot_stride_positions(n, kernel, positions, axes=None):
                 grid[r, c] = 1
                 order[r, c] = a * len(starts) + b + 1
         plot_grid(grid, ax=ax, cmap="Oranges", vmin=0, vmax=2.5, numbers=False,
-                  title=f"stride {s}: {len(starts)}x{len(starts)} windows")
+                  title=ft('stride {s}: {len}x{len} windows', s=s, len=len(starts)))
         for r in range(n):
             for c in range(n):
                 if np.isfinite(order[r, c]):
@@ -322,6 +322,7 @@ def plot_stride_positions(n, kernel, positions, axes=None):
 def plot_timings(names, seconds, ax=None, title="time for one convolution"):
     """Horizontal bars of run times (log scale), each labelled with its time and how many
     times slower than the fastest it is."""
+    title = ft_default(title, 'time for one convolution')
     names, seconds = list(names), [float(s) for s in seconds]
     if len(names) != len(seconds) or not names or min(seconds) <= 0:
         raise ValueError("names and seconds must be non-empty, of the same length, seconds > 0")
@@ -333,9 +334,9 @@ def plot_timings(names, seconds, ax=None, title="time for one convolution"):
     ax.set_yticks(y, names)
     fastest = min(seconds)
     for bar, s in zip(bars, seconds):
-        label = f"{s * 1000:.3g} ms" + (f"  ({s / fastest:,.0f}x the fastest)" if s > fastest
-                                        else "  (fastest)")
+        label = ft('{v:.3g} ms', v=s * 1000) + (ft('  ({v:,.0f}x the fastest)', v=s / fastest) if s > fastest
+                                        else ft('  (fastest)'))
         ax.text(s * 1.15, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=9)
-    ax.set_xlabel("seconds (log scale)")
+    ax.set_xlabel(ft('seconds (log scale)'))
     ax.set_title(title)
     return ax

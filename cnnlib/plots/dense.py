@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import ft, ft_default
+
 from .common import format_number, get_ax, plot_grid, pyplot_figure
 from .live import artists
 
@@ -50,9 +52,9 @@ def plot_flatten(x, flat, fig=None):
     fig = fig or pyplot_figure((max(4.0, 0.55 * x.size + 0.8), 1.0 + 0.55 * h + 1.4))
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [h, 1.6]})
     lo, hi = min(x.min(), 0), max(x.max(), 1)
-    plot_grid(x, ax=top, title=f"{h}×{w} image", vmin=lo, vmax=hi, cmap="Greys")
+    plot_grid(x, ax=top, title=ft('{h}×{w} image', h=h, w=w), vmin=lo, vmax=hi, cmap="Greys")
     plot_grid(flat[None, :], ax=bottom, vmin=lo, vmax=hi, cmap="Greys", ylabel="",
-              xlabel="position in the vector", title=f"flattened: {flat.size} numbers, row by row")
+              xlabel=ft('position in the vector'), title=ft('flattened: {size} numbers, row by row', size=flat.size))
     bottom.set_yticks([])
     colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
     for r in range(h):
@@ -89,17 +91,17 @@ def plot_dense_product(x, w, b, y, highlight=None, fig=None):
     products = x[:, None] * w  # what the sums below add up, shown cell by cell
     lim = max(np.abs(w).max(), np.abs(products).max(), 1e-9)
     hl = None if highlight is None else (0, int(highlight), n_in, 1)
-    plot_grid(x[:, None], ax=axes[0], title="x (input)", cmap="Greys", xlabel="", ylabel="i")
+    plot_grid(x[:, None], ax=axes[0], title=ft('x (input)'), cmap="Greys", xlabel="", ylabel="i")
     axes[0].set_xticks([])
-    plot_grid(w, ax=axes[1], title="W (weights)", cmap="RdBu_r", vmin=-lim, vmax=lim,
-              highlight=hl, xlabel="output j", ylabel="input i")
-    plot_grid(products, ax=axes[2], title="x_i · W_ij", cmap="RdBu_r", vmin=-lim, vmax=lim,
-              highlight=hl, xlabel="output j", ylabel="")
+    plot_grid(w, ax=axes[1], title=ft('W (weights)'), cmap="RdBu_r", vmin=-lim, vmax=lim,
+              highlight=hl, xlabel=ft('output j'), ylabel=ft('input i'))
+    plot_grid(products, ax=axes[2], title=ft('x_i · W_ij'), cmap="RdBu_r", vmin=-lim, vmax=lim,
+              highlight=hl, xlabel=ft('output j'), ylabel="")
     by = np.vstack([b, y])
-    plot_grid(by, ax=axes[3], title="b and y = Σ + b", cmap="PuOr_r",
+    plot_grid(by, ax=axes[3], title=ft('b and y = Σ + b'), cmap="PuOr_r",
               vmin=-np.abs(by).max() - 1e-9, vmax=np.abs(by).max() + 1e-9,
               highlight=None if highlight is None else (1, int(highlight), 1, 1),
-              xlabel="output j", ylabel="")
+              xlabel=ft('output j'), ylabel="")
     axes[3].set_yticks([0, 1], ["b", "y"])
     axes[3].set_anchor("N")
     return fig
@@ -108,20 +110,21 @@ def plot_dense_product(x, w, b, y, highlight=None, fig=None):
 def plot_weight_matrix(w, ax=None, title="dense weights W", group=None):
     """A big weight matrix (n_in, n_out) as a picture, transposed so it lies wide: one row per
     output. ``group`` draws a thin line every ``group`` inputs (e.g. between flattened pixels)."""
+    title = ft_default(title, 'dense weights W')
     ax = get_ax(ax, figsize=(9, 2.4))
     w = np.asarray(w, float)
     if w.ndim != 2:
         raise ValueError(f"w must be 2-D (n_in, n_out), got shape {w.shape}")
     lim = max(np.abs(w).max(), 1e-9)
     im = ax.imshow(w.T, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
-    ax.set_title(title + f"  ({w.shape[0]} inputs × {w.shape[1]} outputs)")
-    ax.set_xlabel("input i (position in the flattened vector)")
-    ax.set_ylabel("output j")
+    ax.set_title(title + ft('  ({shape} inputs × {shape2} outputs)', shape=w.shape[0], shape2=w.shape[1]))
+    ax.set_xlabel(ft('input i (position in the flattened vector)'))
+    ax.set_ylabel(ft('output j'))
     ax.set_yticks(range(w.shape[1]))
     if group:
         for g in range(group, w.shape[0], group):
             ax.axvline(g - 0.5, color="0.3", lw=0.6)
-    ax.figure.colorbar(im, ax=ax, label="weight", fraction=0.04, pad=0.01)
+    ax.figure.colorbar(im, ax=ax, label=ft('weight'), fraction=0.04, pad=0.01)
     return ax
 
 
@@ -144,10 +147,10 @@ def plot_weight_templates(w, shape, channel_names=None, class_names=None, fig=No
             ax.set_xticks([])
             ax.set_yticks([])
             if ch == 0:
-                ax.set_title(class_names[j] if class_names else f"class {j}", fontsize=9)
+                ax.set_title(class_names[j] if class_names else ft('class {j}', j=j), fontsize=9)
             if j == 0:
-                ax.set_ylabel(channel_names[ch] if channel_names else f"channel {ch}", fontsize=8)
-    fig.suptitle("dense weights folded back into the pooled maps' shape", fontsize=10)
+                ax.set_ylabel(channel_names[ch] if channel_names else ft('channel {ch}', ch=ch), fontsize=8)
+    fig.suptitle(ft("dense weights folded back into the pooled maps' shape"), fontsize=10)
     return fig
 
 
@@ -166,21 +169,21 @@ def plot_activations(z, relu, sigmoid, softmax_z, softmax_probs, relu_slope=None
     axes = fig.subplots(1, 3)
     for ax, y, slope, name in ((axes[0], relu, relu_slope, "ReLU: max(0, z)"),
                                (axes[1], sigmoid, sigmoid_slope, "sigmoid: 1 / (1 + e^−z)")):
-        ax.plot(z, y, lw=2, label="value")
+        ax.plot(z, y, lw=2, label=ft('value'))
         if slope is not None:
-            ax.plot(z, slope, "--", lw=1.5, label="slope")
+            ax.plot(z, slope, "--", lw=1.5, label=ft('slope'))
         ax.axhline(0, color="0.6", lw=0.6)
         ax.axvline(0, color="0.6", lw=0.6)
         ax.set_title(name)
-        ax.set_xlabel("z (input)")
-        ax.set_ylabel("output")
+        ax.set_xlabel(ft('z (input)'))
+        ax.set_ylabel(ft('output'))
         ax.legend(loc="upper left", fontsize=8)
     probs = np.asarray(softmax_probs, float)
     for j in range(probs.shape[1]):
         axes[2].plot(softmax_z, probs[:, j], lw=2, label=f"p{j}")
-    axes[2].set_title("softmax: z0 moves, others fixed")
-    axes[2].set_xlabel("z0 (logit of class 0)")
-    axes[2].set_ylabel("probability")
+    axes[2].set_title(ft('softmax: z0 moves, others fixed'))
+    axes[2].set_xlabel(ft('z0 (logit of class 0)'))
+    axes[2].set_ylabel(ft('probability'))
     axes[2].set_ylim(-0.02, 1.02)
     axes[2].legend(loc="center left", fontsize=8)
     return fig
@@ -192,6 +195,8 @@ def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
     bars). ``label`` colours the true class. NaN probabilities (an overflowed naive softmax) are
     drawn as empty bars marked "nan". Updates its own bars when called again with the same axes.
     """
+    title_logits = ft_default(title_logits, 'logits z')
+    title_probs = ft_default(title_probs, 'probabilities softmax(z)')
     from matplotlib.ticker import MaxNLocator
 
     logits, probs = np.asarray(logits, float).ravel(), np.asarray(probs, float).ravel()
@@ -214,12 +219,12 @@ def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
                            for i in range(n)]
         for ax in (ax_z, ax_p):
             ax.set_xticks(range(n))
-            ax.set_xlabel("class")
+            ax.set_xlabel(ft('class'))
             ax.set_xlim(-0.6, n - 0.4)
             ax.axhline(0, color="0.4", lw=0.8)
-        ax_z.set_ylabel("logit")
+        ax_z.set_ylabel(ft('logit'))
         ax_z.yaxis.set_major_locator(MaxNLocator(nbins=4))  # few tick labels: text is slow
-        ax_p.set_ylabel("probability")
+        ax_p.set_ylabel(ft('probability'))
         ax_p.set_ylim(0, 1.12)
         ax_p.set_yticks([0, 0.5, 1])
         cache["n"] = n
@@ -256,6 +261,7 @@ def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
 def plot_param_counts(counts, ax=None, title="parameters (log scale)"):
     """Bars on a log scale, one per entry of ``counts`` {name: number}, each labelled with its
     number. Updates its own bars when called again with the same ax and names."""
+    title = ft_default(title, 'parameters (log scale)')
     ax = get_ax(ax, figsize=(6, 3))
     names, values = list(counts), np.array([float(v) for v in counts.values()])
     if np.any(values < 1):
@@ -269,7 +275,7 @@ def plot_param_counts(counts, ax=None, title="parameters (log scale)"):
                          for i, v in enumerate(values)]
         ax.set_yscale("log")
         ax.set_xticks(range(len(names)), names)
-        ax.set_ylabel("number of weights")
+        ax.set_ylabel(ft('number of weights'))
         cache["names"] = names
     for bar, text, v in zip(cache["bars"], cache["text"], values):
         bar.set_height(v)
@@ -311,9 +317,9 @@ def plot_connections(n_in=8, kernel=3, fig=None):
         ax.scatter(x_in, np.zeros(n_in), s=60, color="0.2", zorder=3)
         ax.scatter(x_out, np.ones(n_out), s=60, color="tab:orange", zorder=3)
         distinct = kernel if mode == "shared" else count
-        name = {"full": "fully connected", "local": "locally connected",
-                "shared": "convolution (shared)"}[mode]
-        ax.set_title(f"{name}\n{count} connections, {distinct} different weights", fontsize=10)
+        name = {"full": ft("fully connected"), "local": ft("locally connected"),
+                "shared": ft("convolution (shared)")}[mode]
+        ax.set_title(ft('{name}\n{count} connections, {distinct} different weights', name=name, count=count, distinct=distinct), fontsize=10)
         ax.set_ylim(-0.25, 1.25)
         ax.set_xlim(-0.6, n_in - 0.4)
         ax.set_yticks([0, 1], ["input", "output"])
@@ -368,14 +374,15 @@ def plot_layer_stack(rows, input_shape, ax=None, title=None):
 
 def plot_training_loss(losses, ax=None, title="training: mean cross-entropy per step"):
     """The loss after each gradient step, with ln(10) (a uniform guess over 10 classes) marked."""
+    title = ft_default(title, 'training: mean cross-entropy per step')
     ax = get_ax(ax, figsize=(5, 3))
     losses = np.asarray(losses, float)
     ax.plot(np.arange(losses.size), losses, lw=2)
     ax.axhline(losses[0], color="0.6", ls=":", lw=1)
-    ax.text(losses.size - 1, losses[0], f"start {losses[0]:.2f} ", ha="right", va="top",
+    ax.text(losses.size - 1, losses[0], ft('start {losses:.2f} ', losses=losses[0]), ha="right", va="top",
             fontsize=8, color="0.4")
-    ax.set_xlabel("gradient step")
-    ax.set_ylabel("cross-entropy")
+    ax.set_xlabel(ft('gradient step'))
+    ax.set_ylabel(ft('cross-entropy'))
     ax.set_ylim(0, 1.12 * max(float(np.nanmax(losses)), 1e-9))
     ax.set_title(title)
     return ax
@@ -416,7 +423,7 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         c.update(axes=a, n_maps=n_maps)
         # ink dark on white, as every digit in the series
         c["input"] = a["input"].imshow(x, cmap="gray_r", vmin=0, vmax=1)
-        a["input"].set_title(f"input {x.shape[0]}×{x.shape[1]}")
+        a["input"].set_title(ft('input {shape}×{shape2}', shape=x.shape[0], shape2=x.shape[1]))
         c["maps"], c["pooled"] = [], []
         for i in range(n_maps):
             c["maps"].append(a["maps"][i].imshow(feat[:, :, i], cmap="magma", vmin=0, vmax=1))
@@ -429,12 +436,12 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
             ax.yaxis.set_visible(False)
         c["row_maps"] = a["maps"][0].text(-0.08, 0.5, "", rotation=90, ha="right", va="center",
                                           fontsize=9, transform=a["maps"][0].transAxes)
-        a["pooled"][0].text(-0.08, 0.5, f"max pool → {pooled.shape[0]}×{pooled.shape[1]}",
+        a["pooled"][0].text(-0.08, 0.5, ft('max pool → {shape}×{shape2}', shape=pooled.shape[0], shape2=pooled.shape[1]),
                             rotation=90, ha="right", va="center", fontsize=9,
                             transform=a["pooled"][0].transAxes)
         c["flat"] = a["flat"].imshow(flat[None, :], cmap="magma", aspect="auto", vmin=0, vmax=1)
         a["flat"].set_yticks([])
-        a["flat"].set_xlabel("flattened vector: position", fontsize=9)
+        a["flat"].set_xlabel(ft('flattened vector: position'), fontsize=9)
         per_row = flat.size // pooled.shape[0]  # numbers per row of the pooled maps
         a["flat"].set_xticks(np.arange(0, flat.size + 1, 2 * per_row))
         a["flat"].tick_params(labelsize=7)
@@ -444,8 +451,8 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         a["probs"].set_yticks(range(probs.size))
         a["probs"].invert_yaxis()
         a["probs"].set_xlim(0, 1.25)
-        a["probs"].set_xlabel("probability")
-        a["probs"].set_ylabel("class")
+        a["probs"].set_xlabel(ft('probability'))
+        a["probs"].set_ylabel(ft('class'))
         c["maps_mode"] = None
     a = c["axes"]
     c["input"].set_data(x)
@@ -454,7 +461,7 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         cmap = "magma" if maps == "relu" else "RdBu_r"
         for im in c["maps"]:
             im.set_cmap(cmap)
-        c["row_maps"].set_text("after ReLU" if maps == "relu" else "conv (before ReLU)")
+        c["row_maps"].set_text(ft('after ReLU') if maps == "relu" else ft('conv (before ReLU)'))
         c["maps_mode"] = maps
     for i, im in enumerate(c["maps"]):
         im.set_data(feat[:, :, i])
@@ -465,8 +472,7 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         im.set_clim(0, plim)
     c["flat"].set_data(flat[None, :])
     c["flat"].set_clim(0, plim)
-    a["flat"].set_title(f"flatten: {pooled.shape[0]}×{pooled.shape[1]}×{n_maps} = {flat.size} "
-                        f"numbers, row by row, the {n_maps} channels of each pixel side by side",
+    a["flat"].set_title(ft('flatten: {shape}×{shape2}×{n_maps} = {size} numbers, row by row, the {n_maps} channels of each pixel side by side', shape=pooled.shape[0], shape2=pooled.shape[1], n_maps=n_maps, size=flat.size),
                         fontsize=9)
     pred = int(np.argmax(probs))
     for i, (bar, text) in enumerate(zip(c["bars"], c["ptext"])):
@@ -477,6 +483,6 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         text.set_text(f"{probs[i]:.2f}" + (" ←" if i == pred else "")
                       if probs[i] >= 0.005 or i == pred else "")
         text.set_fontweight("bold" if i == pred else "normal")
-    verdict = "" if label is None else (" ✓" if pred == label else f" ✗ (label {label})")
-    a["probs"].set_title(f"softmax: predicts {pred}{verdict}")
+    verdict = "" if label is None else (" ✓" if pred == label else ft(' ✗ (label {label})', label=label))
+    a["probs"].set_title(ft('softmax: predicts {pred}{verdict}', pred=pred, verdict=verdict))
     return fig

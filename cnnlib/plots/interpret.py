@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import ft, ft_default
+
 from .common import get_ax, plot_grid, pyplot_figure
 from .live import artists
 
@@ -204,7 +206,7 @@ def plot_map_stack(acts: dict, image=None, n: int = 8, fig=None, title=None, row
         ax.imshow(img, cmap=image_cmap if img.ndim == 2 else None)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_ylabel(f"input\n{img.shape[0]}x{img.shape[1]}", rotation=0, ha="right",
+        ax.set_ylabel(ft('input\n{shape}x{shape2}', shape=img.shape[0], shape2=img.shape[1]), rotation=0, ha="right",
                       va="center", fontsize=9)
         ax.set_anchor("W")
         i = 1
@@ -225,7 +227,7 @@ def plot_map_stack(acts: dict, image=None, n: int = 8, fig=None, title=None, row
         for side in ax.spines.values():
             side.set_visible(False)
         h, w, c = a.shape
-        ax.set_ylabel(f"{name}\n{h}x{w}x{c}", rotation=0, ha="right", va="center", fontsize=9)
+        ax.set_ylabel(ft('{name}\n{h}x{w}x{c}', name=name, h=h, w=w, c=c), rotation=0, ha="right", va="center", fontsize=9)
         i += 1
     if title:
         fig.suptitle(title)
@@ -244,6 +246,7 @@ def _kernel_tiles(kernels) -> np.ndarray:
 def plot_kernels(kernels, ax=None, title="first-layer kernels", ncols=8, highlight=None):
     """Learned kernels (kh, kw, [C,] F) as little images: red positive, blue negative, each
     scaled by its own largest |weight| (for C > 1 input channels, their mean). Returns the ax."""
+    title = ft_default(title, 'first-layer kernels')
     tiles = _kernel_tiles(kernels)
     ax = _mosaic_ax(ax, len(tiles), ncols, tile_inches=0.6)
     image, ncols = mosaic(tiles, ncols, normalize="signed")
@@ -269,10 +272,10 @@ def plot_kernel_matches(handmade: dict, learned, matches, fig=None):
         idx, sim = matches[j]
         kl = tiles[int(idx)]
         lim = np.abs(kl).max() or 1
-        plot_grid(np.round(kl, 2), ax=axes[1, j], title=f"learned #{int(idx)}, cos {sim:+.2f}",
+        plot_grid(np.round(kl, 2), ax=axes[1, j], title=ft('learned #{int}, cos {sim:+.2f}', int=int(idx), sim=sim),
                   cmap=KERNEL_CMAP, vmin=-lim, vmax=lim, xlabel=None, ylabel=None, fontsize=8)
-    axes[0, 0].set_ylabel("hand-made")
-    axes[1, 0].set_ylabel("learned")
+    axes[0, 0].set_ylabel(ft('hand-made'))
+    axes[1, 0].set_ylabel(ft('learned'))
     return fig
 
 
@@ -294,6 +297,7 @@ def plot_ascent(scores, ax=None, title="gradient ascent", highlight=None):
     """Scores (steps + 1, B) of gradient ascent: one thin grey line per target, their mean in
     black (and ``highlight``, one target, in orange). Returns the ax; called again on the same ax
     with scores of the same shape, it moves its lines instead of drawing new ones."""
+    title = ft_default(title, 'gradient ascent')
     ax = get_ax(ax, figsize=(5, 3))
     s = np.asarray(scores, dtype=float)
     if s.ndim == 1:
@@ -309,8 +313,8 @@ def plot_ascent(scores, ax=None, title="gradient ascent", highlight=None):
         cache["ascent_lines"] = ax.plot(steps, s, color="0.75", linewidth=0.7)
         (cache["ascent_mean"],) = ax.plot(steps, s.mean(axis=1), color="black", linewidth=2)
         (cache["ascent_hl"],) = ax.plot(steps, s[:, 0], color="tab:orange", linewidth=2)
-        ax.set_xlabel("step")
-        ax.set_ylabel("response (black: mean)")
+        ax.set_xlabel(ft('step'))
+        ax.set_ylabel(ft('response (black: mean)'))
         ax.locator_params(nbins=4)  # few tick labels: text is most of a redraw's cost
         cache["ascent_shape"] = s.shape
     else:
@@ -408,7 +412,7 @@ def plot_explanations(images, saliency, cams, labels, preds, probs=None, fig=Non
     for i in range(n):
         wrong = int(labels[i]) != int(preds[i])
         conf = f" ({100 * float(probs[i]):.0f}%)" if probs is not None else ""
-        text = f"label {int(labels[i])} -> model {int(preds[i])}{conf}"
+        text = ft('label {int} -> model {int2}{conf}', int=int(labels[i]), int2=int(preds[i]), conf=conf)
         axes[i, 0].imshow(tiles[i], cmap=INPUT_CMAP, vmin=0, vmax=1)
         axes[i, 0].set_ylabel(text.replace(" -> ", "\n-> "), fontsize=8,
                               color="tab:red" if wrong else "black")
@@ -418,9 +422,9 @@ def plot_explanations(images, saliency, cams, labels, preds, probs=None, fig=Non
         for ax in axes[i]:
             ax.set_xticks([])
             ax.set_yticks([])
-    axes[0, 0].set_title("digit", fontsize=9)
-    axes[0, 1].set_title("saliency", fontsize=9)
-    axes[0, 2].set_title("Grad-CAM", fontsize=9)
+    axes[0, 0].set_title(ft('digit'), fontsize=9)
+    axes[0, 1].set_title(ft('saliency'), fontsize=9)
+    axes[0, 2].set_title(ft('Grad-CAM'), fontsize=9)
     return fig
 
 
@@ -431,6 +435,7 @@ def plot_architecture_params(rows, fig=None, title="parameters of the classic CN
     """Two panels from ``architectures.compare()`` rows: the total number of parameters (log
     scale, each bar labelled with its count), and the share of them in dense layers.
     Returns the figure."""
+    title = ft_default(title, 'parameters of the classic CNNs')
     fig = fig or pyplot_figure((10, 2.9))
     ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.6, 1])
     names = [f"{r['network']} ({r['year']})" for r in rows]
@@ -443,15 +448,15 @@ def plot_architecture_params(rows, fig=None, title="parameters of the classic CN
     ax1.set_xscale("log")
     ax1.set_xlim(1e4, total.max() * 40)
     ax1.set_yticks(y, names)
-    ax1.set_xlabel("parameters (log scale)")
+    ax1.set_xlabel(ft('parameters (log scale)'))
     ax1.set_title(title)
     ax2.barh(y, dense, color="tab:orange")
     for yi, d in zip(y, dense):
         ax2.text(d + 2, yi, f"{d:.0f}%", va="center", fontsize=9)
     ax2.set_xlim(0, 115)
     ax2.set_yticks(y, [])
-    ax2.set_xlabel("% of them in dense layers")
-    ax2.set_title("where they sit")
+    ax2.set_xlabel(ft('% of them in dense layers'))
+    ax2.set_title(ft('where they sit'))
     return fig
 
 
@@ -470,11 +475,11 @@ def plot_architecture_shapes(summaries: dict, fig=None):
         ax2.plot(x, chans, marker="o", markersize=3, label=name)
     for ax, what in ((ax1, "map side (pixels)"), (ax2, "channels")):
         ax.set_yscale("log", base=2)
-        ax.set_xlabel("depth (input = 0, last map = 1)")
+        ax.set_xlabel(ft('depth (input = 0, last map = 1)'))
         ax.set_ylabel(what)
         ax.grid(True, which="major", alpha=0.3)
-    ax1.set_title("feature maps get smaller ...")
-    ax2.set_title("... and more numerous")
+    ax1.set_title(ft('feature maps get smaller ...'))
+    ax2.set_title(ft('... and more numerous'))
     ax2.legend(fontsize=8, loc="upper left")
     return fig
 
@@ -492,7 +497,7 @@ def plot_architecture_layers(rows, ax=None, title=None):
     labels = [f"{r['name']}\n{'x'.join(map(str, r['output']))}" for r in weighted]
     ax.set_xticks(x, labels, rotation=90, fontsize=7)
     ax.set_yscale("log")
-    ax.set_ylabel("parameters (log scale)")
+    ax.set_ylabel(ft('parameters (log scale)'))
     if title:
         ax.set_title(title)
     return ax

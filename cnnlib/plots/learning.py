@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import ft, ft_default
+
 from .common import get_ax, plot_grid
 
 __all__ = ["plot_loss_landscape", "plot_backward", "plot_kernel_fit", "plot_loss_curves"]
@@ -18,13 +20,14 @@ def plot_loss_landscape(ws, losses, w=None, loss=None, slope=None, path=None, ax
 
     Steps of the path outside the curve's range are drawn on the edge, marked with a red ▲.
     """
+    xlabel = ft_default(xlabel, 'weight w')
     ax = get_ax(ax, figsize=(5, 3.4))
     ws, losses = np.asarray(ws, float), np.asarray(losses, float)
-    ax.plot(ws, losses, color="0.25", lw=2, label="loss")
+    ax.plot(ws, losses, color="0.25", lw=2, label=ft('loss'))
     top = float(np.nanmax(losses)) * 1.15 + 1e-9
     span = float(np.ptp(ws)) or 1.0
     if best is not None:
-        ax.axvline(best, color="tab:green", ls=":", lw=1.5, label=f"lowest loss at w = {best:g}")
+        ax.axvline(best, color="tab:green", ls=":", lw=1.5, label=ft('lowest loss at w = {best:g}', best=best))
     if path is not None:
         # Steps that leave the picture are drawn on its edge, marked with a red triangle.
         pw, pl = (np.asarray(a, float) for a in path)
@@ -32,24 +35,24 @@ def plot_loss_landscape(ws, losses, w=None, loss=None, slope=None, path=None, ax
         outside = (pl > top * 0.98) | (pw < lo_w) | (pw > hi_w)
         sw, sl = np.clip(pw, lo_w, hi_w), np.minimum(pl, top * 0.98)
         ax.plot(sw, sl, color="tab:orange", lw=1, alpha=0.7)
-        ax.scatter(sw, sl, color="tab:orange", s=22, zorder=3, label="descent steps")
+        ax.scatter(sw, sl, color="tab:orange", s=22, zorder=3, label=ft('descent steps'))
         if outside.any():
             ax.scatter(sw[outside], sl[outside], marker="^", color="tab:red", s=40, zorder=4,
-                       label="step off the picture")
+                       label=ft('step off the picture'))
         ax.set_xlim(lo_w - 0.02 * span, hi_w + 0.02 * span)
     if w is not None and loss is not None:
         ax.scatter([w], [loss], color="tab:blue", s=50, zorder=4)
         if slope is not None:
             half = 0.12 * span
             ax.plot([w - half, w + half], [loss - slope * half, loss + slope * half],
-                    color="tab:blue", lw=2, label=f"slope {slope:.2f}")
+                    color="tab:blue", lw=2, label=ft('slope {slope:.2f}', slope=slope))
             if slope != 0:
                 step = -np.sign(slope) * 0.1 * span   # downhill is against the slope
                 ax.annotate("", xy=(w + step, loss), xytext=(w, loss),
                             arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 2})
     ax.set_ylim(0, top)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("loss (mean squared error)")
+    ax.set_ylabel(ft('loss (mean squared error)'))
     ax.legend(fontsize=7, loc="upper right")
     ax.grid(alpha=0.3)
     if title:
@@ -96,13 +99,13 @@ def plot_kernel_fit(kernel, hidden, losses, step, axes=None, diverged=None):
     kernel = np.asarray(kernel, float)
     if np.all(np.isfinite(kernel)):
         ax_k.set_axis_on()
-        plot_grid(kernel, ax=ax_k, title=f"learned kernel, step {step}", cmap="RdBu_r",
+        plot_grid(kernel, ax=ax_k, title=ft('learned kernel, step {step}', step=step), cmap="RdBu_r",
                   vmin=-lim, vmax=lim, fmt=".2f", xlabel=None, ylabel=None)
     else:
         ax_k.set_axis_off()
-        ax_k.text(0.5, 0.5, "diverged:\nthe numbers\nblew up", ha="center", va="center",
+        ax_k.text(0.5, 0.5, ft('diverged:\nthe numbers\nblew up'), ha="center", va="center",
                   color="tab:red", fontsize=12, transform=ax_k.transAxes)
-    plot_grid(hidden, ax=ax_h, title="hidden kernel (Sobel x)", cmap="RdBu_r", vmin=-lim,
+    plot_grid(hidden, ax=ax_h, title=ft('hidden kernel (Sobel x)'), cmap="RdBu_r", vmin=-lim,
               vmax=lim, fmt=".2f", xlabel=None, ylabel=None)
     ax_l.clear()
     losses = np.asarray(losses, float)
@@ -114,7 +117,7 @@ def plot_kernel_fit(kernel, hidden, losses, step, axes=None, diverged=None):
     ax_l.axvline(step, color="tab:orange", ls=":", lw=1.5)
     if diverged is not None:
         ax_l.axvline(diverged, color="tab:red", lw=1.5)
-        ax_l.text(diverged, losses[ok].max() if ok.any() else 1, " diverged", color="tab:red",
+        ax_l.text(diverged, losses[ok].max() if ok.any() else 1, ft(' diverged'), color="tab:red",
                   va="top", fontsize=9)
     from matplotlib.ticker import LogLocator, NullLocator
 
@@ -122,9 +125,9 @@ def plot_kernel_fit(kernel, hidden, losses, step, axes=None, diverged=None):
     ax_l.yaxis.set_major_locator(LogLocator(numticks=5))
     ax_l.yaxis.set_minor_locator(NullLocator())
     ax_l.set_xlim(0, max(losses.size - 1, 1))
-    ax_l.set_xlabel("gradient step")
-    ax_l.set_ylabel("loss (log)")
-    ax_l.set_title("mean squared error per step (log scale)", fontsize=10)
+    ax_l.set_xlabel(ft('gradient step'))
+    ax_l.set_ylabel(ft('loss (log)'))
+    ax_l.set_title(ft('mean squared error per step (log scale)'), fontsize=10)
     ax_l.grid(alpha=0.3)
     return axes
 
@@ -132,6 +135,9 @@ def plot_kernel_fit(kernel, hidden, losses, step, axes=None, diverged=None):
 def plot_loss_curves(curves, steps_per_epoch=None, ax=None, title="training loss",
                      ylabel="mean cross-entropy", xlabel="gradient step"):
     """Loss per step for one or more runs (label -> losses); dotted lines mark epoch ends."""
+    title = ft_default(title, 'training loss')
+    ylabel = ft_default(ylabel, 'mean cross-entropy')
+    xlabel = ft_default(xlabel, 'gradient step')
     ax = get_ax(ax, figsize=(6, 3.2))
     longest = 0
     for name, losses in curves.items():
@@ -143,7 +149,7 @@ def plot_loss_curves(curves, steps_per_epoch=None, ax=None, title="training loss
     if steps_per_epoch:
         for i, end in enumerate(range(steps_per_epoch, longest + 1, steps_per_epoch), start=1):
             ax.axvline(end, color="0.6", ls=":", lw=1)
-            ax.text(end, ax.get_ylim()[1], f"epoch {i} ", ha="right", va="top", fontsize=8,
+            ax.text(end, ax.get_ylim()[1], ft('epoch {i} ', i=i), ha="right", va="top", fontsize=8,
                     color="0.4")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

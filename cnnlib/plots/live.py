@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from cnnlib.i18n import ft_default
 from cnnlib.plots.common import format_number, plot_grid, plot_image, text_colors
 
 __all__ = ["CHANNEL_NAMES", "LayeredFigure", "new_layered_figure", "changing_parts",
@@ -134,6 +135,8 @@ def plot_grid_live(values, ax=None, title=None, cmap="Greys", vmin=None, vmax=No
     values: 2-D; NaN cells stay blank. highlight: (row, col, height, width) to outline, or None.
     Returns the ax.
     """
+    xlabel = ft_default(xlabel, 'column')
+    ylabel = ft_default(ylabel, 'row')
     from matplotlib.patches import Rectangle
 
     v = np.asarray(values, dtype=float)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import t
+from cnnlib.i18n import ft, ft_default, t
 
 from .common import get_ax, plot_grid, pyplot_axes
 from .live import artists
@@ -84,19 +84,20 @@ def plot_digits(images, labels=None, preds=None, confidence=None, ncols: int = 1
 
 def plot_class_counts(train_counts, test_counts=None, ax=None, title="Digits per class"):
     """Bars: how many training (and test) digits of each class 0-9."""
+    title = ft_default(title, 'Digits per class')
     ax = get_ax(ax, figsize=(6, 2.8))
     train_counts = np.asarray(train_counts)
     classes = np.arange(len(train_counts))
     width = 0.4 if test_counts is not None else 0.8
     ax.bar(classes - (width / 2 if test_counts is not None else 0), train_counts, width,
-           label="train", color="tab:blue")
+           label=ft('train'), color="tab:blue")
     if test_counts is not None:
-        ax.bar(classes + width / 2, np.asarray(test_counts), width, label="test",
+        ax.bar(classes + width / 2, np.asarray(test_counts), width, label=ft('test'),
                color="tab:orange")
         ax.legend(loc="lower right", fontsize=8)
     ax.set_xticks(classes)
-    ax.set_xlabel("digit (class)")
-    ax.set_ylabel("images")
+    ax.set_xlabel(ft('digit (class)'))
+    ax.set_ylabel(ft('images'))
     ax.set_title(title)
     return ax
 
@@ -111,11 +112,11 @@ def plot_history(history, axes=None, title: str | None = None):
     epochs = np.arange(1, len(h["loss"]) + 1)
     for ax, key, label in ((axes[0], "loss", "loss (cross-entropy)"),
                            (axes[1], "accuracy", "accuracy")):
-        ax.plot(epochs, h[key], "o-", ms=3, label="training")
+        ax.plot(epochs, h[key], "o-", ms=3, label=ft('training'))
         if f"val_{key}" in h:
             ax.plot(epochs, h[f"val_{key}"], "s--", ms=3,
-                    label="validation (held-out training digits)")
-        ax.set_xlabel("epoch")
+                    label=ft('validation (held-out training digits)'))
+        ax.set_xlabel(ft('epoch'))
         ax.set_ylabel(label)
         _integer_ticks(ax)
         ax.grid(alpha=0.3)
@@ -134,7 +135,7 @@ def plot_histories(histories: dict, key: str = "val_accuracy", ax=None, ylim=Non
         if key not in h:
             raise ValueError(f"history of {name!r} has no {key!r}; it has {sorted(h)}")
         ax.plot(np.arange(1, len(h[key]) + 1), h[key], "o-", ms=3, label=name)
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(ft('epoch'))
     _integer_ticks(ax)
     ax.set_ylabel(key.replace("val_", "validation ").replace("_", " "))
     if ylim is not None:
@@ -148,18 +149,20 @@ def plot_histories(histories: dict, key: str = "val_accuracy", ax=None, ylim=Non
 def plot_confusion(counts, ax=None, title="Confusion matrix (rows: true digit)"):
     """The confusion matrix with its counts in the cells; the colour hides the diagonal's size
     so that the mistakes stand out."""
+    title = ft_default(title, 'Confusion matrix (rows: true digit)')
     counts = np.asarray(counts)
     ax = get_ax(ax, figsize=(5, 5))
     off = counts[~np.eye(len(counts), dtype=bool)]
     vmax = max(1, int(off.max(initial=0)) * 2)
     plot_grid(counts, ax=ax, cmap="Blues", vmin=0, vmax=vmax, fontsize=8,
-              xlabel="predicted digit", ylabel="true digit", title=title)
+              xlabel=ft('predicted digit'), ylabel=ft('true digit'), title=title)
     return ax
 
 
 def plot_probs(probs, ax=None, label=None, title="The model's ten probabilities"):
     """Bars of the ten class probabilities; the winner in orange, the true label (if known)
     outlined."""
+    title = ft_default(title, "The model's ten probabilities")
     probs = np.asarray(probs, dtype=float).ravel()
     ax = get_ax(ax, figsize=(4.5, 2.6))
     colors = ["tab:blue"] * len(probs)
@@ -170,8 +173,8 @@ def plot_probs(probs, ax=None, label=None, title="The model's ten probabilities"
         bars[int(label)].set_linewidth(2)
     ax.set_xticks(np.arange(len(probs)))
     ax.set_ylim(0, 1)
-    ax.set_xlabel("digit")
-    ax.set_ylabel("probability")
+    ax.set_xlabel(ft('digit'))
+    ax.set_ylabel(ft('probability'))
     ax.set_title(title)
     return ax
 
@@ -179,6 +182,7 @@ def plot_probs(probs, ax=None, label=None, title="The model's ten probabilities"
 def plot_augmented(originals, augmented, fig=None, title="Augmented digits (each row: one "
                    "original, then random warps)"):
     """Row i: originals[i], then augmented[i, 0..k-1] (shape (N, k, 28, 28[, 1]))."""
+    title = ft_default(title, 'Augmented digits (each row: one original, then random warps)')
     originals = np.asarray(originals)
     augmented = np.asarray(augmented)
     if originals.ndim == 4:
@@ -200,7 +204,7 @@ def plot_augmented(originals, augmented, fig=None, title="Augmented digits (each
             ax.set_xticks([])
             ax.set_yticks([])
             if i == 0:
-                ax.set_title("original" if j == 0 else f"warp {j}", fontsize=8)
+                ax.set_title(ft('original') if j == 0 else ft('warp {j}', j=j), fontsize=8)
     fig.suptitle(title, fontsize=10)
     return fig
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import ft, ft_default
+
 from .common import get_ax, plot_grid
 from .live import artists
 
@@ -161,12 +163,12 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
         ax.set_xticks([])
         ax.set_yticks([])
     if title is None:  # say "padded" only when there is padding
-        title = (f"input {h} × {w}, no padding" if top == bottom == left == right == 0 else
-                 f"padded input {h} × {w} (input {h - top - bottom} × {w - left - right})")
+        title = (ft('input {h} × {w}, no padding', h=h, w=w) if top == bottom == left == right == 0 else
+                 ft('padded input {h} × {w} (input {v} × {v2})', h=h, w=w, v=h - top - bottom, v2=w - left - right))
     ax.set_title(title)
-    ax.set_xlabel("column\ngray: padding · red: never read\nnumber: windows that read the cell",
+    ax.set_xlabel(ft('column\ngray: padding · red: never read\nnumber: windows that read the cell'),
                   fontsize=8)
-    ax.set_ylabel("row")
+    ax.set_ylabel(ft('row'))
     return ax
 
 
@@ -219,6 +221,8 @@ def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers
     little to the right and named so in the legend. Calling it again on the
     same ax redraws.
     """
+    ylabel = ft_default(ylabel, 'size')
+    xlabel = ft_default(xlabel, 'layers applied')
     ax = get_ax(ax, figsize=(6, 3.5))
     _wipe(ax, "layer_curves")
     if annotate == "auto":
@@ -234,7 +238,7 @@ def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers
         dx = 0.12 * sum(1 for _, v in drawn if list(v) == list(values))
         drawn.append((label, values))
         line, = ax.plot(depth + dx, values, marker=markers[i % 4], linestyle=styles[i % 4],
-                        label=label if twin is None else f"{label} (same as {twin})",
+                        label=label if twin is None else ft('{label} (same as {twin})', label=label, twin=twin),
                         markersize=5 + 2 * (len(series) - 1 - i))
         top = max(top, max(values))
         points = list(zip(depth, values)) if annotate == "all" else (
@@ -288,7 +292,7 @@ def plot_receptive_field(fields, ax=None, title=None, labels=None, legend=True):
             continue  # a 1x1 layer adds nothing to see
         color = cmap(0.1 + 0.75 * i / max(n - 1, 1))
         start = centre - (f - 1) // 2 - 0.5
-        label = labels[i] if labels else (f"layer {i}: {f}×{f}" if i else "one pixel")
+        label = labels[i] if labels else (ft('layer {i}: {f}×{f}', i=i, f=f) if i else ft('one pixel'))
         ax.add_patch(Rectangle((start, start), f, f, facecolor=(*color[:3], 0.22),
                                edgecolor=color, linewidth=2, label=label))
     ax.set_xlim(-0.5, size - 0.5)
@@ -298,6 +302,6 @@ def plot_receptive_field(fields, ax=None, title=None, labels=None, legend=True):
         ax.legend(handles[::-1], names[::-1], fontsize=8, loc="upper left",
                   bbox_to_anchor=(1.01, 1.0), borderaxespad=0, frameon=False)
     ax.set_title(title or f"receptive field: {fields[-1]}×{fields[-1]} input pixels")
-    ax.set_xlabel("input column")
-    ax.set_ylabel("input row")
+    ax.set_xlabel(ft('input column'))
+    ax.set_ylabel(ft('input row'))
     return ax

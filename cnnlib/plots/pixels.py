@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import ft, ft_default
 from cnnlib.plots.common import get_ax, plot_grid, plot_image, pyplot_axes
 from cnnlib.plots.live import CHANNEL_NAMES, channel_cmap, outline, plot_grid_live, plot_image_live
 
@@ -30,7 +31,7 @@ def plot_patch(img, values, row, col, size, name="red", axes=None, zoom=40):
     if axes is None:
         _, axes = pyplot_axes(1, 3, (11, 3.8))
     ax_photo, ax_zoom, ax_num = axes
-    plot_image_live(img, ax_photo, title=f"photo, {h}x{w} pixels")
+    plot_image_live(img, ax_photo, title=ft('photo, {h}x{w} pixels', h=h, w=w))
     ax_photo.locator_params(nbins=4)
     outline(ax_photo, "patch").set_bounds(col - 0.5, row - 0.5, size, size)
     # Zoom: a square region around the patch, kept inside the photo.
@@ -38,14 +39,14 @@ def plot_patch(img, values, row, col, size, name="red", axes=None, zoom=40):
     r0 = int(np.clip(row + size / 2 - z / 2, 0, h - z))
     c0 = int(np.clip(col + size / 2 - z / 2, 0, w - z))
     region = img[r0:r0 + z, c0:c0 + z]
-    plot_image_live(region, ax_zoom, title=f"zoom: rows {r0}-{r0 + z - 1}",
+    plot_image_live(region, ax_zoom, title=ft('zoom: rows {r0}-{v}', r0=r0, v=r0 + z - 1),
                     extent=(c0 - 0.5, c0 + z - 0.5, r0 + z - 0.5, r0 - 0.5))
     ax_zoom.locator_params(nbins=3)
     outline(ax_zoom, "patch").set_bounds(col - 0.5, row - 0.5, size, size)
     patch = values[row:row + size, col:col + size]
     cmap = "gray" if name not in CHANNEL_NAMES else name
     plot_grid_live(patch, ax_num, cmap=cmap, vmin=0, vmax=255 if values.max() > 1 else 1,
-                   title=f"{name} values, {size}x{size} patch", fontsize=max(6, 70 // size))
+                   title=ft('{name} values, {size}x{size} patch', name=ft(name), size=size), fontsize=max(6, 70 // size))
     # Ticks name the photo's own rows and columns (every other one: fewer texts to draw).
     ticks = np.arange(0, size, 2)
     ax_num.set_xticks(ticks, [str(col + i) for i in ticks])
@@ -63,10 +64,10 @@ def plot_channels(img, axes=None):
         raise ValueError(f"img must be an RGB image (H, W, 3), got shape {img.shape}")
     if axes is None:
         _, axes = pyplot_axes(1, 4, (12, 2.9))
-    plot_image(img, ax=axes[0], title=f"RGB photo {img.shape[0]}x{img.shape[1]}x3")
+    plot_image(img, ax=axes[0], title=ft('RGB photo {shape}x{shape2}x3', shape=img.shape[0], shape2=img.shape[1]))
     for i, name in enumerate(CHANNEL_NAMES):
         plot_image(img[..., i], ax=axes[i + 1], cmap=channel_cmap(name), vmin=0, vmax=255,
-                   title=f"channel {i}: {name} (0-255)", axis_labels=False)
+                   title=ft('channel {i}: {name} (0-255)', i=i, name=ft(name)), axis_labels=False)
     return axes
 
 
@@ -79,12 +80,12 @@ def plot_rgb_numbers(x, axes=None):
         _, axes = pyplot_axes(1, 4, (12, 3.1))
     h, w, _ = x.shape
     vmax = 255 if x.max() > 1 else 1
-    plot_image(x / vmax, ax=axes[0], title=f"the image, {h}x{w}x3")
+    plot_image(x / vmax, ax=axes[0], title=ft('the image, {h}x{w}x3', h=h, w=w))
     axes[0].set_xticks(range(w))
     axes[0].set_yticks(range(h))
     for i, name in enumerate(CHANNEL_NAMES):
         plot_grid(x[..., i], ax=axes[i + 1], cmap=channel_cmap(name), vmin=0, vmax=vmax,
-                  title=f"{name} channel x[:, :, {i}]")
+                  title=ft('{name} channel x[:, :, {i}]', name=ft(name), i=i))
     return axes
 
 
@@ -132,9 +133,9 @@ def plot_flat_vectors(imgs, titles=None, axes=None, cmap="Greys"):
         plot_grid(a, ax=ax, cmap=cmap, vmin=lo, vmax=hi, title=f"{title} ({h}x{w})")
     ax_vec = axes[n]
     vectors = np.stack([a.ravel() for a in imgs])
-    plot_grid(vectors, ax=ax_vec, cmap=cmap, vmin=lo, vmax=hi, xlabel="position in the vector",
+    plot_grid(vectors, ax=ax_vec, cmap=cmap, vmin=lo, vmax=hi, xlabel=ft('position in the vector'),
               ylabel=None, fontsize=9,
-              title=f"flattened: each image becomes one row of {h * w} numbers")
+              title=ft('flattened: each image becomes one row of {v} numbers', v=h * w))
     ax_vec.set_yticks(range(n), titles)
     ax_vec.set_xticks(range(h * w))
     ax_vec.tick_params(labelsize=8)
@@ -143,6 +144,8 @@ def plot_flat_vectors(imgs, titles=None, axes=None, cmap="Greys"):
 
 def plot_param_bars(labels, counts, ax=None, title="parameters to learn", xlabel="count (log scale)"):
     """Horizontal bars on a log scale, each labelled with its exact count (thousands separated)."""
+    title = ft_default(title, 'parameters to learn')
+    xlabel = ft_default(xlabel, 'count (log scale)')
     labels, counts = list(labels), [int(c) for c in counts]
     if len(labels) != len(counts) or not labels:
         raise ValueError("labels and counts must be non-empty and of the same length")

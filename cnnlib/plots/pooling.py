@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import ft
+
 from .common import get_ax
 from .live import artists
 
@@ -118,7 +120,7 @@ def plot_value_counts(labels, counts, ax=None, title=None):
     ax.set_yscale("log")
     ax.set_ylim(min(counts) / 3, max(counts) * 6)
     ax.set_xticks(range(len(counts)), labels, fontsize=8)
-    ax.set_ylabel("numbers per image (log scale)")
+    ax.set_ylabel(ft('numbers per image (log scale)'))
     if title:
         ax.set_title(title)
     return ax

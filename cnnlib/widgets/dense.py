@@ -193,7 +193,7 @@ def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20
             t("conv {}×{}×{}").format(*shapes["conv"]), "ReLU",
             t("pool {}×{}×{}").format(*shapes["pool"]), t("flatten {}").format(*shapes["flat"]),
             t("dense {}").format(*shapes["logits"]), "softmax"])
-        verdict = (t("right") if pred == digit else
+        verdict = (t("correct") if pred == digit else
                    '<span style="color:#b00020">{}</span>'.format(t("wrong")))
         moved = t(", shifted ({dx:+d}, {dy:+d}) px", dx=dx, dy=dy) if dx or dy else ""
         return t("test digit #{index} (label {digit}){moved}: predicts <b>{pred}</b> "

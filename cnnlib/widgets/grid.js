@@ -1,8 +1,19 @@
 // The grid widget's view: draws the numbers Python sent and handles pointing and stepping.
 // It computes nothing: every value, product, sum and window coordinate comes in `data`.
 
-// the calculation line names a cell output[i, j], max[i, j] or average[i, j]
-const OP_NAMES = { sum: "output", max: "max", avg: "average" };
+// The words this view writes come from Python in data.words (cnnlib.i18n: the learner's
+// language); these English ones stand in until the first data arrives.
+const WORDS = {
+  output: "output", max: "max", average: "average", window: "window", taps: "taps (dilated)",
+  padding: "padding (zeros)", unread: "never read", kept: "kept by max", cell: "output cell",
+  none: "no output cells", step: "step {step} of {n}", pointing: " \u00B7 pointing at output[{i}, {j}]",
+  prev: "previous step (\u2190)", play: "play (space); pointing at the output pauses",
+  next: "next step (\u2192)", grid: "convolution grid: arrow keys step, space plays",
+};
+
+function fillIn(text, values) {
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
 const CELL_H = 28; // px, as .cnn-grid-cell in grid.css
 
 function fmt(v, digits) {
@@ -66,11 +77,11 @@ function render({ model, el: host }) {
   root.tabIndex = 0;
   root.setAttribute("data-lm-suppress-shortcuts", "true"); // arrows step the grid, not the notebook
   root.setAttribute("role", "group");
-  root.setAttribute("aria-label", "convolution grid: arrow keys step, space plays");
+  root.setAttribute("aria-label", WORDS.grid);
   const bar = el("div", "cnn-grid-bar");
-  const prev = button("\u25C0", "previous step (\u2190)", "cnn-grid-prev");
-  const play = button("\u25B6", "play (space); pointing at the output pauses", "cnn-grid-play");
-  const next = button("\u25B6|", "next step (\u2192)", "cnn-grid-next");
+  const prev = button("\u25C0", WORDS.prev, "cnn-grid-prev");
+  const play = button("\u25B6", WORDS.play, "cnn-grid-play");
+  const next = button("\u25B6|", WORDS.next, "cnn-grid-next");
   const label = el("span", "cnn-grid-step");
   bar.append(prev, play, next, label);
   const panels = el("div", "cnn-grid-panels");
@@ -79,6 +90,7 @@ function render({ model, el: host }) {
   root.append(bar, panels, calc, legend);
   host.appendChild(root);
 
+  let W = WORDS;         // the words of the data being shown
   let d = null;          // the data being shown
   let L = null;          // its DOM: input, kernel, terms and output grids
   let hover = null;      // the output cell pointed at (flat index) or null
@@ -92,6 +104,12 @@ function render({ model, el: host }) {
   function build() {
     const t0 = performance.now();
     d = model.get("data");
+    W = { ...WORDS, ...((d && d.words) || {}) };
+    root.setAttribute("aria-label", W.grid);
+    for (const [b, key] of [[prev, "prev"], [play, "play"], [next, "next"]]) {
+      b.title = W[key];
+      b.setAttribute("aria-label", W[key]);
+    }
     panels.textContent = "";
     lit = [];
     L = null;
@@ -138,10 +156,10 @@ function render({ model, el: host }) {
     });
     L = { input, kernel, terms, outputs, frame, oh, ow, w };
     legend.textContent = "";
-    const items = [["cnn-key-win", "window"], ["cnn-key-tap", d.dilation > 1 ? "taps (dilated)" : null],
-      ["cnn-key-pad", d.pad.some((row) => row.some(Boolean)) ? "padding (zeros)" : null],
-      ["cnn-key-unread", d.unread.some((row) => row.some(Boolean)) ? "never read" : null],
-      ["cnn-key-best", d.mode === "max" ? "kept by max" : null], ["cnn-key-cur", "output cell"]];
+    const items = [["cnn-key-win", W.window], ["cnn-key-tap", d.dilation > 1 ? W.taps : null],
+      ["cnn-key-pad", d.pad.some((row) => row.some(Boolean)) ? W.padding : null],
+      ["cnn-key-unread", d.unread.some((row) => row.some(Boolean)) ? W.unread : null],
+      ["cnn-key-best", d.mode === "max" ? W.kept : null], ["cnn-key-cur", W.cell]];
     for (const [cls, text] of items) {
       if (!text) continue;
       const item = el("span", "cnn-grid-key");
@@ -173,7 +191,7 @@ function render({ model, el: host }) {
     lit = [];
     const n = nSteps();
     if (!L || n === 0) {
-      label.textContent = "no output cells";
+      label.textContent = W.none;
       calc.textContent = "";
       return;
     }
@@ -218,13 +236,14 @@ function render({ model, el: host }) {
       else if (o.op === "avg") text = `(${parts.join(" + ")}) / ${parts.length} = ${value}`;
       else text = `${parts.join(" + ")} = ${value}`;
       const line = el("div", "cnn-grid-calc-line");
-      line.append(el("span", "cnn-grid-calc-name", `${OP_NAMES[o.op] || o.name}[${i}, ${j}] = `),
+      const opName = { sum: W.output, max: W.max, avg: W.average }[o.op] || o.name;
+      line.append(el("span", "cnn-grid-calc-name", `${opName}[${i}, ${j}] = `),
                   el("span", "cnn-grid-calc-text", text));
       line.dataset.op = o.op;
       calc.appendChild(line);
     });
-    label.textContent = `step ${step + 1} of ${n}` +
-      (hover !== null ? ` \u00B7 pointing at output[${i}, ${j}]` : "");
+    label.textContent = fillIn(W.step, { step: step + 1, n }) +
+      (hover !== null ? fillIn(W.pointing, { i, j }) : "");
     play.textContent = model.get("playing") ? "\u23F8" : "\u25B6";
     highlights += 1;
     root.dataset.highlightMs = (performance.now() - t0).toFixed(2); // this view's own work

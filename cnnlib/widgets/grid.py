@@ -15,6 +15,8 @@ import anywidget
 import numpy as np
 import traitlets
 
+from cnnlib.i18n import t
+
 __all__ = ["GridWidget", "grid_payload"]
 
 _HERE = Path(__file__).parent
@@ -48,6 +50,20 @@ class GridWidget(anywidget.AnyWidget):
 def _rows(a, digits: int) -> list:
     """A numpy array as nested lists of rounded floats (JSON; no 0.30000000000000004)."""
     return np.round(np.asarray(a, dtype=float), digits).tolist()
+
+
+def grid_words() -> dict:
+    """The words grid.js writes (legend, step line, button titles), in the learner's language;
+    ``{step}``-style fields are filled in by grid.js."""
+    return {
+        "output": t("output"), "max": t("max"), "average": t("average"),
+        "window": t("window"), "taps": t("taps (dilated)"), "padding": t("padding (zeros)"),
+        "unread": t("never read"), "kept": t("kept by max"), "cell": t("output cell"),
+        "none": t("no output cells"), "step": t("step {step} of {n}"),
+        "pointing": t(" · pointing at output[{i}, {j}]"),
+        "prev": t("previous step (←)"), "play": t("play (space); pointing at the output pauses"),
+        "next": t("next step (→)"), "grid": t("convolution grid: arrow keys step, space plays"),
+    }
 
 
 def grid_payload(grid: dict, *, titles: dict, digits: int = 2, outputs: list | None = None,
@@ -89,6 +105,7 @@ def grid_payload(grid: dict, *, titles: dict, digits: int = 2, outputs: list | N
         "outputs": [{"name": name, "op": op, "values": _rows(values, digits)}
                     for name, op, values in outputs],
         "reveal": bool(reveal),
+        "words": grid_words(),
     }
     data["terms"] = np.asarray(data["terms"]).reshape(oh * ow, kh * kw).tolist()
     return data

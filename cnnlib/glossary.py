@@ -1,0 +1,134 @@
+"""The series' glossary: one list that writes the term tables of both editions.
+
+``python -m tools.nav`` writes, from this list, the table of key terms on each contents page
+(English and Chinese editions) and the small table in each notebook's "What you'll learn" cell,
+between ``<!--TERMS-->`` and ``<!--/TERMS-->``. The Chinese terms are those of the source
+articles; ``also`` notes another name a reader will meet, chiefly in 动手学深度学习 (d2l-zh).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Term", "TERMS", "NOTEBOOK_TERMS", "term", "key_terms", "table"]
+
+
+@dataclass(frozen=True)
+class Term:
+    en: str
+    zh: str
+    also: str = ""   # other Chinese names in common use
+    first: str = ""  # notebook that introduces it, for the contents page ("" = not a key term)
+
+
+TERMS = [
+    # key terms: on both contents pages, with the notebook that introduces them
+    Term("pixel, channel", "像素，通道", first="01"),
+    Term("convolution", "卷积", first="02"),
+    Term("kernel / filter", "卷积核 / 滤波器", first="02"),
+    Term("stride", "步长", also="步幅", first="02"),
+    Term("feature map", "特征图", also="特征映射", first="02"),
+    Term("activation function (ReLU)", "激活函数", first="02"),
+    Term("padding", "填充", first="03"),
+    Term("dilation", "空洞（膨胀）", first="03"),
+    Term("receptive field", "感受野", first="03"),
+    Term("pooling (max, average)", "池化（最大、平均）", also="汇聚", first="04"),
+    Term("fully connected layer", "全连接层", also="稠密层", first="05"),
+    Term("softmax, cross-entropy", "softmax，交叉熵", first="05"),
+    Term("loss, gradient descent, learning rate", "损失函数，梯度下降，学习率", first="06"),
+    Term("backpropagation", "反向传播", first="06"),
+    Term("mini-batch, epoch", "小批量，轮次", first="06"),
+    Term("overfitting, augmentation", "过拟合，数据增强", first="07"),
+    Term("filter visualization", "滤波器可视化", first="08"),
+    # the rest: in the tables of single notebooks
+    Term("pixel", "像素"),
+    Term("channel (RGB)", "通道（红绿蓝）"),
+    Term("grayscale", "灰度"),
+    Term("normalization", "归一化"),
+    Term("flatten", "展平"),
+    Term("multilayer perceptron, fully connected layer", "多层感知机，全连接层"),
+    Term("weight, bias", "权重，偏置"),
+    Term("element-wise product", "逐元素乘积"),
+    Term("bias", "偏置"),
+    Term("weight sharing", "权值共享"),
+    Term("padding (valid, same)", "填充（valid 有效填充，same 相同填充）"),
+    Term("zero padding", "零填充"),
+    Term("dilation, dilated (atrous) convolution", "膨胀率，空洞卷积 / 膨胀卷积"),
+    Term("output size", "输出尺寸"),
+    Term("kernel", "卷积核"),
+    Term("pooling, down-sampling", "池化，下采样", also="汇聚"),
+    Term("max pooling / average pooling", "最大池化 / 平均池化", also="最大汇聚 / 平均汇聚"),
+    Term("window size, stride", "窗口大小，步长"),
+    Term("translation invariance", "平移不变性"),
+    Term("translation equivariance", "平移等变性"),
+    Term("noise", "噪声"),
+    Term("loss function", "损失函数"),
+    Term("mean squared error", "均方误差"),
+    Term("gradient", "梯度"),
+    Term("gradient descent", "梯度下降"),
+    Term("learning rate", "学习率"),
+    Term("curvature", "曲率"),
+    Term("converge / diverge", "收敛 / 发散"),
+    Term("cross-correlation", "互相关"),
+    Term("chain rule", "链式法则"),
+    Term("forward pass", "前向传播"),
+    Term("one-hot encoding", "独热编码"),
+    Term("vanishing gradient", "梯度消失"),
+    Term("mini-batch", "小批量"),
+    Term("epoch", "轮次 (epoch)"),
+    Term("stochastic gradient descent (SGD)", "随机梯度下降"),
+]
+
+#: notebook number -> the English names of the terms its "What you'll learn" table lists
+NOTEBOOK_TERMS = {
+    "01": ["pixel", "channel (RGB)", "grayscale", "normalization", "flatten",
+           "multilayer perceptron, fully connected layer", "weight, bias"],
+    "02": ["convolution", "kernel / filter", "stride", "feature map", "element-wise product",
+           "bias", "activation function (ReLU)", "weight sharing"],
+    "03": ["padding (valid, same)", "zero padding", "stride",
+           "dilation, dilated (atrous) convolution", "output size", "kernel", "feature map",
+           "receptive field"],
+    "04": ["pooling, down-sampling", "max pooling / average pooling", "window size, stride",
+           "feature map", "translation invariance", "translation equivariance", "noise"],
+    "06": ["loss function", "mean squared error", "gradient", "gradient descent", "learning rate",
+           "curvature", "converge / diverge", "cross-correlation", "backpropagation",
+           "chain rule", "forward pass", "one-hot encoding", "vanishing gradient", "mini-batch",
+           "epoch", "stochastic gradient descent (SGD)"],
+}
+
+_BY_EN = {t.en: t for t in TERMS}
+
+
+def term(en: str) -> Term:
+    """The glossary's entry for the English name ``en``."""
+    try:
+        return _BY_EN[en]
+    except KeyError:
+        raise ValueError(f"en={en!r} is not in cnnlib.glossary.TERMS") from None
+
+
+def key_terms() -> list[Term]:
+    """The terms on the contents pages, in the order the series introduces them."""
+    return sorted((t for t in TERMS if t.first), key=lambda t: t.first)
+
+
+def table(lang: str, notebook: str | None = None) -> str:
+    """The markdown term table for ``notebook`` ("02"), or for the contents page when None,
+    in the edition ``lang`` ("en": English first; "zh": Chinese first)."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang={lang!r}: use 'en' or 'zh'")
+    if notebook is None:
+        rows = key_terms()
+        head = (["English", "中文", "also 又称", "first met in"] if lang == "en"
+                else ["中文", "又称", "English", "首次出现"])
+    else:
+        rows = [term(en) for en in NOTEBOOK_TERMS[notebook]]
+        head = ["English", "中文"] if lang == "en" else ["中文", "English"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for t in rows:
+        if notebook is None:
+            cells = [t.en, t.zh, t.also, t.first] if lang == "en" else [t.zh, t.also, t.en, t.first]
+        else:
+            cells = [t.en, t.zh] if lang == "en" else [t.zh, t.en]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

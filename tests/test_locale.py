@@ -1,0 +1,162 @@
+"""Every string a learner sees from cnnlib has a Chinese form, and none falls back silently.
+
+Two nets catch a missing entry in cnnlib/locale/zh.py: a scan of the source for every string
+passed to ``i18n.t``/``ft`` (and the control builders), and a run of every numpy explorer,
+checker and the MNIST loader in Chinese with a hook (``locale.MISSING``) that records each
+string asked for and not found: names that reach ``t`` at run time (kernel and photo names,
+dropdown options) only show up there.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import warnings
+
+import ipywidgets
+import numpy as np
+import pytest
+from explorer_checks import control_values
+
+import cnnlib
+from cnnlib import checks, i18n, locale, solutions, widgets
+from cnnlib.checks import common
+from cnnlib.locale.zh import ZH
+from tools.i18n_strings import fields, used_strings
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+USED, DYNAMIC = used_strings()
+# Two English words in a row make a phrase that needs Chinese; a name, symbol or formula
+# ("z0", "block1_pool", "Grad-CAM", "dLoss/dk = {tolist}.") may stay as it is.
+PHRASE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")
+ASCII_PUNCT = str.maketrans("。（），：；", ".(),:;")
+
+
+@pytest.fixture
+def chinese():
+    """cnnlib in Chinese, every miss recorded afresh; English again afterwards."""
+    cnnlib.setup(lang="zh")
+    locale.MISSING.clear()
+    yield
+    locale.MISSING.clear()
+    cnnlib.setup()
+
+
+def test_every_string_in_the_source_has_chinese():
+    missing = sorted(s for s in USED if s not in ZH)
+    assert not missing, f"{len(missing)} strings lack Chinese in cnnlib/locale/zh.py: {missing[:10]}"
+
+
+def test_translations_keep_the_fields_and_are_chinese():
+    wrong_fields = [k for k, v in ZH.items() if fields(k) != fields(v)]
+    assert not wrong_fields, wrong_fields
+    not_chinese = [k for k, v in ZH.items() if not HAN.search(v)
+                   and (v.translate(ASCII_PUNCT).replace(" ", "") != k.replace(" ", "") or PHRASE.search(re.sub(r"\{[^}]*\}", "", k)))]
+    assert not not_chinese, f"entries that are not Chinese: {not_chinese}"
+
+
+def test_a_missing_string_is_recorded_and_warned_about_never_silent(chinese):
+    with pytest.warns(locale.MissingTranslation, match="no 中文"):
+        shown = i18n.t("a sentence no catalogue has, {n}", n=3)
+    assert shown == "a sentence no catalogue has, 3"  # the learner still reads something
+    assert ("zh", "a sentence no catalogue has, {n}") in locale.MISSING
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert i18n.t("step {step} of {n}", step=2, n=9) == "第 2 步，共 9 步"
+    assert i18n.t("stride") == "步长" and i18n.ft("stride") == "步长"
+    locale.set_cjk_font(False)  # no font that draws Chinese: figures keep English
+    assert i18n.ft("stride") == "stride" and i18n.t("stride") == "步长"
+
+
+def test_english_is_the_default_and_untouched():
+    assert locale.language() == "en"
+    assert i18n.t("step {step} of {n}", step=2, n=9) == "step 2 of 9"
+    with pytest.raises(ValueError, match="lang='klingon'"):
+        locale.set_language("klingon")
+
+
+NUMPY_EXPLORERS = ["pixel_explorer", "kernel_gallery_explorer", "kernel_editor_explorer",
+                   "rgb_conv_explorer", "conv_step_explorer", "conv_arithmetic_explorer",
+                   "pool_step_explorer", "receptive_field_explorer", "pooling_explorer",
+                   "pool_shift_explorer", "pool_noise_explorer", "softmax_explorer",
+                   "connections_explorer", "forward_pass_explorer", "loss_landscape_explorer",
+                   "kernel_learning_explorer"]
+
+
+def _shown_text(explorer) -> list[str]:
+    """Every label, option and line of text the explorer's widgets show."""
+    out = []
+    stack = [explorer]
+    while stack:
+        w = stack.pop()
+        if isinstance(w, ipywidgets.Box):
+            stack.extend(w.children)
+        if isinstance(w, ipywidgets.HTML) and w.value:
+            out.append(w.value)
+        desc = getattr(w, "description", "")
+        if desc:
+            out.append(desc)
+        out.extend(getattr(w, "_options_labels", ()))
+    return out
+
+
+@pytest.mark.parametrize("name", NUMPY_EXPLORERS)
+def test_every_explorer_speaks_chinese_through_its_values(chinese, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        explorer = getattr(widgets, name)()
+        for control in explorer.controls.values():  # each control through its values
+            for value in control_values(control, max_values=3):
+                control.value = value
+        assert explorer.last_error is None or isinstance(explorer.last_error, ValueError)
+    assert not locale.MISSING, f"{name}: no Chinese for {list(locale.MISSING)}"
+    shown = _shown_text(explorer)
+    labels = [control.description for control in explorer.controls.values()]
+    assert all(HAN.search(label) or not re.search("[A-Za-z]{3}", label) for label in labels), labels
+    assert HAN.search(shown[0]), f"title not Chinese: {shown[0]}"
+
+
+def _solve(ex):
+    wanted = inspect.signature(ex.solve).parameters
+    return ex.solve(**{k: ex.params[k] for k in wanted})
+
+
+@pytest.mark.parametrize("ex", solutions.exercises(), ids=lambda e: f"{e.notebook}-{e.number}")
+def test_every_checker_speaks_chinese(chinese, ex, capsys):
+    """Not answered, right, wrong twice (hint, then the answer): each line in Chinese."""
+    import test_checks
+
+    check = getattr(checks, ex.checker)
+    common.forget_misses()
+    wrong = test_checks._typical_wrong(ex)
+    check(None, **ex.params)
+    check(_solve(ex), **ex.params)
+    check(wrong, **ex.params)
+    check(wrong, **ex.params)
+    out = capsys.readouterr().out
+    assert not locale.MISSING, f"{ex.checker}: no Chinese for {list(locale.MISSING)}"
+    lines = [line for line in out.splitlines() if line.strip() and line[0] in "✅❌✏💡 "]
+    assert len(lines) >= 4 and all(HAN.search(line) for line in lines), out
+
+
+def test_every_typical_wrong_answer_gets_a_chinese_hint(chinese, capsys):
+    import test_checks
+
+    for checker, params, answer, _hint in test_checks.WRONG:
+        common.forget_misses()
+        getattr(checks, checker)(answer, **params)
+    out = capsys.readouterr().out
+    assert not locale.MISSING, f"no Chinese for {list(locale.MISSING)}"
+    assert out.count("❌") == len(test_checks.WRONG) and "Not quite" not in out
+
+
+def test_the_mnist_loader_speaks_chinese(chinese, capsys, tmp_path, monkeypatch):
+    from cnnlib.data import load_mnist
+
+    monkeypatch.setenv("CNNLIB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    data = load_mnist(offline=True, verbose=True)
+    out = capsys.readouterr().out
+    assert not locale.MISSING, list(locale.MISSING)
+    assert "MNIST 来自离线子集" in out and "为什么不是完整的 MNIST" in out, out
+    assert data.n_train > 0 and np.isfinite(data.x_train).all()

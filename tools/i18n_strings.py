@@ -1,0 +1,71 @@
+"""Every string cnnlib passes through ``i18n.t``/``ft``, read from the source, and the catalogue's
+gaps: ``python -m tools.i18n_strings`` prints the English strings the Chinese catalogue lacks
+(as lines to paste into cnnlib/locale/zh.py) and entries nothing uses any more.
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# function -> which argument is the English text (the control builders of cnnlib.widgets.controls
+# translate their description themselves)
+FUNCS = {"t": 0, "ft": 0, "ft_default": 1, "int_slider": 0, "float_slider": 0,
+         "selection_slider": 0, "dropdown": 0, "toggle_buttons": 0, "checkbox": 0,
+         "number_box": 0, "_slider": 0}
+
+
+def _name(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def used_strings(root: Path = ROOT) -> tuple[dict[str, list[str]], list[str]]:
+    """(English text -> places using it, places that pass a non-literal text)."""
+    found: dict[str, list[str]] = {}
+    dynamic: list[str] = []
+    for path in sorted((root / "cnnlib").rglob("*.py")):
+        if path.parent.name == "locale":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _name(node.func) in FUNCS):
+                continue
+            i = FUNCS[_name(node.func)]
+            if len(node.args) <= i:
+                continue
+            arg = node.args[i]
+            where = f"{path.relative_to(root).as_posix()}:{node.lineno}"
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.setdefault(arg.value, []).append(where)
+            else:
+                dynamic.append(where)
+    return found, dynamic
+
+
+def fields(text: str) -> list[str]:
+    """The ``{name}`` fields of a template, in order (format specs included)."""
+    return sorted(f"{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}"
+                  for _, name, spec, conv in string.Formatter().parse(text) if name is not None)
+
+
+def main() -> int:
+    from cnnlib.locale.zh import ZH
+
+    used, _ = used_strings()
+    missing = [s for s in used if s not in ZH]
+    unused = [s for s in ZH if s not in used]
+    for s in missing:
+        print(f"    {s!r}:\n        {s!r},")
+    if unused:
+        print(f"# {len(unused)} entries nothing passes through t/ft:", file=sys.stderr)
+        for s in unused:
+            print(f"#   {s!r}", file=sys.stderr)
+    print(f"# {len(used)} strings used, {len(missing)} missing from zh", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
