@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "article_kernel",
-           "resize", "Photo", "open_photo", "add_photo", "photo_note", "MAX_SIDE", "MIN_SIDE",
+           "resize", "Photo", "open_photo", "add_photo", "photo_note", "own_photo", "MAX_SIDE",
+           "MIN_SIDE",
            "CROP_CLASSES", "photo_crops"]
 
 # name -> scikit-image loader; all ship inside the scikit-image wheel, so they work offline.
@@ -118,6 +119,7 @@ MAX_SIDE = 640
 # Smallest photo the explorers can show: a patch, a 7x7 kernel and 4x4 pooling all fit.
 MIN_SIDE = 16
 FORMATS = ("PNG", "JPEG")
+ON_WHITE = "transparent parts shown on white"
 
 
 @dataclass(frozen=True)
@@ -125,13 +127,20 @@ class Photo:
     """A photo ready for the explorers: ``pixels`` uint8, (H, W) grey or (H, W, 3) colour.
 
     ``name`` says where it came from; ``note`` is one line to show the learner ("" when the photo
-    was used as it is), e.g. that it was scaled down; ``original_shape`` is its size as read.
+    was used as it is), e.g. that it was scaled down; ``original_shape`` is its size as read
+    (larger than ``pixels`` when it was scaled down); ``see_through``: transparent parts of a
+    PNG were put on white.
     """
 
     pixels: np.ndarray
     name: str
     note: str = ""
     original_shape: tuple = ()
+    see_through: bool = False
+
+    @property
+    def scaled(self) -> bool:
+        return tuple(self.original_shape) != tuple(self.pixels.shape[:2])
 
 
 def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Photo:
@@ -148,9 +157,11 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
     if isinstance(max_side, bool) or not isinstance(max_side, (int, np.integer)) \
             or max_side < MIN_SIDE:
         raise ValueError(f"max_side must be an int >= {MIN_SIDE}, got {max_side!r}")
+    see_through = False
     if isinstance(photo, Photo):
         pixels, label = photo.pixels, name or photo.name
         notes, original = ([photo.note] if photo.note else []), photo.original_shape or None
+        see_through = photo.see_through
     elif isinstance(photo, str) and (photo in PHOTOS or photo in PHOTOS.values()):
         pixels, label, notes, original = load(photo), name or photo, [], None
     elif isinstance(photo, (str, os.PathLike)):
@@ -167,7 +178,8 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         pixels, notes, original = _decode(bytes(photo), max_side)
         label = name or "uploaded photo"
     elif isinstance(photo, np.ndarray):
-        pixels, notes, original = _from_array(photo), [], None
+        pixels, notes = _from_array(photo)
+        original = None
         label = name or "array"
     else:
         raise ValueError(
@@ -183,7 +195,8 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         pixels = _shrink(pixels, new)
         notes.append(f"scaled down from {h}×{w} to {new[0]}×{new[1]} pixels "
                      f"(the explorers work on at most {max_side} a side)")
-    return Photo(pixels, label, "; ".join(notes), original)
+    see_through = see_through or ON_WHITE in notes
+    return Photo(pixels, label, "; ".join(notes), original, see_through)
 
 
 # The learner's photos of this session, by name: every explorer (and ``load``) finds them.
@@ -207,7 +220,7 @@ def add_photo(photo, name: str | None = None, max_side: int = MAX_SIDE) -> str:
             and np.array_equal(_OWN[label].pixels, pic.pixels))):
         n += 1
         label = f"{pic.name} ({n})"
-    _OWN[label] = Photo(pic.pixels, label, pic.note, pic.original_shape)
+    _OWN[label] = Photo(pic.pixels, label, pic.note, pic.original_shape, pic.see_through)
     return label
 
 
@@ -216,8 +229,13 @@ def photo_note(name: str) -> str:
     return _OWN[name].note if name in _OWN else ""
 
 
-def _from_array(a: np.ndarray) -> np.ndarray:
-    """A learner's array as uint8 (H, W) or (H, W, 3); refuse what cannot be shown."""
+def own_photo(name: str) -> Photo | None:
+    """The learner's photo ``name`` as ``add_photo`` kept it, or None (a bundled sample)."""
+    return _OWN.get(name)
+
+
+def _from_array(a: np.ndarray):
+    """A learner's array as uint8 (H, W) or (H, W, 3), and notes; refuse what cannot be shown."""
     if a.ndim == 3 and a.shape[-1] == 1:
         a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
@@ -243,8 +261,9 @@ def _from_array(a: np.ndarray) -> np.ndarray:
         raise ValueError(f"photo array must hold numbers, got dtype {a.dtype}")
     a = a.astype(np.uint8)
     if a.ndim == 3 and a.shape[-1] == 4:
-        a, _ = _on_white(a)
-    return a
+        a, see_through = _on_white(a)
+        return a, [ON_WHITE] if see_through else []
+    return a, []
 
 
 def _on_white(rgba: np.ndarray):
@@ -320,7 +339,7 @@ def _decode(data: bytes, max_side: int):
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgb, see_through = _on_white(np.asarray(img.convert("RGBA")))
         if see_through:
-            notes.append("transparent parts shown on white")
+            notes.append(ON_WHITE)
         pixels = rgb[..., 0] if img.mode == "LA" else rgb
     elif img.mode in ("L", "1"):
         pixels = np.asarray(img.convert("L"))

@@ -165,3 +165,22 @@ def test_a_flat_photo_has_no_edges_and_no_nan():
     e = widgets.pooling_explorer(image=np.full((40, 40), 128, np.uint8), kind="edges")
     assert e.last_error is None
     assert np.isfinite(e.state["feature"]).all() and e.state["feature"].max() == 0
+
+
+def test_in_chinese_the_notes_are_chinese_and_file_names_stay_as_they_are():
+    import cnnlib
+    from cnnlib import locale
+
+    cnnlib.setup(lang="zh")
+    locale.MISSING.clear()
+    try:
+        e = widgets.kernel_gallery_explorer()
+        _upload(e, "holiday.png", _png(np.zeros((700, 1400, 3), np.uint8)))
+        assert not locale.MISSING, list(locale.MISSING)
+        assert e.controls["image"].options[0] == ("holiday.png", "holiday.png")
+        assert ("猫（chelsea）", "cat (chelsea)") in e.controls["image"].options
+        assert "已从 700×1400 缩小到 320×640 像素" in e.info.value
+        assert "上传" in e.photos.upload.description
+    finally:
+        locale.MISSING.clear()
+        cnnlib.setup()

@@ -28,17 +28,24 @@ class PhotoChoice:
     """
 
     def __init__(self, image, options, **dropdown_kwargs):
+        self.samples = list(options)
         self.options = list(options)
         self.first_error = ""
         try:
             name = images.add_photo(image)
         except ValueError as err:
             name, self.first_error = self.options[0], str(err)
+        self.dropdown = dropdown("image", self.samples, self.samples[0], **dropdown_kwargs)
         if name not in self.options:
             self.options.insert(0, name)
-        self.dropdown = dropdown("image", self.options, name, **dropdown_kwargs)
-        self.upload = upload_button()
+            self.dropdown.options = self._labelled()
+        self.dropdown.value = name
+        self.upload = upload_button("upload PNG/JPEG")
         self.explorer = None
+
+    def _labelled(self) -> list:
+        """(label, name) pairs: the samples' names translated, the learner's file names not."""
+        return [(t(o) if o in self.samples else o, o) for o in self.options]
 
     def connect(self, explorer) -> None:
         self.explorer = explorer
@@ -59,7 +66,7 @@ class PhotoChoice:
             # Newest first: a new options list selects its first entry, so this is one change
             # (one redraw, with the explorer's slider ranges fitted to the new photo).
             self.options.insert(0, label)
-            self.dropdown.options = [(t(o), o) for o in self.options]
+            self.dropdown.options = self._labelled()
         elif self.dropdown.value == label and self.explorer is not None:
             self.explorer.refresh()
         else:
@@ -80,5 +87,15 @@ class PhotoChoice:
 
     def note(self, name: str) -> str:
         """The info line's prefix for the learner's photo ``name``: what was done to it."""
-        note = images.photo_note(name)
-        return f"<i>{html.escape(note)}</i><br>" if note else ""
+        photo = images.own_photo(name)
+        if photo is None:
+            return ""
+        notes = []
+        if photo.scaled:
+            (h0, w0), (h, w) = photo.original_shape, photo.pixels.shape[:2]
+            notes.append(t("scaled down from {h0}×{w0} to {h}×{w} pixels (the explorers work "
+                           "on at most {side} a side)", h0=h0, w0=w0, h=h, w=w,
+                           side=images.MAX_SIDE))
+        if photo.see_through:
+            notes.append(t("transparent parts shown on white"))
+        return f"<i>{html.escape('; '.join(notes))}</i><br>" if notes else ""
