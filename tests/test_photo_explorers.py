@@ -175,9 +175,9 @@ def test_in_chinese_the_notes_are_chinese_and_file_names_stay_as_they_are():
     locale.MISSING.clear()
     try:
         e = widgets.kernel_gallery_explorer()
-        _upload(e, "holiday.png", _png(np.zeros((700, 1400, 3), np.uint8)))
+        _upload(e, "假期.png", _png(np.zeros((700, 1400, 3), np.uint8)))
         assert not locale.MISSING, list(locale.MISSING)
-        assert e.controls["image"].options[0] == ("holiday.png", "holiday.png")
+        assert e.controls["image"].options[0] == ("假期.png", "假期.png")
         assert ("猫（chelsea）", "cat (chelsea)") in e.controls["image"].options
         assert "已从 700×1400 缩小到 320×640 像素" in e.info.value
         assert "上传" in e.photos.upload.description
