@@ -212,7 +212,8 @@ def fit_images(model, images_, value_range=(0.0, 1.0)):
                              f"{want}: pass them as a list of photos to have them resized")
     if isinstance(images_, np.ndarray) and images_.ndim == 4:
         images_ = list(images_)
-    if isinstance(images_, (str, bytes, np.ndarray, images.Photo)) or hasattr(images_, "__fspath__"):
+    one = (str, bytes, np.ndarray, images.Photo)
+    if isinstance(images_, one) or hasattr(images_, "__fspath__"):
         images_ = [images_]
     if not isinstance(images_, (list, tuple)) or not images_:
         raise ValueError(f"images must be a list of photos or an array (N, H, W, C), got "

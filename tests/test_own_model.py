@@ -368,3 +368,35 @@ def test_explorer_labels_are_checked(colour_model):
         widgets.grad_cam_explorer(colour_model, images=["coffee"], labels=[3])
     with pytest.raises(ValueError, match=r"one label per image \(1\)"):
         widgets.grad_cam_explorer(colour_model, images=["coffee"], labels=[0, 1])
+
+
+def test_upload_a_photo_into_the_grad_cam_and_activation_explorers(colour_model):
+    import datetime
+    import io
+
+    from PIL import Image
+
+    from cnnlib import widgets
+
+    def upload(explorer, content: bytes):
+        explorer.images.upload.value = ({
+            "name": "mine.png", "type": "image/png", "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+
+    buf = io.BytesIO()
+    Image.fromarray(data.coffee()).save(buf, format="PNG")
+    x, _ = im.fit_photo(colour_model, data.coffee())
+    for build in (widgets.grad_cam_explorer, widgets.activation_explorer):
+        e = build(colour_model, images=["camera"], class_names=NAMES)
+        upload(e, buf.getvalue())
+        assert e.controls["digit"].max == 1 and e.controls["digit"].value == 1
+        assert e.last_error is None and e.images.upload.value == ()
+        np.testing.assert_allclose(e.images.x[1], x, atol=1e-6)
+        if build is widgets.grad_cam_explorer:
+            np.testing.assert_allclose(e.state["heat"], interpret.grad_cam(colour_model, x),
+                                       atol=1e-6)
+        png = e.image.value
+        upload(e, b"not a photo at all")
+        assert "not a PNG or JPEG image" in e.message.value
+        assert e.controls["digit"].max == 1 and e.image.value == png

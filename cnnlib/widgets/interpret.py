@@ -24,7 +24,7 @@ from cnnlib.plots import interpret as iplots
 from cnnlib.plots.common import new_figure
 
 from .base import Explorer
-from .controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons
+from .controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons, upload_button
 
 __all__ = [
     "activation_explorer",
@@ -89,6 +89,36 @@ def _input_cmap(info) -> str:
     return iplots.INPUT_CMAP if _for_digits(info) else "gray"
 
 
+
+class _Images:
+    """The images an explorer steps through (``x`` for the model, ``y`` labels or -1), and an
+    upload button that adds a photo, fitted to the model, and shows it."""
+
+    def __init__(self, info, x, y):
+        self.info, self.x, self.y = info, x, y
+        self.upload = upload_button("upload PNG/JPEG")
+
+    def connect(self, explorer, slider) -> None:
+        def on_upload(change):
+            files = change["new"]
+            if not files:
+                return
+            try:
+                xi, _ = own.fit_photo(self.info, bytes(files[-1]["content"]))
+            except ValueError as err:  # damaged, another format, too small, 16-bit
+                explorer.show_message(str(err))
+                return
+            finally:
+                self.upload.value = ()  # so the same file can be chosen again
+            self.x = np.concatenate([self.x, xi[None]])
+            self.y = np.append(self.y, -1)
+            slider.max = len(self.x) - 1
+            slider.value = slider.max
+
+        self.upload.observe(on_upload, names="value")
+        explorer.images = self
+
+
 def _size_formula(model, layer: str) -> str:
     """How the layer's map size comes about, with ops.output_size's numbers filled in."""
     src = interpret.size_layer(model, layer)
@@ -121,7 +151,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     ``explorer.state`` holds ``maps`` (h, w, c), ``map`` (the chosen one), ``probs``.
     """
     model, info = _setup(model, class_names)
-    x, y = _inputs(info, images, labels)
+    imgs = _Images(info, *_inputs(info, images, labels))
     names = interpret.map_layers(model, finished=True)
     if not names:
         raise ValueError("model has no layers with 2-D maps")
@@ -131,7 +161,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     max_c = max(int(model.get_layer(n).output.shape[-1]) for n in names)
     what = "digit" if _for_digits(info) else "image"
     controls = {
-        "digit": int_slider(what, 0, 0, len(x) - 1, continuous=False),
+        "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
         "layer": dropdown("layer", names, layer),
         "channel": int_slider("channel", 0, 0, max_c - 1, continuous=False),
     }
@@ -140,15 +170,15 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
 
     def render(state, digit, layer, channel):
         if digit not in acts_cache:
-            acts = interpret.activations(model, x[digit], names)
-            acts_cache[digit] = (acts, own.probabilities(model, x[digit][None])[0])
+            acts = interpret.activations(model, imgs.x[digit], names)
+            acts_cache[digit] = (acts, own.probabilities(model, imgs.x[digit][None])[0])
         acts, probs = acts_cache[digit]
         maps = acts[layer]
         h, w, c = maps.shape
         if not 0 <= channel < c:
             raise ValueError(t("channel must be in [0, {last}]: layer {layer} has {c} maps",
                                last=c - 1, layer=layer, c=c))
-        iplots.plot_filter_images(x[digit][None], ax=axes[0], title=t("input"), ncols=1,
+        iplots.plot_filter_images(imgs.x[digit][None], ax=axes[0], title=t("input"), ncols=1,
                                   cmap=_input_cmap(info))
         iplots.plot_maps(maps, ax=axes[1], highlight=channel,
                          title=t("{layer}: all {c} maps, {h}×{w}", layer=layer, c=c, h=h, w=w))
@@ -158,13 +188,16 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
         state.update(maps=maps, map=maps[..., channel], probs=probs, layer=layer)
         pred = int(np.argmax(probs))
         names_ = info.class_names
-        label = t("label {label}, ", label=html.escape(names_[y[digit]])) if y[digit] >= 0 \
-            else ""
+        yd = int(imgs.y[digit])
+        label = t("label {label}, ", label=html.escape(names_[yd])) if yd >= 0 else ""
         return t("{layer}: {h}×{w}×{c}; {formula}<br>{label}model says {pred} (p = {p:.2f})",
                  layer=html.escape(layer), h=h, w=w, c=c, formula=_size_formula(model, layer),
                  label=label, pred=html.escape(names_[pred]), p=probs[pred])
 
-    return Explorer(controls, render, fig, title="Activation maps, layer by layer")
+    explorer = Explorer(controls, render, fig, title="Activation maps, layer by layer",
+                        arrange=[*controls.values(), imgs.upload])
+    imgs.connect(explorer, controls["digit"])
+    return explorer
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,7 +320,7 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
     ``explorer.state`` holds ``heat`` (H, W), ``probs`` and the explained ``target`` class.
     """
     model, info = _setup(model, class_names)
-    x, y = _inputs(info, images, labels)
+    imgs = _Images(info, *_inputs(info, images, labels))
     names = info.class_names
     layers = list(info.cam_layers)
     layer = info.cam_layer if layer is None else layer
@@ -295,7 +328,7 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
         raise ValueError(f"layer must be one of {', '.join(layers)}; got {layer!r}")
     what = "digit" if _for_digits(info) else "image"
     controls = {
-        "digit": int_slider(what, 0, 0, len(x) - 1, continuous=False),
+        "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
         "explain": dropdown("explain", [("predicted class", -1)]
                             + [(n, c) for c, n in enumerate(names)], -1),
         "method": toggle_buttons("method", ["Grad-CAM", "saliency"], "Grad-CAM"),
@@ -306,33 +339,38 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
 
     def render(state, digit, explain, method, layer):
         if digit not in probs_cache:
-            probs_cache[digit] = own.probabilities(model, x[digit][None])[0]
+            probs_cache[digit] = own.probabilities(model, imgs.x[digit][None])[0]
         probs = probs_cache[digit]
         pred = int(np.argmax(probs))
         target = pred if explain == -1 else int(explain)
         if method == "Grad-CAM":
-            heat = interpret.grad_cam(model, x[digit], class_index=target, layer=layer)
+            heat = interpret.grad_cam(model, imgs.x[digit], class_index=target, layer=layer)
             h, w = heat_size = tuple(model.get_layer(layer).output.shape[1:3])
             if None in heat_size:  # a model that takes any size: as big as this image makes it
-                h, w = heat_size = interpret.activations(model, x[digit], [layer])[layer].shape[:2]
+                maps = interpret.activations(model, imgs.x[digit], [layer])[layer]
+                h, w = heat_size = maps.shape[:2]
             how = t("Grad-CAM on {layer} ({h}×{w} maps, resized)", layer=html.escape(layer),
                     h=h, w=w)
             state["cam_size"] = heat_size
         else:
-            heat = interpret.saliency(model, x[digit], class_index=target)
+            heat = interpret.saliency(model, imgs.x[digit], class_index=target)
             heat = heat / (heat.max() or 1)
             how = t("saliency |∂ logit / ∂ pixel|")
-        iplots.plot_filter_images(x[digit][None], ax=axes[0], ncols=1, title=t(what),
+        iplots.plot_filter_images(imgs.x[digit][None], ax=axes[0], ncols=1, title=t(what),
                                   cmap=_input_cmap(info))
         iplots.plot_filter_images(heat[None], ax=axes[1], ncols=1, title=t(method), cmap="hot_r")
-        iplots.plot_heatmap(x[digit], heat, ax=axes[2], image_cmap=_input_cmap(info),
+        iplots.plot_heatmap(imgs.x[digit], heat, ax=axes[2], image_cmap=_input_cmap(info),
                             title=t("why {target}?", target=names[target]))
         state.update(heat=heat, probs=probs, target=target, prediction=pred)
-        ok = "" if y[digit] < 0 else (" ✓" if pred == y[digit] else " ✗")
-        label = t("label {label}; ", label=html.escape(names[y[digit]])) if y[digit] >= 0 else ""
+        yd = int(imgs.y[digit])
+        ok = "" if yd < 0 else (" ✓" if pred == yd else " ✗")
+        label = t("label {label}; ", label=html.escape(names[yd])) if yd >= 0 else ""
         return t("{label}model says {pred} (p = {p:.2f}){ok}; explaining class <b>{target}</b> "
                  "(p = {pt:.2f}) with {how}", label=label, pred=html.escape(names[pred]),
                  p=probs[pred], ok=ok, target=html.escape(names[target]), pt=probs[target],
                  how=how)
 
-    return Explorer(controls, render, fig, title="Saliency and Grad-CAM")
+    explorer = Explorer(controls, render, fig, title="Saliency and Grad-CAM",
+                        arrange=[*controls.values(), imgs.upload])
+    imgs.connect(explorer, controls["digit"])
+    return explorer
