@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format html site-assets screenshots train translations clean
+.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -25,6 +25,7 @@ help:
 	@echo "make site-assets  refresh the site's vendored JavaScript from npm (tools/site_assets)"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
 	@echo "make translations list the Chinese cells (notebooks/zh) whose English cell changed"
+	@echo "make nav          rewrite the navigation cells and 00_index's contents (after adding a notebook)"
 
 # Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
 # (and names a Python to use instead), and rebuilds a .venv with no pip, no python, another
@@ -55,14 +56,14 @@ lab: install
 # and run one JupyterLab for the whole session.
 test: install
 	$(BIN)/lint-imports --no-logo
-	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks --ignore=tests/browser $(PYTEST_ARGS)
+	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks tools/notebook_template.ipynb --ignore=tests/browser $(PYTEST_ARGS)
 	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 test-unit: install
 	CNNLIB_QUICK=1 $(PY) -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 test-notebooks: install
-	CNNLIB_QUICK=1 $(PY) -m pytest notebooks $(PYTEST_ARGS)
+	CNNLIB_QUICK=1 $(PY) -m pytest notebooks tools/notebook_template.ipynb $(PYTEST_ARGS)
 
 test-browser: install
 	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)
@@ -80,6 +81,11 @@ format: install
 
 train: install
 	$(PY) -m cnnlib.train
+
+# Navigation cells at the top and bottom of every notebook, and the index's table of contents,
+# from the notebooks' titles; then every notebook is stripped again.
+nav: install
+	$(PY) -m tools.nav
 
 html: install
 	$(PY) -m tools.build_html

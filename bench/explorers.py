@@ -7,16 +7,12 @@ browser shows; what the browser adds is measured by tests/browser.
 from __future__ import annotations
 
 import inspect
-import sys
-from pathlib import Path
 
 import numpy as np
 
 from bench.timing import percentile_ms
 from cnnlib import widgets
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from explorer_checks import _value_for, control_values  # noqa: E402
+from tests.explorer_checks import control_values, value_for
 
 TITLE = "Explorer redraw latency (compute + draw + PNG; goal: median <= 150 ms, p90 <= 300 ms)"
 
@@ -40,7 +36,7 @@ def run() -> list[dict]:
             default = control.value
             for v in control_values(control, 5) * 2:
                 before = explorer.draw_count
-                control.value = _value_for(control, v)
+                control.value = value_for(control, v)
                 if explorer.draw_count > before:  # a real redraw (same value: no event)
                     samples.append(explorer.last_draw_ms)
             control.value = default

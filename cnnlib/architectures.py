@@ -12,6 +12,7 @@ Layer types (the keys each one takes; defaults in brackets):
 * ``conv``: filters, kernel, stride [1], padding ["valid"], groups [1], bias [True], bn [False]
 * ``pool``: size, stride [= size], padding ["valid"], mode ["max"]; ``gap``: global average pool
 * ``lrn``, ``dropout``: no parameters, size unchanged (kept so the list reads like the paper)
+* ``flatten``: the maps as one vector, written (1, 1, H*W*C)
 * ``dense``: units (a 3-D input is flattened first)
 * ``inception``: the six numbers of GoogLeNet's table: 1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5,
   pool proj
@@ -254,6 +255,7 @@ _KEYS = {
     "conv": ({"filters", "kernel"}, {"stride", "padding", "groups", "bias", "bn", "connections"}),
     "pool": ({"size"}, {"stride", "padding", "mode"}),
     "gap": (set(), set()),
+    "flatten": (set(), set()),
     "lrn": (set(), set()),
     "dropout": (set(), {"rate"}),
     "dense": ({"units"}, set()),
@@ -318,6 +320,8 @@ def _layer(shape, layer, bn_stats):
         return (oh, ow, c), 0, 0, f"{layer.get('mode', 'max')} {size}x{size}/{s}, pad {p}"
     if kind == "gap":
         return (1, 1, c), 0, 0, f"global average over {h}x{w}"
+    if kind == "flatten":
+        return (1, 1, h * w * c), 0, 0, f"flatten {h}x{w}x{c} = {h * w * c}"
     if kind in ("lrn", "dropout"):
         return (h, w, c), 0, 0, {"lrn": "local response normalization", "dropout": "dropout"}[kind]
     if kind == "dense":
@@ -350,8 +354,7 @@ def _layer(shape, layer, bn_stats):
             *_, p4, m4 = _conv(h, w, c, f3, 1, s, "valid", bias=bias, bn=bn, bn_stats=bn_stats)
             params, macs, short = params + p4, macs + m4, f"1x1/{s} projection shortcut"
         return (oh3, ow3, f3), params, macs, f"1x1 {f1} -> 3x3/{s} {f2} -> 1x1 {f3}, {short}"
-    raise ValueError(f"layer type must be one of conv, pool, gap, lrn, dropout, dense, "
-                     f"inception, bottleneck; got {kind!r}")
+    raise ValueError(f"layer type must be one of {', '.join(_KEYS)}; got {kind!r}")
 
 
 def summarize(spec, bn_stats: bool = False) -> list[dict]:
@@ -404,7 +407,8 @@ def compare() -> list[dict]:
         depth = 0
         for r in summary:
             depth += {"conv": 1, "dense": 1, "inception": 2, "bottleneck": 3}.get(r["type"], 0)
-        last_map = [r["output"] for r in summary if r["type"] not in ("dense", "dropout")][-1]
+        last_map = [r["output"] for r in summary
+                    if r["type"] not in ("flatten", "dense", "dropout")][-1]
         published = PUBLISHED[name]
         rows.append({
             "network": name, "year": spec["year"], "depth": depth,

@@ -77,6 +77,15 @@ TERMS = [
     Term("mini-batch", "小批量"),
     Term("epoch", "轮次 (epoch)"),
     Term("stochastic gradient descent (SGD)", "随机梯度下降"),
+    Term("activation function", "激活函数"),
+    Term("local connection", "局部连接"),
+    Term("training / validation / test set", "训练集 / 验证集 / 测试集"),
+    Term("overfitting", "过拟合"),
+    Term("underfitting", "欠拟合"),
+    Term("data augmentation", "数据增强", also="图像增广"),
+    Term("dropout", "随机失活", also="暂退法"),
+    Term("batch normalization", "批量归一化", also="批量规范化"),
+    Term("confusion matrix", "混淆矩阵"),
 ]
 
 #: notebook number -> the English names of the terms its "What you'll learn" table lists
@@ -90,10 +99,14 @@ NOTEBOOK_TERMS = {
            "receptive field"],
     "04": ["pooling, down-sampling", "max pooling / average pooling", "window size, stride",
            "feature map", "translation invariance", "translation equivariance", "noise"],
+    "05": ["flatten", "fully connected layer", "activation function", "softmax, cross-entropy",
+           "weight sharing", "local connection"],
     "06": ["loss function", "mean squared error", "gradient", "gradient descent", "learning rate",
            "curvature", "converge / diverge", "cross-correlation", "backpropagation",
            "chain rule", "forward pass", "one-hot encoding", "vanishing gradient", "mini-batch",
            "epoch", "stochastic gradient descent (SGD)"],
+    "07": ["training / validation / test set", "overfitting", "underfitting", "data augmentation",
+           "dropout", "batch normalization", "confusion matrix", "epoch"],
 }
 
 _BY_EN = {t.en: t for t in TERMS}

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "article_kernel",
-           "resize", "Photo", "open_photo", "add_photo", "photo_note", "own_photo", "MAX_SIDE",
-           "MIN_SIDE",
+__all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "resize",
+           "Photo", "open_photo", "add_photo", "photo_note", "own_photo", "MAX_SIDE", "MIN_SIDE",
            "CROP_CLASSES", "photo_crops"]
 
 # name -> scikit-image loader; all ship inside the scikit-image wheel, so they work offline.
@@ -73,11 +72,6 @@ def article_5x5() -> np.ndarray:
                      [0, 0, 1, 1, 1],
                      [0, 0, 1, 1, 0],
                      [0, 1, 1, 0, 0]], dtype=float)
-
-
-def article_kernel() -> np.ndarray:
-    """The article's 3x3 X-shaped kernel."""
-    return np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
 
 
 def edge_6x6() -> np.ndarray:

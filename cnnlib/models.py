@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnlib import config
+from cnnlib import config, metrics
 from cnnlib.i18n import t
 
 __all__ = [
@@ -44,7 +44,7 @@ __all__ = [
     "train",
     "predict_probs",
     "evaluate",
-    "layer_table",
+    "model_table",
     "recipe_for",
     "fit_recipe",
     "save_model",
@@ -394,12 +394,13 @@ def predict_probs(model, x, batch_size: int = 500) -> np.ndarray:
 def evaluate(model, x, y) -> float:
     """Accuracy: the share of digits whose most probable class is the label."""
     x, y = _check_digits(x, y, _n_classes(model))
-    probs = predict_probs(model, x)
-    return float(np.mean(probs.argmax(axis=1) == y))
+    return metrics.accuracy(predict_probs(model, x), y)
 
 
-def layer_table(model) -> list[dict]:
-    """One row per layer: name, kind, output shape (without the batch axis) and weight count."""
+def model_table(model) -> list[dict]:
+    """One row per layer of a Keras model: name, kind, output shape (without the batch axis) and
+    weight count. (A network written as tuples: ``tinycnn.stack_table``; a classic one as a spec:
+    ``architectures.summarize``.)"""
     rows = []
     for layer in model.layers:
         shape = tuple(layer.output.shape[1:])

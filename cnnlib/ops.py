@@ -18,6 +18,8 @@ import numbers
 
 import numpy as np
 
+from cnnlib import kernels
+
 __all__ = [
     "output_size",
     "pad_amounts",
@@ -54,16 +56,13 @@ def as_int(value, name: str, minimum: int) -> int:
     return value
 
 
-_as_int = as_int  # the spelling this module's own callers use
-
-
 def _pair(value, name: str, minimum: int = 1) -> tuple[int, int]:
     """An int or an (h, w) pair -> (h, w), each an integer >= minimum."""
     if isinstance(value, (tuple, list, np.ndarray)):
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or an (h, w) pair, got {value!r}")
-        return (_as_int(value[0], f"{name}[0]", minimum), _as_int(value[1], f"{name}[1]", minimum))
-    v = _as_int(value, name, minimum)
+        return (as_int(value[0], f"{name}[0]", minimum), as_int(value[1], f"{name}[1]", minimum))
+    v = as_int(value, name, minimum)
     return (v, v)
 
 
@@ -105,10 +104,10 @@ def output_size(n, kernel, stride=1, padding="valid", dilation=1) -> int:
     >>> output_size(28, 3, stride=2, padding="same")
     14
     """
-    n = _as_int(n, "n (input size)", 1)
-    k = _as_int(kernel, "kernel", 1)
-    s = _as_int(stride, "stride", 1)
-    d = _as_int(dilation, "dilation", 1)
+    n = as_int(n, "n (input size)", 1)
+    k = as_int(kernel, "kernel", 1)
+    s = as_int(stride, "stride", 1)
+    d = as_int(dilation, "dilation", 1)
     pad = _padding_spec(padding)
     if isinstance(pad, tuple):
         if pad[0] != pad[1]:
@@ -390,7 +389,7 @@ def softmax(z, axis=-1):
 def cross_entropy(probs, label) -> float:
     """-log(probability given to the true label), the loss for one example."""
     probs = np.asarray(probs, dtype=float)
-    label = _as_int(label, "label", 0)
+    label = as_int(label, "label", 0)
     if probs.ndim != 1 or label >= probs.shape[0]:
         raise ValueError(f"label must be in [0, {probs.shape[-1] - 1}], got {label}")
     return float(-np.log(max(probs[label], np.finfo(float).tiny)))
@@ -401,14 +400,14 @@ def cross_entropy(probs, label) -> float:
 # ---------------------------------------------------------------------------------------------
 def conv_param_count(kh, kw, c_in, c_out, bias=True) -> int:
     """Weights of a conv layer: kh*kw*c_in per filter, times c_out filters, plus one bias each."""
-    kh, kw = _as_int(kh, "kh", 1), _as_int(kw, "kw", 1)
-    c_in, c_out = _as_int(c_in, "c_in", 1), _as_int(c_out, "c_out", 1)
+    kh, kw = as_int(kh, "kh", 1), as_int(kw, "kw", 1)
+    c_in, c_out = as_int(c_in, "c_in", 1), as_int(c_out, "c_out", 1)
     return kh * kw * c_in * c_out + (c_out if bias else 0)
 
 
 def dense_param_count(n_in, n_out, bias=True) -> int:
     """Weights of a fully connected layer: one per input-output pair, plus one bias per output."""
-    n_in, n_out = _as_int(n_in, "n_in", 1), _as_int(n_out, "n_out", 1)
+    n_in, n_out = as_int(n_in, "n_in", 1), as_int(n_out, "n_out", 1)
     return n_in * n_out + (n_out if bias else 0)
 
 
@@ -422,9 +421,9 @@ def receptive_field(layers) -> int:
     for idx, layer in enumerate(layers):
         if len(layer) not in (2, 3):
             raise ValueError(f"layers[{idx}] must be (kernel, stride) or (kernel, stride, dilation)")
-        k = _as_int(layer[0], f"layers[{idx}] kernel", 1)
-        s = _as_int(layer[1], f"layers[{idx}] stride", 1)
-        d = _as_int(layer[2], f"layers[{idx}] dilation", 1) if len(layer) == 3 else 1
+        k = as_int(layer[0], f"layers[{idx}] kernel", 1)
+        s = as_int(layer[1], f"layers[{idx}] stride", 1)
+        d = as_int(layer[2], f"layers[{idx}] dilation", 1) if len(layer) == 3 else 1
         rf += d * (k - 1) * jump
         jump *= s
     return rf
@@ -492,9 +491,6 @@ def output_size_formula(n, kernel, stride=1, padding="valid", dilation=1, short=
 # ---------------------------------------------------------------------------------------------
 # Feature maps, noise and comparing maps (notebook 04)
 # ---------------------------------------------------------------------------------------------
-_SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
-
-
 def edge_magnitude(x) -> np.ndarray:
     """Sobel edge strength sqrt(gx² + gy²) of a 2-D image: a feature map that lights up on edges.
 
@@ -505,7 +501,8 @@ def edge_magnitude(x) -> np.ndarray:
         raise ValueError(f"x must be a 2-D (grayscale) image, got shape {x.shape}")
     if min(x.shape) < 3:
         raise ValueError(f"x must be at least 3 x 3, got shape {x.shape}")
-    return np.hypot(conv2d(x, _SOBEL_X), conv2d(x, _SOBEL_X.T))
+    sobel_x = kernels.get("sobel x (vertical edges)")
+    return np.hypot(conv2d(x, sobel_x), conv2d(x, sobel_x.T))
 
 
 NOISE_KINDS = ("gaussian", "salt", "pepper")
@@ -590,10 +587,10 @@ def conv_step(x, kernel, step, stride=1, bias=0.0) -> dict:
     if not (isinstance(bias, numbers.Real) and not isinstance(bias, bool) and np.isfinite(bias)):
         raise ValueError(f"bias must be one finite number, got {bias!r}")
     _prepare_conv(x3, k3, stride, "valid", 1, None)  # checks types, channels and sizes
-    s = _as_int(stride, "stride", 1)
+    s = as_int(stride, "stride", 1)
     oh = output_size(x3.shape[0], k3.shape[0], s)
     ow = output_size(x3.shape[1], k3.shape[1], s)
-    step = _as_int(step, "step", 0)
+    step = as_int(step, "step", 0)
     if step >= oh * ow:
         raise ValueError(f"step must be in [0, {oh * ow - 1}] ({oh}x{ow} output cells), got {step}")
     i, j = divmod(step, ow)
@@ -672,9 +669,9 @@ def local_param_count(out_h, out_w, kh, kw, c_in=1, c_out=1, bias=True) -> int:
     Every one of the out_h x out_w output positions has its own kh x kw x c_in window of weights
     (per output channel), plus its own bias: out_h*out_w*c_out*(kh*kw*c_in + bias).
     """
-    out_h, out_w = _as_int(out_h, "out_h", 1), _as_int(out_w, "out_w", 1)
-    kh, kw = _as_int(kh, "kh", 1), _as_int(kw, "kw", 1)
-    c_in, c_out = _as_int(c_in, "c_in", 1), _as_int(c_out, "c_out", 1)
+    out_h, out_w = as_int(out_h, "out_h", 1), as_int(out_w, "out_w", 1)
+    kh, kw = as_int(kh, "kh", 1), as_int(kw, "kw", 1)
+    c_in, c_out = as_int(c_in, "c_in", 1), as_int(c_out, "c_out", 1)
     return out_h * out_w * c_out * (kh * kw * c_in + (1 if bias else 0))
 
 

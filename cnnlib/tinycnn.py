@@ -22,7 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from cnnlib import kernels, ops
+from cnnlib import architectures, kernels, metrics, ops
+from cnnlib.digits import stratified_split
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -34,11 +35,9 @@ __all__ = [
     "features",
     "train_dense",
     "digits",
-    "split",
     "pretrained",
     "shift",
-    "accuracy",
-    "layer_table",
+    "stack_table",
 ]
 
 #: What each of the 4 fixed kernels responds to, after ReLU, on a bright stroke on black.
@@ -204,38 +203,21 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
     return _digits()
 
 
-def split(n: int = 5000, n_test: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(train_idx, test_idx): a seeded shuffle of range(n), the last n_test for testing.
-
-    The subset is sorted by label, so it must be shuffled before it is split.
-    """
-    n, n_test = ops.as_int(n, "n", 2), ops.as_int(n_test, "n_test", 1)
-    if n_test >= n:
-        raise ValueError(f"n_test must be smaller than n = {n}, got {n_test}")
-    perm = np.random.default_rng(seed).permutation(n)
-    return np.sort(perm[: n - n_test]), np.sort(perm[n - n_test:])
-
-
 @lru_cache(maxsize=4)
 def pretrained(steps: int = 100, lr: float = 0.05, seed: int = 0) -> TinyCNN:
     """The tiny CNN with its dense layer trained on 4,000 digits (cached: computed once).
 
-    A few seconds on two cores. ``test_accuracy`` holds its accuracy on the other 1,000 digits.
+    A few seconds on two cores. ``test_accuracy`` holds its accuracy on the other 1,000 digits
+    (``digits.stratified_split``: 100 of each).
     """
     X, y = digits()
-    train_idx, test_idx = split(len(y), 1000, seed)
+    train_idx, test_idx = stratified_split(y, test_size=1000, seed=seed)
     net = untrained()
     F = features(X, net)
     net.weights, net.bias, net.losses = train_dense(F[train_idx], y[train_idx], steps, lr)
-    net.test_accuracy = accuracy(net, X[test_idx], y[test_idx], F=F[test_idx])
+    net.test_accuracy = metrics.accuracy(ops.dense(F[test_idx], net.weights, net.bias),
+                                         y[test_idx])
     return net
-
-
-def accuracy(net: TinyCNN, X, y, F=None) -> float:
-    """Share of digits whose most probable class is the label (F: their features, if known)."""
-    F = features(X, net) if F is None else F
-    pred = np.argmax(ops.dense(F, net.weights, net.bias), axis=1)
-    return float(np.mean(pred == np.asarray(y)))
 
 
 def shift(x, dx: int = 0, dy: int = 0) -> np.ndarray:
@@ -257,46 +239,49 @@ def shift(x, dx: int = 0, dy: int = 0) -> np.ndarray:
     return out
 
 
-def layer_table(input_shape, layers) -> list[dict]:
-    """Output shape and parameter count of each layer of a simple stack, from ``ops`` formulas.
-
-    input_shape: (H, W, C). layers: tuples
+def stack_table(input_shape, layers) -> list[dict]:
+    """Output shape and parameter count of each layer of a simple stack, written as tuples:
     ``("conv", filters, kernel[, padding])``, ``("pool", size)``, ``("flatten",)``,
-    ``("dense", units)``. Returns one dict per layer: {"layer", "shape", "params"}.
+    ``("dense", units)``. input_shape: (H, W, C).
 
-    >>> [r["params"] for r in layer_table((28, 28, 1), [("conv", 32, 3), ("pool", 2),
+    The tuples are read into an ``architectures`` spec, and ``architectures.summarize`` walks it
+    with the ``ops`` formulas. Returns one dict per layer: {"layer", "shape", "params"}, flat
+    shapes as (n,).
+
+    >>> [r["params"] for r in stack_table((28, 28, 1), [("conv", 32, 3), ("pool", 2),
     ...                                                  ("flatten",), ("dense", 10)])]
     [320, 0, 0, 54090]
     """
     if len(input_shape) != 3:
         raise ValueError(f"input_shape must be (H, W, C), got {input_shape!r}")
-    shape = tuple(int(s) for s in input_shape)
-    rows = []
+    spec_layers, names, flat = [], [], False
     for i, layer in enumerate(layers):
-        kind = layer[0] if layer else None
+        kind = layer[0] if isinstance(layer, (tuple, list)) and layer else None
+        if kind in ("conv", "pool") and flat:
+            raise ValueError(f"layers[{i}]: {kind} needs an (H, W, C) input, got a flat one")
         if kind == "conv":
             filters, k = layer[1], layer[2]
             padding = layer[3] if len(layer) > 3 else "valid"
-            if len(shape) != 3:
-                raise ValueError(f"layers[{i}]: conv needs an (H, W, C) input, got {shape}")
-            h, w = (ops.output_size(n, k, 1, padding) for n in shape[:2])
-            params = ops.conv_param_count(k, k, shape[2], filters)
-            shape, name = (h, w, int(filters)), f"conv {filters}×{k}×{k}"
+            spec_layers.append({"type": "conv", "filters": filters, "kernel": k,
+                                "padding": padding})
+            names.append(f"conv {filters}×{k}×{k}")
         elif kind == "pool":
-            size = layer[1]
-            if len(shape) != 3:
-                raise ValueError(f"layers[{i}]: pool needs an (H, W, C) input, got {shape}")
-            h, w = (ops.output_size(n, size, size) for n in shape[:2])
-            shape, params, name = (h, w, shape[2]), 0, f"max pool {size}×{size}"
+            spec_layers.append({"type": "pool", "size": layer[1]})
+            names.append(f"max pool {layer[1]}×{layer[1]}")
         elif kind == "flatten":
-            shape, params, name = (int(np.prod(shape)),), 0, "flatten"
+            spec_layers.append({"type": "flatten"})
+            names.append("flatten")
+            flat = True
         elif kind == "dense":
-            if len(shape) != 1:
+            if not flat:
                 raise ValueError(f"layers[{i}]: dense needs a flat input: add ('flatten',) first")
-            params = ops.dense_param_count(shape[0], layer[1])
-            shape, name = (int(layer[1]),), f"dense {layer[1]}"
+            spec_layers.append({"type": "dense", "units": layer[1]})
+            names.append(f"dense {layer[1]}")
         else:
             raise ValueError(f"layers[{i}] must start with 'conv', 'pool', 'flatten' or 'dense', "
                              f"got {layer!r}")
-        rows.append({"layer": name, "shape": shape, "params": int(params)})
-    return rows
+    rows = architectures.summarize({"input": tuple(input_shape), "layers": spec_layers})[1:]
+    return [{"layer": name,
+             "shape": row["output"][2:] if row["type"] in ("flatten", "dense") else row["output"],
+             "params": row["params"]}
+            for name, row in zip(names, rows)]

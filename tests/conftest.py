@@ -1,6 +1,12 @@
-"""Shared test set-up: quiet TensorFlow, headless matplotlib, quick mode."""
+"""Shared test set-up: quiet TensorFlow, headless matplotlib, quick mode; the fixtures more than
+one test file uses; and the ``slow`` mark on every explorer sweep.
+
+``make test`` runs everything, slow tests included; ``pytest -m "not slow"`` leaves the sweeps
+out for a quick run while editing.
+"""
 
 import os
+import sys
 
 os.environ.setdefault("CNNLIB_QUICK", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -16,3 +22,27 @@ def tf():
     from cnnlib.backend import import_tf
 
     return import_tf()
+
+
+@pytest.fixture(scope="session")
+def keras(tf):
+    """Keras, imported after TensorFlow (quietly, through ``tf``)."""
+    import keras
+
+    return keras
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every figure a test (or an explorer it built) opened is closed after it."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def pytest_collection_modifyitems(items):
+    """A test that calls ``sweep`` (every control of an explorer through its values) is slow."""
+    for item in items:
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        if code is not None and "sweep" in code.co_names + code.co_varnames:
+            item.add_marker(pytest.mark.slow)

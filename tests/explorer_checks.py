@@ -1,9 +1,10 @@
-"""Drive an explorer headless: every control through its values, and random combinations.
+"""Drive an explorer headless: every control through its values, and random combinations; read
+its picture back as pixels.
 
-Used by the tests/test_widgets_*.py files:
+Used by the explorer tests and by bench/explorers.py:
 
-    from explorer_checks import sweep
-    report = sweep(widgets.conv_explorer())
+    from tests.explorer_checks import sweep
+    report = sweep(widgets.pooling_explorer())
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def control_values(control, max_values: int = 6) -> list:
     return []  # free text and the like: the explorer's own test covers those
 
 
-def _value_for(control, v):
+def value_for(control, v):
+    """``v`` (from ``control_values``) in the type the control takes."""
     if isinstance(control, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons,
                             widgets.SelectionSlider, widgets.Select)):
         return v
@@ -67,7 +69,7 @@ def sweep(explorer, max_values: int = 5, n_random: int = 25, seed: int = 0) -> d
     defaults = {name: c.value for name, c in controls.items()}
     for name, control in controls.items():
         for v in control_values(control, max_values):
-            control.value = _value_for(control, v)
+            control.value = value_for(control, v)
             counts[check_state(explorer)] += 1
         control.value = defaults[name]
     rng = np.random.default_rng(seed)
@@ -75,7 +77,7 @@ def sweep(explorer, max_values: int = 5, n_random: int = 25, seed: int = 0) -> d
     options = {n: v for n, v in options.items() if v}
     for _ in range(n_random):
         for name, values in options.items():
-            controls[name].value = _value_for(controls[name], values[rng.integers(len(values))])
+            controls[name].value = value_for(controls[name], values[rng.integers(len(values))])
         counts[check_state(explorer)] += 1
     for name, value in defaults.items():
         controls[name].value = value
@@ -90,5 +92,14 @@ def all_combinations(explorer, max_values: int = 3):
              for n in names]
     for combo in itertools.product(*grids):
         for name, v in zip(names, combo):
-            explorer.controls[name].value = _value_for(explorer.controls[name], v)
+            explorer.controls[name].value = value_for(explorer.controls[name], v)
         yield dict(zip(names, combo))
+
+
+def png_pixels(png: bytes) -> np.ndarray:
+    """A PNG (an explorer's ``image.value``) as an (H, W, 3) int array, to compare pictures."""
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)

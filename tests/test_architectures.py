@@ -91,6 +91,14 @@ def test_compare_table():
     assert 15_000 < vgg["multiply-adds (M)"] < 16_000   # "15.5 G multiply-adds" for VGG-16
 
 
+def test_flatten_then_dense_worked_by_hand():
+    rows = arch.summarize({"input": (4, 4, 3), "layers": [{"type": "flatten"},
+                                                           {"type": "dense", "units": 5}]})
+    # 4*4*3 = 48 numbers in a row; then 48 weights per unit plus a bias: 48*5 + 5 = 245
+    assert [r["output"] for r in rows[1:]] == [(1, 1, 48), (1, 1, 5)]
+    assert [r["params"] for r in rows[1:]] == [0, 245]
+
+
 def test_bad_specs_raise_value_error():
     with pytest.raises(ValueError, match="spec must be one of"):
         arch.summarize("LeNet-6")
@@ -103,13 +111,6 @@ def test_bad_specs_raise_value_error():
     with pytest.raises(ValueError, match="groups must divide"):
         arch.summarize({"input": (8, 8, 3), "layers": [{"type": "conv", "filters": 4,
                                                          "kernel": 3, "groups": 2}]})
-
-
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
 
 
 def test_vgg16_matches_keras(keras):

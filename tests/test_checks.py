@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnnlib import checks, images, solutions
+from cnnlib import checks, images, kernels, solutions
 from cnnlib.checks import common
+from tests.worked_examples import SOBEL_X
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = solutions.exercises()
@@ -78,7 +79,7 @@ def test_key_numbers_worked_by_hand():
     assert solutions.most_confused(solutions._sample_counts()) == (4, 9)
     # The key's copies of the article's arrays are the ones the notebooks use.
     assert np.array_equal(solutions.ARTICLE_5X5, images.article_5x5())
-    assert np.array_equal(solutions.X_KERNEL, images.article_kernel())
+    assert np.array_equal(solutions.X_KERNEL, kernels.get("x (article)"))
 
 
 def _notebook_calls(path):
@@ -190,7 +191,6 @@ def test_stated_precision():
 # Typical wrong answers: ❌ and a hint that fits the mistake
 # ---------------------------------------------------------------------------------------------
 FEATURE_4X4 = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [2, 0, 7, 4]]
-SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float)
 BOX_BLUR = np.full((3, 3), 1 / 9)
 COUNTS = solutions._sample_counts()
 
@@ -262,11 +262,11 @@ WRONG = [
     ("check_output_size", dict(n=7, kernel=3, stride=2, padding="same"), 3, "rounds up"),
     ("check_output_size", dict(n=9, kernel=3, dilation=2), 7, "dilation"),
     ("check_output_size", dict(n=9, kernel=3, padding=1), 7, "padding"),
-    ("check_conv_value", dict(x=images.article_5x5(), kernel=images.article_kernel(), row=1,
+    ("check_conv_value", dict(x=images.article_5x5(), kernel=kernels.get("x (article)"), row=1,
                               col=2), 4, "x[1, 2]"),
     ("check_conv_value", dict(x=images.article_5x5(), kernel=SOBEL_X, row=1,
                               col=0), -4, "flipped"),
-    ("check_conv_value", dict(x=images.article_5x5(), kernel=images.article_kernel(), row=0,
+    ("check_conv_value", dict(x=images.article_5x5(), kernel=kernels.get("x (article)"), row=0,
                               col=1), 2, "output[1, 0]"),
     ("check_conv2d", {}, _flipped_conv2d, "flipped"),
     ("check_conv2d", {}, _stride_ignored, "stride"),
@@ -410,7 +410,7 @@ def test_exercise_settings_still_raise_valueerror():
     with pytest.raises(ValueError, match="kernel"):
         checks.check_same_padding(2, kernel=4)
     with pytest.raises(ValueError, match="row, col"):
-        checks.check_conv_value(1, images.article_5x5(), images.article_kernel(), row=3, col=0)
+        checks.check_conv_value(1, images.article_5x5(), kernels.get("x (article)"), row=3, col=0)
     with pytest.raises(ValueError, match="counts"):
         checks.check_most_confused((4, 9), counts=[1, 2, 3])
     with pytest.raises(ValueError, match="col"):
@@ -576,7 +576,7 @@ def test_first_miss_does_not_give_the_answer_away(capsys):
 def test_checks_from_each_notebook(capsys):
     assert checks.check_mlp_weights(678_600, 377, 600, 3)  # the cat photo, one neuron
     assert checks.check_flat_index(14, row=1, col=0, width=4, channel=2, channels=3)
-    assert checks.check_conv_value(4, images.article_5x5(), images.article_kernel(), row=1,
+    assert checks.check_conv_value(4, images.article_5x5(), kernels.get("x (article)"), row=1,
                                    col=1, stride=2)
     assert checks.check_conv_params(32, 2, 2, 4, 2, bias=False)
     assert not checks.check_conv_params(16, 2, 2, 4, 2, bias=False)

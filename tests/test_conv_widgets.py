@@ -5,36 +5,16 @@ windows multiplied out here with numpy, TensorFlow's conv2d, and the output-size
 computed by hand.
 """
 
-import io
 
 import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
-from explorer_checks import sweep
-from PIL import Image
 from skimage import data
 
 from cnnlib import images, kernels, ops, plots, widgets
 from cnnlib.plots.common import figure_to_png
-
-# "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image, the X kernel, the 3x3 result.
-IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
-                      [0, 1, 1, 1, 0],
-                      [0, 0, 1, 1, 1],
-                      [0, 0, 1, 1, 0],
-                      [0, 1, 1, 0, 0]], dtype=float)
-KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
-RESULT_5X5 = np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]], dtype=float)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+from tests.explorer_checks import png_pixels, sweep
+from tests.worked_examples import IMAGE_5X5, KERNEL_X, RESULT_5X5
 
 
 def gray_cat() -> np.ndarray:
@@ -58,7 +38,7 @@ def layered_equals_full(explorer):
         full = figure_to_png(fig)
     finally:
         fig.dynamic = saved
-    np.testing.assert_array_equal(pixels(explorer.image.value), pixels(full))
+    np.testing.assert_array_equal(png_pixels(explorer.image.value), png_pixels(full))
 
 
 # --------------------------------------------------------------------------------------------

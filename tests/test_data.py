@@ -1,5 +1,5 @@
-"""cnnlib.data: the MNIST loader's three sources (never downloading), the split, and the
-MNIST-style preparation of a drawn digit; cnnlib.plots.mnist smoke tests.
+"""cnnlib.data: the MNIST loader's three sources (never downloading) and the split;
+cnnlib.plots.mnist smoke tests.
 
 The cache and download paths run on small ``mnist.npz`` files in Keras' format that the tests
 write themselves (and a truncated one); the download function is replaced, so nothing leaves
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnnlib import config, data
+from cnnlib import config, data, drawing, metrics
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,116 +248,6 @@ def test_subset_keeps_classes_balanced():
 
 
 # ---------------------------------------------------------------------------------------------
-# reading results
-# ---------------------------------------------------------------------------------------------
-def test_confusion_matrix_by_hand():
-    y_true = [0, 0, 1, 2, 2, 2]
-    y_pred = [0, 1, 1, 2, 0, 2]
-    counts = data.confusion_matrix(y_true, y_pred, n_classes=3)
-    np.testing.assert_array_equal(counts, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
-    with pytest.raises(ValueError, match="y_pred"):
-        data.confusion_matrix([0], [3], n_classes=3)
-
-
-def test_most_confident_mistakes_by_hand():
-    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.3, 0.7], [0.95, 0.05]])
-    y = np.array([1, 1, 0, 0, 0])
-    # wrong: 0 (0.9 for class 0), 2 (0.6), 3 (0.7); most confident first
-    assert data.most_confident_mistakes(probs, y, k=5).tolist() == [0, 3, 2]
-    assert data.most_confident_mistakes(probs, y, k=1).tolist() == [0]
-
-
-# ---------------------------------------------------------------------------------------------
-# a drawn digit, prepared MNIST-style
-# ---------------------------------------------------------------------------------------------
-def test_resize_area_integer_factor_is_block_mean():
-    rng = np.random.default_rng(0)
-    img = rng.random((12, 8))
-    expected = img.reshape(4, 3, 4, 2).mean(axis=(1, 3))
-    np.testing.assert_allclose(data.resize_area(img, (4, 4)), expected, atol=1e-12)
-
-
-def test_resize_area_keeps_the_mean_for_any_factor():
-    rng = np.random.default_rng(1)
-    img = rng.random((37, 23))
-    for shape in [(20, 13), (5, 9), (50, 40)]:
-        out = data.resize_area(img, shape)
-        assert out.shape == shape
-        assert out.mean() == pytest.approx(img.mean(), rel=1e-9)
-
-
-def test_center_of_mass_against_scipy():
-    from scipy import ndimage
-
-    rng = np.random.default_rng(2)
-    img = rng.random((15, 11)) ** 4
-    assert data.center_of_mass(img) == pytest.approx(ndimage.center_of_mass(img))
-    with pytest.raises(ValueError, match="no ink"):
-        data.center_of_mass(np.zeros((3, 3)))
-
-
-def test_draw_stroke_paints_a_capsule():
-    ink = np.zeros((200, 200))
-    data.draw_stroke(ink, [(50, 100), (150, 100)], width=20)
-    # a 100 x 20 rectangle plus two half-disks of radius 10
-    assert ink.sum() == pytest.approx(100 * 20 + np.pi * 10 ** 2, rel=0.03)
-    assert ink[100, 100] == 1 and ink[100, 30] == 0 and ink[80, 100] == 0
-    assert ink.max() <= 1
-    with pytest.raises(ValueError, match="width"):
-        data.draw_stroke(ink, [(0, 0)], width=0)
-
-
-def test_prepare_drawing_crops_scales_and_centres():
-    ink = np.zeros((280, 280))
-    # an off-centre "7": a bar and a slanted stroke, in the top-left corner
-    data.draw_stroke(ink, [(20, 20), (120, 20), (60, 180)], width=18)
-    steps = data.prepare_drawing(ink)
-    digit = steps["digit"]
-    assert digit.shape == (28, 28) and digit.dtype == np.float32
-    assert 0 <= digit.min() and digit.max() <= 1
-    rows = np.flatnonzero(digit.max(axis=1) > 0.05)
-    cols = np.flatnonzero(digit.max(axis=0) > 0.05)
-    assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 == 20  # the longer side is 20 px
-    r, c = data.center_of_mass(digit)
-    assert abs(r - 14) <= 0.5 and abs(c - 14) <= 0.5  # whole-pixel shift: within half a pixel
-    top, bottom, left, right = steps["box"]
-    assert top < 20 < bottom and left < 20 and right < 140  # the box hugs the ink
-    assert steps["scaled"].shape[0] == 20 and steps["scaled"].shape[1] < 20  # tall, not wide
-
-
-def test_prepare_drawing_recovers_a_real_mnist_digit():
-    # MNIST digits were made by this very recipe, so an enlarged one drawn anywhere on the
-    # canvas must come back almost unchanged.
-    X, _ = data.offline_subset()
-    for i in (0, 1, 2, 3, 4):
-        original = X[i] / 255.0
-        big = np.kron(original, np.ones((8, 8)))
-        canvas = np.zeros((300, 300))
-        canvas[40:40 + 224, 70:70 + 224] = big
-        digit = data.prepare_drawing(canvas)["digit"]
-        corr = np.corrcoef(original.ravel(), digit.ravel())[0, 1]
-        assert corr > 0.98, (i, corr)
-
-
-def test_prepare_drawing_accepts_rgba_and_0_255():
-    ink = np.zeros((100, 100))
-    data.draw_stroke(ink, [(50, 20), (50, 80)], width=10)
-    rgba = np.zeros((100, 100, 4), dtype=np.uint8)
-    rgba[..., 3] = (255 * ink).astype(np.uint8)
-    a = data.prepare_drawing(ink)["digit"]
-    b = data.prepare_drawing(rgba)["digit"]
-    np.testing.assert_allclose(a, b, atol=0.01)
-
-
-@pytest.mark.parametrize("bad, match", [(np.zeros((50, 50)), "empty"),
-                                        (np.zeros(10), "2-D"),
-                                        (np.zeros((0, 5)), "2-D")])
-def test_prepare_drawing_rejects_bad_input(bad, match):
-    with pytest.raises(ValueError, match=match):
-        data.prepare_drawing(bad)
-
-
-# ---------------------------------------------------------------------------------------------
 # plots (Agg)
 # ---------------------------------------------------------------------------------------------
 def test_plots_draw_what_they_say():
@@ -380,15 +270,15 @@ def test_plots_draw_what_they_say():
     assert len(ax.lines) == 2
     with pytest.raises(ValueError, match="no 'val_x'"):
         plots.plot_histories({"seed": hist}, key="val_x")
-    ax = plots.plot_confusion(data.confusion_matrix(y[:50], y[:50]))
+    ax = plots.plot_confusion(metrics.confusion_matrix(y[:50], y[:50]))
     assert len(ax.texts) == 100
     ax = plots.plot_probs(np.eye(10)[3], label=5)
     assert len(ax.patches) == 10
     fig = plots.plot_augmented(X[:2] / 255, np.stack([X[:2] / 255] * 3, axis=1))
     assert sum(len(a.images) for a in fig.axes) == 8
     ink = np.zeros((120, 120))
-    data.draw_stroke(ink, [(30, 30), (90, 90)], width=12)
-    axes = plots.plot_drawing_steps(data.prepare_drawing(ink))
+    drawing.draw_stroke(ink, [(30, 30), (90, 90)], width=12)
+    axes = plots.plot_drawing_steps(drawing.prepare_drawing(ink))
     assert [len(a.images) for a in axes] == [1, 1, 1, 1]
     assert axes[3].get_title().startswith("4. 28x28")
     plt.close("all")

@@ -11,9 +11,10 @@ import re
 import matplotlib
 import numpy as np
 import pytest
-from explorer_checks import sweep
 
 from cnnlib import ops, plots, tinycnn, widgets
+from cnnlib.digits import stratified_split
+from tests.explorer_checks import sweep
 
 matplotlib.use("Agg")
 
@@ -80,7 +81,7 @@ def test_article_counts_full_local_shared():
 
 
 # ---------------------------------------------------------------------------------------------
-# tinycnn: shapes, shift, split, training, and the forward pass against Keras
+# tinycnn: shapes, shift, the split, training, and the forward pass against Keras
 # ---------------------------------------------------------------------------------------------
 def test_shift_moves_and_fills_with_zero():
     x = np.arange(1, 10).reshape(3, 3)
@@ -91,24 +92,26 @@ def test_shift_moves_and_fills_with_zero():
         tinycnn.shift(x, 3, 0)
 
 
-def test_split_is_disjoint_and_repeatable():
-    tr, te = tinycnn.split(5000, 1000, seed=0)
+def test_the_tiny_cnns_digits_split_with_the_one_stratified_splitter():
+    _, y = tinycnn.digits()
+    tr, te = stratified_split(y, test_size=1000, seed=0)
     assert len(tr) == 4000 and len(te) == 1000 and not set(tr) & set(te)
-    assert np.array_equal(te, tinycnn.split(5000, 1000, seed=0)[1])
-    assert not np.array_equal(te, tinycnn.split(5000, 1000, seed=1)[1])
-    with pytest.raises(ValueError, match="n_test"):
-        tinycnn.split(10, 10)
+    assert np.bincount(y[te]).tolist() == [100] * 10  # the subset holds 500 of each digit
+    assert np.array_equal(te, stratified_split(y, test_size=1000, seed=0)[1])
+    assert not np.array_equal(te, stratified_split(y, test_size=1000, seed=1)[1])
+    with pytest.raises(ValueError, match="test_size"):
+        stratified_split(y[:10], test_size=10)
 
 
-def test_layer_table_of_the_articles_keras_model():
+def test_stack_table_of_the_articles_keras_model():
     # article 003: Conv2D(32, 3x3) -> MaxPool 2 -> Flatten -> Dense(100) -> Dense(10)
-    rows = tinycnn.layer_table((28, 28, 1), [("conv", 32, 3), ("pool", 2), ("flatten",),
+    rows = tinycnn.stack_table((28, 28, 1), [("conv", 32, 3), ("pool", 2), ("flatten",),
                                               ("dense", 100), ("dense", 10)])
     assert [r["shape"] for r in rows] == [(26, 26, 32), (13, 13, 32), (5408,), (100,), (10,)]
     # by hand: 3*3*1*32 + 32; 5408*100 + 100; 100*10 + 10
     assert [r["params"] for r in rows] == [320, 0, 0, 540_900, 1_010]
     with pytest.raises(ValueError, match="flatten"):
-        tinycnn.layer_table((28, 28, 1), [("dense", 10)])
+        tinycnn.stack_table((28, 28, 1), [("dense", 10)])
 
 
 def test_train_dense_first_step_matches_tensorflow_gradient(tf):
@@ -156,7 +159,7 @@ def _keras_tiny_cnn(tf, net):
 
 def test_forward_pass_matches_keras_with_the_same_weights(tf, net):
     X, y = tinycnn.digits()
-    _, test_idx = tinycnn.split()
+    _, test_idx = stratified_split(y, test_size=1000)
     batch = X[test_idx[:16]]
     ours = tinycnn.forward(batch, net)
     conv, pool, flat, probs = _keras_tiny_cnn(tf, net).predict(batch[..., None], verbose=0)
@@ -253,7 +256,7 @@ def test_forward_pass_explorer(net):
     c["digit"].value, c["example"].value, c["dx"].value = 3, 2, 0
     index = e.state["index"]
     assert y[index] == 3
-    _, test_idx = tinycnn.split()
+    _, test_idx = stratified_split(y, test_size=1000)
     assert index in set(test_idx)
     expected = tinycnn.forward(X[index], net)["probs"]
     np.testing.assert_allclose(e.state["stages"]["probs"], expected)
@@ -333,7 +336,7 @@ def test_plot_param_counts_layer_stack_and_loss():
     ax = plots.plot_param_counts({"full": 10**12, "local": 10**8, "shared": 100})
     assert ax.get_yscale() == "log" and len(ax.patches) == 3
     assert "1,000,000,000,000" in ax.texts[0].get_text()
-    rows = tinycnn.layer_table((28, 28, 1), [("conv", 8, 3), ("pool", 2), ("flatten",),
+    rows = tinycnn.stack_table((28, 28, 1), [("conv", 8, 3), ("pool", 2), ("flatten",),
                                               ("dense", 10)])
     ax2 = plots.plot_layer_stack(rows, (28, 28, 1))
     assert len(ax2.patches) == 5 and "13,610" in ax2.get_title()  # 80 + (13*13*8*10 + 10)

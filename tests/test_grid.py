@@ -11,22 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from explorer_checks import _value_for, control_values
 
 from cnnlib import gridstate, ops, widgets
 from cnnlib.widgets import grid_explorers
 from cnnlib.widgets.grid import GridWidget
+from tests.explorer_checks import control_values, value_for
+from tests.worked_examples import IMAGE_5X5, KERNEL_X, RESULT_5X5
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image, the X kernel, the 3x3 result.
-IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
-                      [0, 1, 1, 1, 0],
-                      [0, 0, 1, 1, 1],
-                      [0, 0, 1, 1, 0],
-                      [0, 1, 1, 0, 0]], dtype=float)
-KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
-RESULT_5X5 = np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]], dtype=float)
 # The pooling exercise of notebook 04, max- and average-pooled 2x2 / 2 by hand.
 X4 = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [2, 0, 7, 4]], dtype=float)
 MAX_X4 = np.array([[6, 5], [3, 7]], dtype=float)
@@ -323,14 +316,14 @@ def grid_sweep(e, n_random=25, seed=0) -> dict:
     defaults = e.values
     for name, control in e.controls.items():
         for v in control_values(control, max_values=12):
-            control.value = _value_for(control, v)
+            control.value = value_for(control, v)
             counts[check_grid_state(e)] += 1
         control.value = defaults[name]
     rng = np.random.default_rng(seed)
     options = {n: control_values(c, 12) for n, c in e.controls.items()}
     for _ in range(n_random):
         for name, values in options.items():
-            e.controls[name].value = _value_for(e.controls[name], values[rng.integers(len(values))])
+            e.controls[name].value = value_for(e.controls[name], values[rng.integers(len(values))])
         counts[check_grid_state(e)] += 1
     return counts
 

@@ -336,7 +336,7 @@ def test_test_and_lab_still_run_what_they_ran(proj):
     assert proj.make("install").returncode == 0
     test = proj.make("-n", "test", "PYTEST_ARGS=-k conv")
     assert ("CNNLIB_QUICK=1 .venv/bin/python -m pytest -n 2 --dist loadfile tests notebooks "
-            "--ignore=tests/browser -k conv") in test.stdout
+            "tools/notebook_template.ipynb --ignore=tests/browser -k conv") in test.stdout
     assert "CNNLIB_QUICK=1 .venv/bin/python -m pytest tests/browser -k conv" in test.stdout
     lab = proj.make("-n", "lab")
     assert ".venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=8888" in lab.stdout

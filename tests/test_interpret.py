@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from explorer_checks import sweep
 
 from cnnlib import interpret, ops
-
-
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
+from cnnlib.interpret import _base as interpret_base  # the per-model cache and default model
+from tests.explorer_checks import sweep
 
 
 def _unit_output(keras, model, name):
@@ -137,11 +131,12 @@ def test_closest_kernels_finds_planted_kernels(tf):
 # ---------------------------------------------------------------------------------------------
 # Filter visualization
 # ---------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def untrained(keras):
+def _two_block_cnn(keras, seed: int):
+    """conv1 (ReLU) -> pool1 -> conv2 -> bn2 -> relu2 -> dense softmax: a conv with its
+    activation built in, and one finished by batch norm and a separate ReLU."""
     from keras import layers
 
-    keras.utils.set_random_seed(3)
+    keras.utils.set_random_seed(seed)
     inp = keras.Input((28, 28, 1))
     x = layers.Conv2D(8, 3, activation="relu", name="conv1")(inp)
     x = layers.MaxPooling2D(2, name="pool1")(x)
@@ -151,6 +146,11 @@ def untrained(keras):
     x = layers.Flatten()(x)
     out = layers.Dense(10, activation="softmax", name="probs")(x)
     return keras.Model(inp, out)
+
+
+@pytest.fixture(scope="module")
+def untrained(keras):
+    return _two_block_cnn(keras, seed=3)
 
 
 def test_visualize_filter_excites_its_filter_much_more_than_noise(keras, untrained):
@@ -223,7 +223,7 @@ def test_center_objective_changes_only_the_receptive_field(untrained):
 
 def test_filter_index_is_a_tensor_so_nothing_retraces(untrained):
     interpret.visualize_filter(untrained, "conv1", 0, steps=5)
-    fn = interpret._cache(untrained)[("filter", "conv1", "mean")]
+    fn = interpret_base.model_cache(untrained)[("filter", "conv1", "mean")]
     count = fn.experimental_get_tracing_count()
     for index, steps in [(3, 5), ([1, 2], 7), (None, 10), (7, 0)]:
         interpret.visualize_filter(untrained, "conv1", index, steps=steps, blur=0.2, lr=0.05)
@@ -422,21 +422,11 @@ def small_trained(keras):
     """A small model trained for a moment on real digits, shared by the explorer tests."""
     from cnnlib import data
 
-    keras.utils.set_random_seed(0)
-    from keras import layers
-
-    inp = keras.Input((28, 28, 1))
-    x = layers.Conv2D(8, 3, activation="relu", name="conv1")(inp)
-    x = layers.MaxPooling2D(2, name="pool1")(x)
-    x = layers.Conv2D(16, 3, use_bias=False, name="conv2")(x)
-    x = layers.BatchNormalization(name="bn2")(x)
-    x = layers.Activation("relu", name="relu2")(x)
-    out = layers.Dense(10, activation="softmax")(layers.Flatten()(x))
-    model = keras.Model(inp, out)
+    model = _two_block_cnn(keras, seed=0)
     model.compile("adam", "sparse_categorical_crossentropy")
     xs, ys = data.offline_subset()
     model.fit(data.to_float(xs[::5]), ys[::5], epochs=1, batch_size=100, verbose=0)
-    interpret._DEFAULT["model"] = model  # so explorers built without arguments use it
+    interpret_base._DEFAULT["model"] = model  # so explorers built without arguments use it
     return model
 
 

@@ -7,10 +7,10 @@ differences, the closed form of gradient descent on a parabola, and answers work
 import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
-from explorer_checks import sweep
 
 from cnnlib import checks, learning, ops, plots, widgets
 from cnnlib.widgets import learning as wlearning
+from tests.explorer_checks import sweep
 
 
 @pytest.fixture(autouse=True)

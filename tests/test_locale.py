@@ -16,12 +16,12 @@ import warnings
 import ipywidgets
 import numpy as np
 import pytest
-from explorer_checks import control_values
 
 import cnnlib
 from cnnlib import checks, i18n, locale, solutions, widgets
 from cnnlib.checks import common
 from cnnlib.locale.zh import ZH
+from tests.explorer_checks import control_values
 from tools.i18n_strings import fields, used_strings
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -124,7 +124,7 @@ def _solve(ex):
 @pytest.mark.parametrize("ex", solutions.exercises(), ids=lambda e: f"{e.notebook}-{e.number}")
 def test_every_checker_speaks_chinese(chinese, ex, capsys):
     """Not answered, right, wrong twice (hint, then the answer): each line in Chinese."""
-    import test_checks
+    from tests import test_checks
 
     check = getattr(checks, ex.checker)
     common.forget_misses()
@@ -140,7 +140,7 @@ def test_every_checker_speaks_chinese(chinese, ex, capsys):
 
 
 def test_every_typical_wrong_answer_gets_a_chinese_hint(chinese, capsys):
-    import test_checks
+    from tests import test_checks
 
     for checker, params, answer, _hint in test_checks.WRONG:
         common.forget_misses()

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from cnnlib import data, models, ops
+from cnnlib import data, drawing, models, ops
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +49,13 @@ def test_seed_cnn_is_the_articles_model(tf):
     # Dense(100): 540,900; Dense(10): 1,010.
     assert model.count_params() == 320 + 540_900 + 1_010 == 542_230
     assert model.inputs[0].shape == (None, 28, 28, 1)  # functional: inputs exist before a call
-    assert [r["output"] for r in models.layer_table(model)][1:4] == [(26, 26, 32), (13, 13, 32),
+    assert [r["output"] for r in models.model_table(model)][1:4] == [(26, 26, 32), (13, 13, 32),
                                                                      (5408,)]
 
 
-def test_layer_table_agrees_with_ops_counts():
+def test_model_table_agrees_with_ops_counts():
     model = models.better_cnn()
-    rows = {r["layer"]: r for r in models.layer_table(model)}
+    rows = {r["layer"]: r for r in models.model_table(model)}
     assert rows["block1_conv"]["params"] == ops.conv_param_count(5, 5, 1, 32, bias=False)
     assert rows["block2_conv"]["params"] == ops.conv_param_count(5, 5, 32, 64, bias=False)
     side = ops.output_size(ops.output_size(ops.output_size(ops.output_size(28, 5), 2, 2), 5), 2, 2)
@@ -102,8 +102,8 @@ def test_augment_shift_moves_the_centre_of_mass_within_bounds(digits):
     (x, _), _ = digits
     shifted = models.augment(x[:20], seed=3, rotation=0, zoom=0, shift=0.1)
     for before, after in zip(x[:20, :, :, 0], shifted[:, :, :, 0]):
-        r0, c0 = data.center_of_mass(before)
-        r1, c1 = data.center_of_mass(after)
+        r0, c0 = drawing.center_of_mass(before)
+        r1, c1 = drawing.center_of_mass(after)
         assert abs(r1 - r0) <= 0.1 * 28 + 0.5 and abs(c1 - c0) <= 0.1 * 28 + 0.5
 
 
@@ -253,9 +253,8 @@ def mouse(explorer, event, x, y):
 
 
 def test_digit_canvas_explorer_draws_and_predicts(seed_model):
-    from explorer_checks import sweep
-
     from cnnlib import widgets
+    from tests.explorer_checks import sweep
 
     explorer = widgets.digit_canvas_explorer(model=seed_model)
     assert "cnn-digit-canvas" in explorer.canvas._dom_classes
@@ -270,7 +269,7 @@ def test_digit_canvas_explorer_draws_and_predicts(seed_model):
     assert state["prediction"] in range(10)
     np.testing.assert_allclose(state["probs"].sum(), 1, rtol=1e-5)
     # The same numbers by an independent path: prepare the ink ourselves, ask the model.
-    digit = data.prepare_drawing(explorer.ink)["digit"]
+    digit = drawing.prepare_drawing(explorer.ink)["digit"]
     np.testing.assert_allclose(state["probs"], models.predict_probs(seed_model, digit[None])[0],
                                atol=1e-5)
     assert f'data-digit="{state["prediction"]}"' in explorer.probs_box.value

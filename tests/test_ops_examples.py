@@ -4,13 +4,7 @@ import numpy as np
 import pytest
 
 from cnnlib import ops
-
-IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
-                      [0, 1, 1, 1, 0],
-                      [0, 0, 1, 1, 1],
-                      [0, 0, 1, 1, 0],
-                      [0, 1, 1, 0, 0]])
-KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
+from tests.worked_examples import IMAGE_5X5, KERNEL_X
 
 
 @pytest.mark.parametrize("conv", [ops.conv2d, ops.conv2d_loops])

@@ -12,28 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnnlib import ops
+from tests.strategies import paddings, pair, slow_settings, tf_padding
+from tests.worked_examples import IMAGE_5X5, KERNEL_X
 
-SETTINGS = settings(max_examples=120, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-
-pair = st.tuples(st.integers(1, 3), st.integers(1, 3))
-paddings = st.one_of(st.sampled_from(["valid", "same"]),
-                     st.tuples(st.integers(0, 2), st.integers(0, 2)))
-
-# "A Comprehensive Guide to CNNs: the ELI5 way": the 5x5 image and the X kernel.
-IMAGE_5X5 = np.array([[1, 1, 1, 0, 0],
-                      [0, 1, 1, 1, 0],
-                      [0, 0, 1, 1, 1],
-                      [0, 0, 1, 1, 0],
-                      [0, 1, 1, 0, 0]], dtype=float)
-KERNEL_X = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], dtype=float)
-
-
-def tf_padding(padding):
-    if isinstance(padding, str):
-        return padding.upper()
-    ph, pw = padding
-    return [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+SETTINGS = slow_settings(120)
 
 
 def spread(k4, dilation):

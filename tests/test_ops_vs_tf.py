@@ -6,20 +6,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cnnlib import ops
+from tests.strategies import paddings, pair, slow_settings, tf_padding
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-
-pair = st.tuples(st.integers(1, 3), st.integers(1, 3))
-paddings = st.one_of(st.sampled_from(["valid", "same"]),
-                     st.tuples(st.integers(0, 2), st.integers(0, 2)))
-
-
-def tf_padding(padding):
-    if isinstance(padding, str):
-        return padding.upper()
-    ph, pw = padding
-    return [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+SETTINGS = slow_settings(150)
 
 
 @st.composite

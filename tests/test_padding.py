@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 import pytest
-from explorer_checks import sweep
 
 from cnnlib import ops, widgets
 from cnnlib.plots import padding as pplots
+from tests.explorer_checks import sweep
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,28 +1,16 @@
 """Notebook 01: the pixel explorer, the pixel plots, the layered figure, the 01 checkers."""
 
-import io
 import subprocess
 import sys
 
 import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
-from explorer_checks import sweep
-from PIL import Image
 from skimage import data
 
 from cnnlib import images, plots, widgets
 from cnnlib.plots.common import figure_to_png
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+from tests.explorer_checks import png_pixels, sweep
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,7 +81,7 @@ def test_layered_redraw_equals_full_draw():
     saved, fig.dynamic = fig.dynamic, []
     full = figure_to_png(fig)
     fig.dynamic = saved
-    np.testing.assert_array_equal(pixels(explorer.image.value), pixels(full))
+    np.testing.assert_array_equal(png_pixels(explorer.image.value), png_pixels(full))
 
 
 # --------------------------------------------------------------------------------------------

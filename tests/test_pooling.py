@@ -8,10 +8,10 @@ import re
 
 import numpy as np
 import pytest
-from explorer_checks import sweep
 
 from cnnlib import images, ops, widgets
 from cnnlib.plots import pooling as pplots
+from tests.explorer_checks import sweep
 
 FEATURE_4X4 = np.array([[1, 3, 2, 1],
                         [4, 6, 5, 0],

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnnlib import architectures, data, interpret, models, train
+from cnnlib import architectures, data, drawing, interpret, metrics, models, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -315,31 +315,31 @@ def test_predict_probs_takes_one_28x28_digit(tiny, digits):
 # ---------------------------------------------------------------------------------------------
 def test_prepare_drawing_refuses_what_it_cannot_read():
     ink = np.zeros((60, 60))
-    data.draw_stroke(ink, [(20, 10), (30, 50)], width=8)
+    drawing.draw_stroke(ink, [(20, 10), (30, 50)], width=8)
     with_inf = ink.copy()
     with_inf[5, 5] = np.inf
     with pytest.raises(ValueError, match="ink must hold finite values"):
-        data.prepare_drawing(with_inf)
+        drawing.prepare_drawing(with_inf)
     for white in (np.ones((60, 60)), np.full((60, 60), 255.0)):
         with pytest.raises(ValueError, match="every pixel is ink.*1 - image"):
-            data.prepare_drawing(white)
+            drawing.prepare_drawing(white)
     for threshold in (2, -0.1, float("nan")):
         with pytest.raises(ValueError, match=r"threshold must be a number in \[0, 1\)"):
-            data.prepare_drawing(ink, threshold=threshold)
-    assert data.prepare_drawing(ink)["digit"].shape == (28, 28)  # a real drawing still works
+            drawing.prepare_drawing(ink, threshold=threshold)
+    assert drawing.prepare_drawing(ink)["digit"].shape == (28, 28)  # a real drawing still works
 
 
 def test_confusion_matrix_refuses_labels_that_are_not_whole_numbers():
     with pytest.raises(ValueError, match="y_true must hold whole-number labels"):
-        data.confusion_matrix([np.nan], [1])
+        metrics.confusion_matrix([np.nan], [1])
     with pytest.raises(ValueError, match=r"y_pred must hold whole-number labels.*1\.7"):
-        data.confusion_matrix([1], [1.7])
-    assert data.confusion_matrix([1.0, 2], [1, 2])[1, 1] == 1  # 1.0 is a whole number
+        metrics.confusion_matrix([1], [1.7])
+    assert metrics.confusion_matrix([1.0, 2], [1, 2])[1, 1] == 1  # 1.0 is a whole number
 
 
 def test_draw_stroke_names_an_int_canvas():
     with pytest.raises(ValueError, match="ink must be a float array.*int"):
-        data.draw_stroke(np.zeros((10, 10), dtype=int), [(2, 2), (8, 8)])
+        drawing.draw_stroke(np.zeros((10, 10), dtype=int), [(2, 2), (8, 8)])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -330,7 +330,7 @@ def plot_connections(n_in=8, kernel=3, fig=None):
 
 
 def plot_layer_stack(rows, input_shape, ax=None, title=None):
-    """A network drawn as a row of blocks, one per layer (from ``tinycnn.layer_table``).
+    """A network drawn as a row of blocks, one per layer (from ``tinycnn.stack_table``).
 
     A feature-map block's height is its spatial size (H) and its width grows with its channels
     (C, log scale), so the maps are seen getting smaller and deeper; flat vectors are thin bars

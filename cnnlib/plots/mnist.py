@@ -210,7 +210,7 @@ def plot_augmented(originals, augmented, fig=None, title="Augmented digits (each
 
 
 def plot_drawing_steps(steps: dict, axes=None):
-    """The four steps of ``cnnlib.data.prepare_drawing``: the drawing with its bounding box,
+    """The four steps of ``cnnlib.drawing.prepare_drawing``: the drawing with its bounding box,
     the crop, the crop scaled to 20 pixels, and the 28x28 result centred by mass (cross: its
     centre of mass; dot: pixel (14, 14), where MNIST puts it). Returns the axes.
 

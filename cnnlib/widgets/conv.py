@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 
 import ipywidgets as widgets
 import numpy as np
@@ -33,10 +34,10 @@ __all__ = ["STEP_EXAMPLES", "kernel_gallery_explorer",
 
 #: name -> (image, kernel) for the stepper: the worked examples of the articles.
 STEP_EXAMPLES = {
-    "5x5 image, X kernel": (images.article_5x5, images.article_kernel),
+    "5x5 image, X kernel": (images.article_5x5, partial(kernels.get, "x (article)")),
     "6x6 edge image, Sobel x": (images.edge_6x6,
                                 lambda: kernels.get("sobel x (vertical edges)")),
-    "7x7 X image, X kernel": (images.cross_7x7, images.article_kernel),
+    "7x7 X image, X kernel": (images.cross_7x7, partial(kernels.get, "x (article)")),
 }
 
 

@@ -11,6 +11,7 @@ import html
 import numpy as np
 
 from cnnlib import ops, tinycnn
+from cnnlib.digits import stratified_split
 from cnnlib.i18n import t
 from cnnlib.plots import dense as dplots
 from cnnlib.plots.common import new_figure
@@ -164,7 +165,7 @@ def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20
     """
     net = net if net is not None else tinycnn.pretrained()
     X, y = tinycnn.digits()
-    _, test_idx = tinycnn.split(len(y))
+    _, test_idx = stratified_split(y, test_size=1000)  # the digits pretrained() never saw
     by_digit = {d: test_idx[y[test_idx] == d][:examples] for d in range(10)}
     n_examples = min(len(v) for v in by_digit.values())
     controls = {

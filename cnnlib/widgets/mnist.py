@@ -1,8 +1,8 @@
 """Explorers for notebook 07: draw a digit with the mouse and watch a trained CNN read it.
 
 ``DigitCanvas`` is the drawing surface (ipycanvas; works in JupyterLab 4 and Notebook 7): every
-stroke is painted twice, on the canvas for the eye and into a numpy array (``cnnlib.data.
-draw_stroke``), which is what the model reads after ``cnnlib.data.prepare_drawing`` has cropped,
+stroke is painted twice, on the canvas for the eye and into a numpy array (``cnnlib.drawing.
+draw_stroke``), which is what the model reads after ``cnnlib.drawing.prepare_drawing`` has cropped,
 scaled and centred it as MNIST's digits were. ``digit_canvas_explorer`` wires it to the model:
 the probabilities update while drawing (at most every ``live_ms`` milliseconds) and when the
 pen is lifted.
@@ -15,8 +15,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from cnnlib import data as mnist_data
-from cnnlib import digits, models
+from cnnlib import digits, drawing, models
 from cnnlib.i18n import t
 from cnnlib.plots.common import new_figure
 from cnnlib.plots.mnist import plot_drawing_steps, probs_html
@@ -78,7 +77,7 @@ class DigitCanvas:
     def stroke_to(self, x, y):
         width = self._pen_width()
         last = self.last or (x, y)
-        mnist_data.draw_stroke(self.ink, [last, (x, y)], width=width)
+        drawing.draw_stroke(self.ink, [last, (x, y)], width=width)
         self.canvas.line_width = width
         self.canvas.stroke_line(last[0], last[1], x, y)
         self.last = (x, y)
@@ -170,7 +169,7 @@ def digit_canvas_explorer(model=None, size: int = 280, live_ms: float = 250.0):
             return t("Draw a digit in the box with the mouse (press, move, release).")
         if state.get("drawn"):
             explorer.freeze_layout()  # settled by the first drawn picture
-        steps = mnist_data.prepare_drawing(pad.ink)
+        steps = drawing.prepare_drawing(pad.ink)
         probs = models.predict_probs(model, steps["digit"][None, :, :, None])[0]
         plot_drawing_steps(steps, axes)
         probs_box.value = probs_html(probs)

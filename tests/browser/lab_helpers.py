@@ -5,14 +5,11 @@ from __future__ import annotations
 import math
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `tools` when run as plain `pytest`
-
-from tools.labdriver import NOTEBOOKS, ROOT  # noqa: E402
+from tools.labdriver import NOTEBOOKS, ROOT
 
 #: Which notebooks to drive; CNNLIB_BROWSER_NOTEBOOKS points the tests at another folder.
 NB_DIR = Path(os.environ.get("CNNLIB_BROWSER_NOTEBOOKS") or NOTEBOOKS)

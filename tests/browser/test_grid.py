@@ -17,8 +17,14 @@ import statistics
 import time
 
 import pytest
-from lab_helpers import REPORT, expected_output_size, notebook_names, notebook_params, record
 
+from tests.browser.lab_helpers import (
+    REPORT,
+    expected_output_size,
+    notebook_names,
+    notebook_params,
+    record,
+)
 from tools.labdriver import kernel_execute
 
 pytestmark = pytest.mark.browser

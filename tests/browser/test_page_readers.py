@@ -4,7 +4,13 @@ worked examples, and the parsing of what an explorer shows."""
 from __future__ import annotations
 
 import pytest
-from lab_helpers import check_output_size, conv_params, expected_output_size, shown_output_size
+
+from tests.browser.lab_helpers import (
+    check_output_size,
+    conv_params,
+    expected_output_size,
+    shown_output_size,
+)
 
 
 @pytest.mark.parametrize(("args", "out"), [

@@ -24,7 +24,8 @@ from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
-from lab_helpers import ROOT, record
+
+from tests.browser.lab_helpers import ROOT, record
 
 TEST_NOTEBOOKS = ROOT / "tests" / "site"
 #: The page's saved widget state and the model ids of its displayed views.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from lab_helpers import REPORT, notebook_names, record
 
+from tests.browser.lab_helpers import REPORT, notebook_names, record
 from tools.labdriver import cell_report, explorers, open_notebook, run_all, shutdown_current
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,1 @@
+"""JupyterLab in headless Chromium (helpers in ``tests.browser.lab_helpers``)."""
