@@ -1,4 +1,4 @@
-"""The learner's own model: cnnlib.interpret_models checks a Keras model and fits photos to it,
+"""The learner's own model: cnnlib.interpret checks a Keras model and fits photos to it,
 and cnnlib.interpret works on a small colour model (32x32x3, three classes) built here.
 
 References are independent of the code under test: the class activation map worked out from
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from explorer_checks import sweep
 from skimage import data, transform
 
 from cnnlib import images, interpret
-from cnnlib import interpret_models as im
+from tests.explorer_checks import sweep
 
 
 @pytest.fixture(scope="module")
@@ -72,29 +71,29 @@ def _error(fn, *args, match, **kwargs):
 # Which models
 # ---------------------------------------------------------------------------------------------
 def test_check_classifier_reads_a_colour_model(colour_model):
-    info = im.check_classifier(colour_model)
+    info = interpret.check_classifier(colour_model)
     assert info.input_shape == (32, 32, 3) and info.shape == (32, 32, 3)
     assert info.channels == 3 and info.colour and info.n_classes == 3
     assert info.class_names == ("0", "1", "2")
     assert info.conv_layers == ("c1", "c2")
     # Each conv's finished maps: c1 has ReLU built in; c2 is finished by BN and a ReLU layer.
     assert info.cam_layers == ("c1", "relu2") and info.cam_layer == "relu2"
-    named = im.check_classifier(colour_model, class_names=["cat", "sky", "coins"])
+    named = interpret.check_classifier(colour_model, class_names=["cat", "sky", "coins"])
     assert named.class_names == ("cat", "sky", "coins")
-    _error(im.check_classifier, colour_model, class_names=["cat", "sky"],
+    _error(interpret.check_classifier, colour_model, class_names=["cat", "sky"],
            match=r"one name per class \(3\)")
 
 
 def test_check_classifier_other_sizes(keras, grey_wide):
-    info = im.check_classifier(grey_wide)
+    info = interpret.check_classifier(grey_wide)
     assert info.input_shape == (20, 28, 1) and info.n_classes == 5 and not info.colour
     from keras import layers
 
     inp = keras.Input((None, None, 3))
     x = layers.GlobalMaxPooling2D()(layers.Conv2D(2, 3)(inp))
     any_size = keras.Model(inp, layers.Dense(4)(x))
-    info = im.check_classifier(any_size)
-    assert info.input_shape == (None, None, 3) and info.shape == (im.ANY_SIZE, im.ANY_SIZE, 3)
+    info = interpret.check_classifier(any_size)
+    assert info.input_shape == (None, None, 3) and info.shape == (interpret.ANY_SIZE, interpret.ANY_SIZE, 3)
 
 
 def test_models_the_explorers_cannot_use_say_what_is_missing(keras):
@@ -107,31 +106,31 @@ def test_models_the_explorers_cannot_use_say_what_is_missing(keras):
         return keras.Model(inp, x)
 
     dense = model(keras.Input((784,)), layers.Dense(32, activation="relu"), layers.Dense(10))
-    _error(im.check_classifier, dense, match="no Conv2D layer and no 2-D feature maps.*Dense")
+    _error(interpret.check_classifier, dense, match="no Conv2D layer and no 2-D feature maps.*Dense")
     flat = model(keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(10))
-    _error(im.check_classifier, flat, match=r"no 2-D feature maps.*Flatten, Dense")
+    _error(interpret.check_classifier, flat, match=r"no 2-D feature maps.*Flatten, Dense")
     lstm = model(keras.Input((20, 8)), layers.LSTM(4), layers.Dense(3))
-    _error(im.check_classifier, lstm, match=r"sequence model \(input \(None, 20, 8\).*LSTM")
+    _error(interpret.check_classifier, lstm, match=r"sequence model \(input \(None, 20, 8\).*LSTM")
     words = model(keras.Input((12,), dtype="int32"), layers.Embedding(50, 4),
                   layers.GlobalAveragePooling1D(), layers.Dense(2))
-    _error(im.check_classifier, words, match="sequence model.*Embedding")
+    _error(interpret.check_classifier, words, match="sequence model.*Embedding")
     conv1d = model(keras.Input((40, 2)), layers.Conv1D(3, 3), layers.Flatten(), layers.Dense(2))
-    _error(im.check_classifier, conv1d, match="sequence model")
+    _error(interpret.check_classifier, conv1d, match="sequence model")
     pool_only = model(keras.Input((8, 8, 1)), layers.MaxPooling2D(), layers.Flatten(),
                       layers.Dense(2))
-    _error(im.check_classifier, pool_only, match=r"no Conv2D layer \(layers: MaxPooling2D")
+    _error(interpret.check_classifier, pool_only, match=r"no Conv2D layer \(layers: MaxPooling2D")
     seg = model(keras.Input((8, 8, 3)), layers.Conv2D(2, 3, padding="same"))
-    _error(im.check_classifier, seg, match=r"class scores \(batch, classes\).*\(None, 8, 8, 2\)")
-    _error(im.check_classifier, "my_model.keras", match="must be a Keras model, got str")
+    _error(interpret.check_classifier, seg, match=r"class scores \(batch, classes\).*\(None, 8, 8, 2\)")
+    _error(interpret.check_classifier, "my_model.keras", match="must be a Keras model, got str")
     unbuilt = keras.Sequential([layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(2)])
-    _error(im.check_classifier, unbuilt, match="no input yet")
+    _error(interpret.check_classifier, unbuilt, match="no input yet")
 
 
 # ---------------------------------------------------------------------------------------------
 # Photos shaped for the model
 # ---------------------------------------------------------------------------------------------
 def test_fit_photo_crops_the_middle_resizes_and_scales(colour_model):
-    x, note = im.fit_photo(colour_model, "cat (chelsea)")
+    x, note = interpret.fit_photo(colour_model, "cat (chelsea)")
     cat = data.chelsea()                                       # 300 x 451
     middle = cat[:, 75:375]                                    # (451 - 300) // 2 = 75
     want = transform.resize(middle.astype(float), (32, 32), anti_aliasing=True,
@@ -139,16 +138,16 @@ def test_fit_photo_crops_the_middle_resizes_and_scales(colour_model):
     assert x.shape == (32, 32, 3) and x.dtype == np.float32
     np.testing.assert_allclose(x, want, atol=1e-5)
     assert note == "cropped to the middle 300×300; resized from 300×300 to 32×32"
-    x2, _ = im.fit_photo(colour_model, "cat (chelsea)", value_range=(-1, 1))
+    x2, _ = interpret.fit_photo(colour_model, "cat (chelsea)", value_range=(-1, 1))
     np.testing.assert_allclose(x2, 2 * want - 1, atol=1e-5)
-    _error(im.fit_photo, colour_model, "cat (chelsea)", value_range=(1, 0), match="value_range")
+    _error(interpret.fit_photo, colour_model, "cat (chelsea)", value_range=(1, 0), match="value_range")
 
 
 def test_fit_photo_grey_and_colour_and_wide(colour_model, grey_wide):
-    x, note = im.fit_photo(colour_model, "camera")             # grey photo, colour model
+    x, note = interpret.fit_photo(colour_model, "camera")             # grey photo, colour model
     assert x.shape == (32, 32, 3) and "grey copied to 3 channels" in note
     np.testing.assert_array_equal(x[..., 0], x[..., 2])
-    g, note = im.fit_photo(grey_wide, "cat (chelsea)")         # colour photo, grey model
+    g, note = interpret.fit_photo(grey_wide, "cat (chelsea)")         # colour photo, grey model
     assert g.shape == (20, 28, 1) and "made grey" in note
     # 20x28 from 300x451: the widest 20:28 window is 300 x 420, from column (451 - 420) // 2.
     assert "cropped to the middle 300×420" in note
@@ -157,30 +156,30 @@ def test_fit_photo_grey_and_colour_and_wide(colour_model, grey_wide):
     np.testing.assert_allclose(g[..., 0], want, atol=1e-5)
     # A photo given as an array, uint8, in the model's size already: only scaled.
     small = (np.arange(32 * 32 * 3).reshape(32, 32, 3) % 256).astype(np.uint8)
-    x, note = im.fit_photo(colour_model, small)
+    x, note = interpret.fit_photo(colour_model, small)
     np.testing.assert_allclose(x, small / 255, atol=1e-6)
     assert note == ""
-    _error(im.fit_photo, colour_model, np.zeros((1, 1, 3), np.uint8), match="1×1 pixels")
+    _error(interpret.fit_photo, colour_model, np.zeros((1, 1, 3), np.uint8), match="1×1 pixels")
 
 
 def test_fit_images_takes_batches_or_lists(colour_model, grey_wide, photos):
-    x, notes = im.fit_images(colour_model, photos)
+    x, notes = interpret.fit_images(colour_model, photos)
     assert x is not None and x.shape == (2, 32, 32, 3) and notes == ["", ""]
     np.testing.assert_array_equal(x, photos)
-    x, notes = im.fit_images(colour_model, ["cat (chelsea)", "camera"])
+    x, notes = interpret.fit_images(colour_model, ["cat (chelsea)", "camera"])
     assert x.shape == (2, 32, 32, 3) and "grey copied" in notes[1]
-    x, _ = im.fit_images(grey_wide, np.zeros((3, 20, 28), np.float32))
+    x, _ = interpret.fit_images(grey_wide, np.zeros((3, 20, 28), np.float32))
     assert x.shape == (3, 20, 28, 1)
-    _error(im.fit_images, colour_model, np.zeros((2, 28, 28, 1), np.float32),
+    _error(interpret.fit_images, colour_model, np.zeros((2, 28, 28, 1), np.float32),
            match=r"do not fit the model's input \(32, 32, 3\)")
-    _error(im.fit_images, colour_model, [], match="list of photos")
+    _error(interpret.fit_images, colour_model, [], match="list of photos")
 
 
 def test_probabilities_softmax_logits_only_when_needed(tf, colour_model, grey_wide, photos):
-    p = im.probabilities(colour_model, photos)
+    p = interpret.probabilities(colour_model, photos)
     np.testing.assert_allclose(p, colour_model(photos), atol=1e-6)
     g = np.random.default_rng(1).random((2, 20, 28, 1), dtype=np.float32)
-    p = im.probabilities(grey_wide, g)
+    p = interpret.probabilities(grey_wide, g)
     np.testing.assert_allclose(p, tf.nn.softmax(grey_wide(g)).numpy(), atol=1e-6)
     np.testing.assert_allclose(p.sum(axis=1), 1, atol=1e-6)
 
@@ -259,10 +258,10 @@ def test_filter_and_class_images_come_out_in_colour(keras, colour_model):
 
 
 def test_grad_cam_on_a_wide_grey_model(grey_wide):
-    x, _ = im.fit_photo(grey_wide, "coins")
+    x, _ = interpret.fit_photo(grey_wide, "coins")
     heat = interpret.grad_cam(grey_wide, x, class_index=1)
     assert heat.shape == (20, 28) and 0 <= heat.min() and heat.max() <= 1
-    assert im.check_classifier(grey_wide).cam_layer == "g2"
+    assert interpret.check_classifier(grey_wide).cam_layer == "g2"
     assert interpret.grad_cam(grey_wide, x, class_index=1, layer="g1",
                               upsample=False).shape == (20, 28)
     assert images.open_photo("coins").pixels.ndim == 2
@@ -280,7 +279,7 @@ def test_activation_explorer_on_a_colour_model(colour_model):
     e = widgets.activation_explorer(colour_model, images=["cat (chelsea)", "coffee"],
                                     labels=["cat", "coffee"], class_names=NAMES)
     assert e.last_error is None and e.controls["digit"].description == "image"
-    x, _ = im.fit_photo(colour_model, "coffee")
+    x, _ = interpret.fit_photo(colour_model, "coffee")
     e.controls["digit"].value = 1
     e.controls["layer"].value = "relu2"
     np.testing.assert_allclose(e.state["maps"],
@@ -302,7 +301,7 @@ def test_grad_cam_explorer_finds_the_last_conv_and_offers_the_others(colour_mode
     assert e.controls["layer"].value == "relu2"
     assert [v for _, v in e.controls["layer"].options] == ["c1", "relu2"]
     assert [label for label, _ in e.controls["explain"].options][1:] == NAMES
-    x, _ = im.fit_photo(colour_model, "cat (chelsea)")
+    x, _ = interpret.fit_photo(colour_model, "cat (chelsea)")
     e.controls["explain"].value = 2
     np.testing.assert_allclose(e.state["heat"], interpret.grad_cam(colour_model, x, 2),
                                atol=1e-6)
@@ -339,7 +338,7 @@ def test_explorers_on_an_any_size_model_and_a_logits_model(keras, grey_wide):
     h = layers.Conv2D(4, 3, activation="relu", name="k1")(inp)
     any_size = keras.Model(inp, layers.Dense(2)(layers.GlobalAveragePooling2D()(h)))
     e = widgets.filter_visualization_explorer(any_size, steps=0)
-    assert e.state["images"].shape == (4, im.ANY_SIZE, im.ANY_SIZE, 3)
+    assert e.state["images"].shape == (4, interpret.ANY_SIZE, interpret.ANY_SIZE, 3)
     e = widgets.grad_cam_explorer(any_size, images=["coffee"])
     assert e.state["heat"].shape == (64, 96)                  # coffee is 400x600: 96 wide
     e = widgets.grad_cam_explorer(grey_wide)                  # logits out: softmaxed for p
@@ -386,7 +385,7 @@ def test_upload_a_photo_into_the_grad_cam_and_activation_explorers(colour_model)
 
     buf = io.BytesIO()
     Image.fromarray(data.coffee()).save(buf, format="PNG")
-    x, _ = im.fit_photo(colour_model, data.coffee())
+    x, _ = interpret.fit_photo(colour_model, data.coffee())
     for build in (widgets.grad_cam_explorer, widgets.activation_explorer):
         e = build(colour_model, images=["camera"], class_names=NAMES)
         upload(e, buf.getvalue())

@@ -1,7 +1,7 @@
 """Explorers for notebook 08: look inside a trained CNN, the series' or your own.
 
-Wiring only: numbers from ``cnnlib.interpret`` and ``cnnlib.interpret_models`` (TensorFlow,
-imported when an explorer is built) and ``cnnlib.ops``, pictures from
+Wiring only: numbers from ``cnnlib.interpret`` (TensorFlow, imported when an explorer is
+built) and ``cnnlib.ops``, pictures from
 ``cnnlib.plots.interpret``. Each builder returns an ``Explorer`` without displaying it. Called
 without a model, they use ``interpret.default_model()`` (the model saved in data/, or one
 trained quickly). Any Keras image classifier with Conv2D layers works: any input size, grey or
@@ -17,7 +17,6 @@ import time
 import numpy as np
 
 from cnnlib import digits, interpret, ops
-from cnnlib import interpret_models as own
 from cnnlib.i18n import t
 from cnnlib.images import PHOTOS
 from cnnlib.plots import interpret as iplots
@@ -51,14 +50,14 @@ def _inputs(info, images, labels):
 
     images None: for a digit model, one test digit per class; for another model, the bundled
     photos fitted to it. Otherwise an array in the model's shape, or a list of photos (names,
-    arrays, paths, bytes), see ``interpret_models.fit_images``."""
+    arrays, paths, bytes), see ``interpret.fit_images``."""
     if images is None:
         if _for_digits(info):
             x, y = _default_digits()
             return x.reshape(-1, 28, 28, 1).astype(np.float32), y
-        x, _ = own.fit_images(info, list(PHOTOS))
+        x, _ = interpret.fit_images(info, list(PHOTOS))
     else:
-        x, _ = own.fit_images(info, images)
+        x, _ = interpret.fit_images(info, images)
     if labels is None:
         y = np.full(len(x), -1)
     else:
@@ -81,7 +80,7 @@ def _inputs(info, images, labels):
 
 def _setup(model, class_names):
     model = interpret.default_model() if model is None else model
-    return model, own.check_classifier(model, class_names)
+    return model, interpret.check_classifier(model, class_names)
 
 
 def _input_cmap(info) -> str:
@@ -104,7 +103,7 @@ class _Images:
             if not files:
                 return
             try:
-                xi, _ = own.fit_photo(self.info, bytes(files[-1]["content"]))
+                xi, _ = interpret.fit_photo(self.info, bytes(files[-1]["content"]))
             except ValueError as err:  # damaged, another format, too small, 16-bit
                 explorer.show_message(str(err))
                 return
@@ -171,7 +170,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     def render(state, digit, layer, channel):
         if digit not in acts_cache:
             acts = interpret.activations(model, imgs.x[digit], names)
-            acts_cache[digit] = (acts, own.probabilities(model, imgs.x[digit][None])[0])
+            acts_cache[digit] = (acts, interpret.probabilities(model, imgs.x[digit][None])[0])
         acts, probs = acts_cache[digit]
         maps = acts[layer]
         h, w, c = maps.shape
@@ -248,7 +247,7 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
             n = int(model.get_layer(layer).filters)
             images, scores = interpret.visualize_filter(
                 model, layer, None, steps=steps, objective=OBJECTIVES[objective],
-                start=own.start_images(info, n), return_scores=True,
+                start=interpret.start_images(info, n), return_scores=True,
                 **REGULARIZATION[regularization])
             cache[key] = (images, scores, time.perf_counter() - start)
         images, scores, seconds = cache[key]
@@ -291,8 +290,8 @@ def class_visualization_explorer(model=None, steps: int = 150, class_names=None)
         if key not in cache:
             images, scores = interpret.class_image(
                 model, None, steps=steps, decay=decay, blur=blur, jitter=jitter,
-                start=own.start_images(info, n_classes, kind="dark"), return_scores=True)
-            probs = own.probabilities(model, images)
+                start=interpret.start_images(info, n_classes, kind="dark"), return_scores=True)
+            probs = interpret.probabilities(model, images)
             cache[key] = (images, scores, probs[np.arange(n_classes), np.arange(n_classes)])
         images, scores, probs = cache[key]
         iplots.plot_class_images(images, probs=probs, ax=ax, names=info.class_names,
@@ -339,7 +338,7 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
 
     def render(state, digit, explain, method, layer):
         if digit not in probs_cache:
-            probs_cache[digit] = own.probabilities(model, imgs.x[digit][None])[0]
+            probs_cache[digit] = interpret.probabilities(model, imgs.x[digit][None])[0]
         probs = probs_cache[digit]
         pred = int(np.argmax(probs))
         target = pred if explain == -1 else int(explain)

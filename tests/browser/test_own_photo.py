@@ -18,8 +18,8 @@ import os
 
 import numpy as np
 import pytest
-from lab_helpers import ROOT
 
+from tests.browser.lab_helpers import ROOT
 from tools.labdriver import (
     cell_report,
     explorers,

@@ -1,5 +1,5 @@
-"""The learner's own model: which Keras models the interpretation explorers can look inside,
-and photos shaped to fit them.
+"""Your own model: which Keras models the interpretation explorers can look inside, and photos
+shaped to fit them.
 
 Any image classifier with ``Conv2D`` layers will do: any input size, grey or colour, any number
 of classes, class names optional. ``check_classifier`` says in one ``ValueError`` what a model
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlib import images
+from cnnlib.interpret.layers import conv_layers, map_layers, unit_chain
 
 __all__ = ["ClassifierInfo", "check_classifier", "fit_photo", "fit_images", "probabilities",
            "start_images", "ANY_SIZE"]
@@ -70,7 +71,6 @@ def check_classifier(model, class_names=None) -> ClassifierInfo:
     with 2-D feature maps and at least one Conv2D layer; class scores out, (batch, classes).
     class_names: optional, one name per class.
     """
-    from cnnlib import interpret
     from cnnlib.backend import import_tf
 
     import_tf()
@@ -104,11 +104,11 @@ def check_classifier(model, class_names=None) -> ClassifierInfo:
     if len(in_shape) != 4:
         raise ValueError(f"model must take images (batch, height, width, channels), its input "
                          f"is {in_shape}")
-    if not interpret.map_layers(model):
+    if not map_layers(model):
         raise ValueError(
             f"model has no 2-D feature maps: no layer after the input outputs (batch, height, "
             f"width, channels) (layers: {layers_text}); the explorers need Conv2D layers")
-    convs = interpret.conv_layers(model)
+    convs = conv_layers(model)
     if not convs:
         raise ValueError(f"model has no Conv2D layer (layers: {layers_text}): the explorers "
                          f"read the filters and maps of 2-D convolutions")
@@ -127,7 +127,7 @@ def check_classifier(model, class_names=None) -> ClassifierInfo:
     h, w, c = in_shape[1:]
     if c is None:
         raise ValueError("model's input must fix its number of channels (1 grey, 3 colour)")
-    cam = tuple(interpret.unit_chain(model, n)[-1].name for n in convs)
+    cam = tuple(unit_chain(model, n)[-1].name for n in convs)
     return ClassifierInfo(input_shape=(h, w, c), shape=(h or ANY_SIZE, w or ANY_SIZE, c),
                           n_classes=n_classes, class_names=names, conv_layers=tuple(convs),
                           cam_layers=cam, cam_layer=cam[-1])
