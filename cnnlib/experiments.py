@@ -37,7 +37,7 @@ def photo(name: str) -> np.ndarray:
 def edges(name: str) -> np.ndarray:
     """The Sobel edge map of the photo, scaled to [0, 1] (cached)."""
     e = ops.edge_magnitude(photo(name))
-    return e / e.max()
+    return e / e.max() if e.max() > 0 else e  # a flat photo (one colour) has no edges
 
 
 def feature(name: str, kind: str) -> np.ndarray:

@@ -14,8 +14,8 @@ NUMPY_EXPLORERS = ["pixel_explorer", "conv_step_explorer", "kernel_gallery_explo
                    "pool_noise_explorer", "softmax_explorer", "connections_explorer",
                    "forward_pass_explorer", "pool_step_explorer", "loss_landscape_explorer",
                    "kernel_learning_explorer"]
-MODULES = ["base", "controls", "pixels", "conv", "padding", "pooling", "dense", "grid_explorers",
-           "learning"]
+MODULES = ["base", "controls", "photos", "pixels", "conv", "padding", "pooling", "dense",
+           "grid_explorers", "learning"]
 
 
 def test_t_fills_values_in():

@@ -16,7 +16,8 @@ Images go in and come out in the model's layout, channels last: (H, W, C) for on
 was trained on (floats, e.g. pixels / 255 for the series' MNIST models).
 
 The parts: ``layers`` (which layers a model has), ``activations`` (what it computes),
-``ascent`` (images made by gradient ascent), ``attribution`` (saliency, Grad-CAM); the
+``ascent`` (images made by gradient ascent), ``attribution`` (saliency, Grad-CAM),
+``classifier`` (which models the explorers can use, and photos fitted to them); the
 TensorFlow speed tricks sit in a private module, ``_graph``.
 """
 
@@ -24,6 +25,15 @@ from cnnlib.interpret._base import default_model
 from cnnlib.interpret.activations import activations, filter_scores, logits
 from cnnlib.interpret.ascent import class_image, visualize_filter
 from cnnlib.interpret.attribution import grad_cam, saliency
+from cnnlib.interpret.classifier import (
+    ANY_SIZE,
+    ClassifierInfo,
+    check_classifier,
+    fit_images,
+    fit_photo,
+    probabilities,
+    start_images,
+)
 from cnnlib.interpret.layers import (
     closest_kernels,
     conv_layers,
@@ -50,4 +60,11 @@ __all__ = [
     "grad_cam",
     "conv_stack",
     "default_model",
+    "check_classifier",
+    "ClassifierInfo",
+    "fit_photo",
+    "fit_images",
+    "probabilities",
+    "start_images",
+    "ANY_SIZE",
 ]

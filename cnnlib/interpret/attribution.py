@@ -68,7 +68,6 @@ def _cam_fn(model, lay, upsample: bool):
     if key not in cache:
         tensor, head = logit_parts(model)
         both = keras.Model(model.inputs[0], [lay.output, tensor])
-        size = tuple(model.inputs[0].shape[1:3])
 
         @tf.function(input_signature=_specs(tf, model))
         def cam(x, idx):
@@ -82,7 +81,9 @@ def _cam_fn(model, lay, upsample: bool):
             alpha = tf.reduce_mean(grads, axis=[1, 2], keepdims=True)        # (N, 1, 1, K)
             heat = tf.nn.relu(tf.reduce_sum(alpha * maps, axis=-1))          # (N, h, w)
             if upsample:
-                heat = tf.image.resize(heat[..., None], size, method="bilinear")[..., 0]
+                # the input's own size: a model that takes any size has none fixed
+                heat = tf.image.resize(heat[..., None], tf.shape(x)[1:3],
+                                       method="bilinear")[..., 0]
             return heat
 
         cache[key] = cam

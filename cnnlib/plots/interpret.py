@@ -62,31 +62,45 @@ def _mosaic_ax(ax, n, ncols, tile_inches=0.8, max_width=10.0):
     return get_ax(None, figsize=(scale * ncols + 0.4, scale * nrows + 0.6))
 
 
-def _as_tiles(maps) -> np.ndarray:
-    """(h, w, c) maps or (n, h, w[, 1]) images -> (n, h, w) float tiles."""
+def _as_tiles(maps, colour: bool = False) -> np.ndarray:
+    """(h, w, c) maps or (n, h, w[, 1]) images -> (n, h, w) float tiles; with ``colour``,
+    (n, h, w, 3) colour images stay (n, h, w, 3)."""
     a = np.asarray(maps, dtype=float)
     if a.ndim == 2:
         return a[None]
     if a.ndim == 4:
+        if colour and a.shape[-1] == 3:
+            return a
         if a.shape[-1] != 1:
-            raise ValueError(f"images must have one channel, got shape {a.shape}")
+            raise ValueError(f"images must have one channel{' or three' if colour else ''}, "
+                             f"got shape {a.shape}")
         return a[..., 0]
     if a.ndim != 3:
         raise ValueError(f"maps must be (h, w, c) or (n, h, w[, 1]), got shape {a.shape}")
     return a
 
 
+def _rgba(image, vmin, vmax) -> np.ndarray:
+    """A colour mosaic (H, W, 3) with NaN gaps -> RGBA in [0, 1], the gaps transparent."""
+    gap = np.isnan(image).any(axis=-1)
+    rgb = np.clip((np.nan_to_num(image) - vmin) / ((vmax - vmin) or 1.0), 0, 1)
+    return np.dstack([rgb, (~gap).astype(float)])
+
+
 def mosaic(tiles, ncols: int | None = None, pad: int = 1, normalize: str | None = None):
-    """Tile (n, h, w) arrays into one 2-D array, with NaN (drawn blank) between the tiles.
+    """Tile (n, h, w) arrays into one 2-D array, with NaN (drawn blank) between the tiles;
+    colour tiles (n, h, w, 3) into one (H, W, 3) array.
 
     normalize: None keeps the values; "each" scales every tile to [0, 1] by its own range
     (activation maps: each map's pattern shows, whatever its strength); "signed" divides each by
     its largest |value| (kernels: -1..1). Returns (array, ncols).
     """
     t = np.asarray(tiles, dtype=float)
-    if t.ndim != 3 or 0 in t.shape:
-        raise ValueError(f"tiles must be (n, h, w), got shape {t.shape}")
-    n, h, w = t.shape
+    if not (t.ndim == 3 or (t.ndim == 4 and t.shape[-1] == 3)) or 0 in t.shape:
+        raise ValueError(f"tiles must be (n, h, w) or (n, h, w, 3), got shape {t.shape}")
+    if t.ndim == 4 and normalize is not None:
+        raise ValueError("normalize must be None for colour tiles")
+    n, h, w = t.shape[:3]
     if normalize == "each":
         # Scale to the 99.5th percentile, not the max: a few very strong pixels (the eyes of a
         # photo) would otherwise leave the rest of the map black. Signed maps keep 0 in view.
@@ -102,7 +116,7 @@ def mosaic(tiles, ncols: int | None = None, pad: int = 1, normalize: str | None 
         raise ValueError(f'normalize must be None, "each" or "signed", got {normalize!r}')
     ncols = int(ncols or _columns(n))
     nrows = -(-n // ncols)
-    out = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad), np.nan)
+    out = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad, *t.shape[3:]), np.nan)
     for i in range(n):
         r, c = divmod(i, ncols)
         out[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w] = t[i]
@@ -121,7 +135,9 @@ def _show_mosaic(ax, key, image, cmap, vmin, vmax, title, highlight, tile_hw, nc
 
     cache = artists(ax, "interpret")
     im = cache.get(key)
-    masked = np.ma.masked_invalid(image)
+    masked = _rgba(image, vmin, vmax) if image.ndim == 3 else np.ma.masked_invalid(image)
+    if im is not None and im.get_array().ndim != masked.ndim:  # grey <-> colour: start over
+        im = None
     if im is None or im.axes is not ax:
         ax.clear()
         im = ax.imshow(masked, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
@@ -266,14 +282,15 @@ def plot_kernel_matches(handmade: dict, learned, matches, fig=None):
 def plot_filter_images(images, ax=None, title=None, ncols=8, highlight=None, vmin=0.0,
                        vmax=1.0, cmap=INPUT_CMAP):
     """Images in input space (B, H, W[, 1]), e.g. one per filter from ``visualize_filter``,
-    as one mosaic in ``gray_r`` (ink dark, as the digits). Returns the ax."""
-    tiles = _as_tiles(images)
+    as one mosaic in ``gray_r`` (ink dark, as the digits); colour images (B, H, W, 3) in their
+    colours (``vmin``..``vmax`` is black..full brightness). Returns the ax."""
+    tiles = _as_tiles(images, colour=True)
     ax = _mosaic_ax(ax, len(tiles), ncols)
     image, ncols = mosaic(tiles, ncols)
     if highlight is not None and not 0 <= highlight < len(tiles):
         raise ValueError(f"highlight must be in [0, {len(tiles) - 1}], got {highlight}")
     return _show_mosaic(ax, "filters", image, cmap, vmin, vmax, title, highlight,
-                        tiles.shape[1:], ncols)
+                        tiles.shape[1:3], ncols)
 
 
 def plot_ascent(scores, ax=None, title="gradient ascent", highlight=None):
@@ -317,11 +334,14 @@ def plot_ascent(scores, ax=None, title="gradient ascent", highlight=None):
     return ax
 
 
-def plot_class_images(images, probs=None, ax=None, title=None, ncols=5):
-    """One image per class (B, H, W[, 1]), in a mosaic, each labelled with its class number
-    (and, given ``probs`` (B,), the probability the model gives that class). Returns the ax."""
-    tiles = _as_tiles(images)
-    n, h, w = tiles.shape
+def plot_class_images(images, probs=None, ax=None, title=None, ncols=5, names=None):
+    """One image per class (B, H, W[, 1] or 3), in a mosaic, each labelled with its class name
+    (``names``, default its number) and, given ``probs`` (B,), the probability the model gives
+    that class. Returns the ax."""
+    tiles = _as_tiles(images, colour=True)
+    n, h, w = tiles.shape[:3]
+    if names is not None and len(names) != n:
+        raise ValueError(f"names must hold one name per image ({n}), got {len(names)}")
     ax = _mosaic_ax(ax, n, ncols, tile_inches=1.2)
     image, ncols = mosaic(tiles, ncols, pad=6)
     _show_mosaic(ax, "classes", image, INPUT_CMAP, 0, 1, title, None, (h, w), ncols)
@@ -337,26 +357,35 @@ def plot_class_images(images, probs=None, ax=None, title=None, ncols=5):
                                  fontsize=9))
         cache["class_texts"] = texts
     for i, t in enumerate(texts):
-        t.set_text(f"{i}" + (f": p={float(probs[i]):.2f}" if probs is not None else ""))
+        label = str(i) if names is None else str(names[i])
+        t.set_text(label + (f": p={float(probs[i]):.2f}" if probs is not None else ""))
     return ax
 
 
-def plot_heatmap(image, heat, ax=None, title=None, alpha=0.55, cmap="Reds", floor=0.15):
+def plot_heatmap(image, heat, ax=None, title=None, alpha=0.55, cmap="Reds", floor=0.15,
+                 image_cmap=INPUT_CMAP):
     """A heatmap (H, W) in [0, 1] over an image (H, W[, 1]): the digit in ``gray_r``, the heat
-    in one hue (red: a rainbow would hide the strokes), transparent below ``floor`` (so the digit stays visible where nothing happens).
+    in one hue (red: a rainbow would hide the strokes), transparent below ``floor`` (so the digit
+    stays visible where nothing happens). A colour image (H, W, 3), values in [0, 1], is drawn
+    in its colours, faded so the heat shows.
     Returns the ax; updates in place on the same ax."""
     ax = get_ax(ax, figsize=(3, 3))
     img = np.asarray(image, dtype=float)
     if img.ndim == 3 and img.shape[-1] == 1:
         img = img[..., 0]
     heat = np.asarray(heat, dtype=float)
-    if img.shape != heat.shape:
-        raise ValueError(f"heat must have the image's shape {img.shape}, got {heat.shape}")
+    if img.shape[:2] != heat.shape or img.ndim == 3 and img.shape[-1] != 3:
+        raise ValueError(f"heat must have the image's height and width {img.shape[:2]}, "
+                         f"got {heat.shape}")
+    if img.ndim == 3:
+        img = 0.35 + 0.65 * np.clip(img, 0, 1)  # faded toward white: the heat stays readable
     cache = artists(ax, "interpret")
     over = np.ma.masked_less(heat, floor)
+    if cache.get("base") is not None and cache["base"].get_array().ndim != img.ndim:
+        cache["heat"] = None  # grey <-> colour: start over
     if cache.get("heat") is None or cache["heat"].axes is not ax:
         ax.clear()
-        cache["base"] = ax.imshow(img, cmap=INPUT_CMAP, vmin=0, vmax=max(1.0, img.max()))
+        cache["base"] = ax.imshow(img, cmap=image_cmap, vmin=0, vmax=max(1.0, img.max()))
         cache["heat"] = ax.imshow(over, cmap=cmap, vmin=0, vmax=1, alpha=alpha)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -85,6 +85,11 @@ class Explorer(widgets.VBox):
         if adjust:
             self.figure.subplots_adjust(**adjust)
 
+    def show_message(self, text: str) -> None:
+        """One line in the explorer's message area (e.g. why an uploaded photo was refused);
+        the picture stays as it was."""
+        self.message.value = f'<span style="color:#b00020">&#9888; {html.escape(text)}</span>'
+
     @property
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
@@ -107,8 +112,7 @@ class Explorer(widgets.VBox):
             info = self._render(self.state, **self.values)
         except ValueError as err:  # bad settings: say so in one line, keep the last picture
             self.last_error = err
-            self.message.value = (
-                f'<span style="color:#b00020">&#9888; {html.escape(str(err))}</span>')
+            self.show_message(str(err))
             return
         except Exception as err:  # noqa: BLE001 - a widget shows a message, never a traceback
             self.last_error = err

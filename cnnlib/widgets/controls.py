@@ -12,8 +12,7 @@ import ipywidgets as widgets
 from cnnlib.i18n import t
 
 __all__ = ["WIDE", "label_width", "int_slider", "float_slider", "selection_slider", "dropdown",
-           "checkbox",
-           "toggle_buttons", "number_box", "play_for"]
+           "checkbox", "toggle_buttons", "number_box", "play_for", "upload_button"]
 
 #: The description takes the room its text needs.
 WIDE = {"description_width": "initial"}
@@ -88,3 +87,9 @@ def play_for(slider, interval=700):
     widgets.link((play, "value"), (slider, "value"))
     widgets.link((slider, "max"), (play, "max"))
     return play
+
+
+def upload_button(description="upload PNG/JPEG"):
+    """A button that opens the browser's file chooser for one PNG or JPEG photo."""
+    return widgets.FileUpload(accept=".png,.jpg,.jpeg,image/png,image/jpeg", multiple=False,
+                              description=t(description), layout=widgets.Layout(width="auto"))

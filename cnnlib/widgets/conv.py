@@ -27,6 +27,7 @@ from cnnlib.widgets.controls import (
     number_box,
     play_for,
 )
+from cnnlib.widgets.photos import PhotoChoice
 
 __all__ = ["STEP_EXAMPLES", "kernel_gallery_explorer",
            "kernel_editor_explorer", "rgb_conv_explorer"]
@@ -65,14 +66,17 @@ def _gray_photos():
 
 
 def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
-                            image: str = "cat (chelsea)", relu: bool = False):
+                            image="cat (chelsea)", relu: bool = False):
     """Pick a named kernel and a photo: see the kernel's numbers and the feature map it makes.
 
     With "ReLU after" ticked, the feature map's negative values become 0, as in a conv layer.
+    image: a sample's name, or your own photo as an array, a file path or PNG/JPEG bytes (or
+    use the upload button).
     """
+    choice = PhotoChoice(image, list(images.PHOTOS))
     controls = {
         "kernel": dropdown("kernel", kernels.names(), kernel, style=WIDE),
-        "image": dropdown("image", list(images.PHOTOS), image),
+        "image": choice.dropdown,
         "relu": checkbox("ReLU after", relu),
     }
     photo = _gray_photos()
@@ -90,32 +94,40 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
             t("feature map{relu} {h}x{w}", relu=t(" after ReLU") if relu else "",
               h=shown.shape[0], w=shown.shape[1])])
         state.update(image=x, kernel=k, feature_map=fmap, output=shown)
-        return t("sum of the kernel's numbers: {total:.3g} · values {lo:.0f} to {hi:.0f} "
+        return choice.note(image) + t("sum of the kernel's numbers: {total:.3g} · values {lo:.0f} to {hi:.0f} "
                  "({scale}) · ", total=k.sum(), lo=shown.min(), hi=shown.max(),
                  scale=t("drawn blue < 0 < red" if signed else "drawn in gray")) \
             + _output_size_html(x.shape, k.shape, 1)
 
-    return Explorer(controls, render, fig, title="Kernel gallery: named filters on a photo")
+    explorer = Explorer(controls, render, fig, title="Kernel gallery: named filters on a photo",
+                        arrange=[controls["kernel"], controls["image"], choice.upload,
+                                 controls["relu"]])
+    choice.connect(explorer)
+    explorer.photos = choice
+    return explorer
 
 
 CUSTOM = "(custom)"
 
 
-def kernel_editor_explorer(kernel: str = "edges (Laplacian)", image: str = "cat (chelsea)",
+def kernel_editor_explorer(kernel: str = "edges (Laplacian)", image="cat (chelsea)",
                            stride: int = 1):
     """Type your own 3x3 kernel and pick a stride: see the feature map and its size.
 
     Nine number boxes hold the kernel (a preset fills them; editing a box makes it "custom");
-    the info line shows the output size formula with the numbers filled in.
-    ``explorer.state["output"]`` is the drawn feature map, ``state["kernel"]`` the kernel.
+    the info line shows the output size formula with the numbers filled in. image: a sample's
+    name, or your own photo as an array, a file path or PNG/JPEG bytes (or use the upload
+    button). ``explorer.state["output"]`` is the drawn feature map, ``state["kernel"]`` the
+    kernel.
     """
+    choice = PhotoChoice(image, list(images.PHOTOS))
     start = kernels.get(kernel)
     boxes = {f"k{r}{c}": number_box(f"[{r},{c}]", float(start[r, c]),
                                     style=label_width("32px"), width="120px")
              for r in range(3) for c in range(3)}
     controls = {
         "preset": dropdown("start from", [CUSTOM, *kernels.names()], kernel, style=WIDE),
-        "image": dropdown("image", list(images.PHOTOS), image),
+        "image": choice.dropdown,
         "stride": int_slider("stride", stride, 1, 6),
         **boxes,
     }
@@ -149,14 +161,18 @@ def kernel_editor_explorer(kernel: str = "edges (Laplacian)", image: str = "cat 
             t("your kernel"), t("feature map {h}x{w} (stride {stride})", h=out.shape[0],
                                 w=out.shape[1], stride=stride)])
         state.update(image=x, kernel=k, output=out, stride=stride)
-        return _output_size_html(x.shape, k.shape, stride)
+        return choice.note(image) + _output_size_html(x.shape, k.shape, stride)
 
     # The nine boxes laid out as the 3x3 kernel they are, beside the other controls.
     grid = widgets.GridBox(list(boxes.values()), layout=widgets.Layout(
         grid_template_columns="repeat(3, 124px)", grid_gap="2px 4px"))
-    others = widgets.VBox([controls["preset"], controls["image"], controls["stride"]])
-    return Explorer(controls, render, fig, on_change=sync, arrange=[others, grid],
-                    title="Kernel editor: type the nine numbers, pick a stride")
+    others = widgets.VBox([controls["preset"],
+                           widgets.HBox([controls["image"], choice.upload]), controls["stride"]])
+    explorer = Explorer(controls, render, fig, on_change=sync, arrange=[others, grid],
+                        title="Kernel editor: type the nine numbers, pick a stride")
+    choice.connect(explorer)
+    explorer.photos = choice
+    return explorer
 
 
 RGB_KERNELS = {

@@ -1,9 +1,12 @@
-"""Explorers for notebook 08: look inside a trained CNN.
+"""Explorers for notebook 08: look inside a trained CNN, the series' or your own.
 
-Wiring only: numbers from ``cnnlib.interpret`` (TensorFlow, imported when an explorer is built)
-and ``cnnlib.ops``, pictures from ``cnnlib.plots.interpret``. Each builder returns an
-``Explorer`` without displaying it. Called without a model, they use
-``interpret.default_model()`` (the model saved in data/, or one trained quickly).
+Wiring only: numbers from ``cnnlib.interpret`` (TensorFlow, imported when an explorer is
+built) and ``cnnlib.ops``, pictures from
+``cnnlib.plots.interpret``. Each builder returns an ``Explorer`` without displaying it. Called
+without a model, they use ``interpret.default_model()`` (the model saved in data/, or one
+trained quickly). Any Keras image classifier with Conv2D layers works: any input size, grey or
+colour, any number of classes (``class_names`` optional); a model they cannot use gets a
+``ValueError`` naming what it lacks.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import time
 
 import numpy as np
 
-from cnnlib import digits, interpret, models, ops
+from cnnlib import digits, interpret, ops
 from cnnlib.i18n import t
+from cnnlib.images import PHOTOS
 from cnnlib.plots import interpret as iplots
 from cnnlib.plots.common import new_figure
 
 from .base import Explorer
-from .controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons
+from .controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons, upload_button
 
 __all__ = [
     "activation_explorer",
@@ -36,18 +40,82 @@ def _default_digits():
     return digits.to_float(x[pick]), y[pick]
 
 
-def _digits(images, labels):
+def _for_digits(info) -> bool:
+    """The series' kind of model: 28x28 grey digits in, ten classes out."""
+    return info.input_shape == (28, 28, 1) and info.n_classes == 10
+
+
+def _inputs(info, images, labels):
+    """(x (N, H, W, C) float32 for the model, labels (N,) with -1 for none).
+
+    images None: for a digit model, one test digit per class; for another model, the bundled
+    photos fitted to it. Otherwise an array in the model's shape, or a list of photos (names,
+    arrays, paths, bytes), see ``interpret.fit_images``."""
     if images is None:
-        return _default_digits()
-    x = np.asarray(images)
-    if x.ndim == 3:
-        x = x[..., None]
-    if x.ndim != 4 or len(x) == 0:
-        raise ValueError(f"images must be (N, H, W) or (N, H, W, C), got shape {x.shape}")
-    y = np.full(len(x), -1) if labels is None else np.asarray(labels).astype(int)
-    if len(y) != len(x):
-        raise ValueError(f"labels must hold one label per image ({len(x)}), got {len(y)}")
+        if _for_digits(info):
+            x, y = _default_digits()
+            return x.reshape(-1, 28, 28, 1).astype(np.float32), y
+        x, _ = interpret.fit_images(info, list(PHOTOS))
+    else:
+        x, _ = interpret.fit_images(info, images)
+    if labels is None:
+        y = np.full(len(x), -1)
+    else:
+        y = np.asarray(labels)
+        if y.ndim != 1 or len(y) != len(x):
+            raise ValueError(f"labels must hold one label per image ({len(x)}), got "
+                             f"{y.shape[0] if y.ndim else y!r}")
+        if y.dtype.kind in "UO":  # class names
+            unknown = [v for v in y if str(v) not in info.class_names]
+            if unknown:
+                raise ValueError(f"labels must be class numbers or names "
+                                 f"({', '.join(info.class_names)}); got {unknown[0]!r}")
+            y = np.array([info.class_names.index(str(v)) for v in y])
+        y = y.astype(int)
+        if y.min() < -1 or y.max() >= info.n_classes:
+            raise ValueError(f"labels must be in [0, {info.n_classes - 1}], got {y.min()} to "
+                             f"{y.max()}")
     return x.astype(np.float32), y
+
+
+def _setup(model, class_names):
+    model = interpret.default_model() if model is None else model
+    return model, interpret.check_classifier(model, class_names)
+
+
+def _input_cmap(info) -> str:
+    """Digits ink dark on white, as in notebook 07; another grey model's photos as photos."""
+    return iplots.INPUT_CMAP if _for_digits(info) else "gray"
+
+
+
+class _Images:
+    """The images an explorer steps through (``x`` for the model, ``y`` labels or -1), and an
+    upload button that adds a photo, fitted to the model, and shows it."""
+
+    def __init__(self, info, x, y):
+        self.info, self.x, self.y = info, x, y
+        self.upload = upload_button("upload PNG/JPEG")
+
+    def connect(self, explorer, slider) -> None:
+        def on_upload(change):
+            files = change["new"]
+            if not files:
+                return
+            try:
+                xi, _ = interpret.fit_photo(self.info, bytes(files[-1]["content"]))
+            except ValueError as err:  # damaged, another format, too small, 16-bit
+                explorer.show_message(str(err))
+                return
+            finally:
+                self.upload.value = ()  # so the same file can be chosen again
+            self.x = np.concatenate([self.x, xi[None]])
+            self.y = np.append(self.y, -1)
+            slider.max = len(self.x) - 1
+            slider.value = slider.max
+
+        self.upload.observe(on_upload, names="value")
+        explorer.images = self
 
 
 def _size_formula(model, layer: str) -> str:
@@ -70,16 +138,19 @@ def _size_formula(model, layer: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Activation maps
 # ---------------------------------------------------------------------------------------------
-def activation_explorer(model=None, images=None, labels=None, layer: str | None = None):
-    """Pick a digit, a layer and a channel: every activation map of that layer (the chosen one
+def activation_explorer(model=None, images=None, labels=None, layer: str | None = None,
+                        class_names=None):
+    """Pick an image, a layer and a channel: every activation map of that layer (the chosen one
     outlined), and the chosen map large. The info line gives the map size with the
     output-size formula, and what the model predicts.
 
     Defaults: ``interpret.default_model()`` and one test digit of each class (slider = digit).
+    With your own model: images as an array in its input shape, or a list of photos (sample
+    names, arrays, file paths), fitted to it; without images, the bundled photos.
     ``explorer.state`` holds ``maps`` (h, w, c), ``map`` (the chosen one), ``probs``.
     """
-    model = interpret.default_model() if model is None else model
-    x, y = _digits(images, labels)
+    model, info = _setup(model, class_names)
+    imgs = _Images(info, *_inputs(info, images, labels))
     names = interpret.map_layers(model, finished=True)
     if not names:
         raise ValueError("model has no layers with 2-D maps")
@@ -87,8 +158,9 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     if layer not in names:
         raise ValueError(f"layer must be one of {', '.join(names)}; got {layer!r}")
     max_c = max(int(model.get_layer(n).output.shape[-1]) for n in names)
+    what = "digit" if _for_digits(info) else "image"
     controls = {
-        "digit": int_slider("digit", 0, 0, len(x) - 1, continuous=False),
+        "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
         "layer": dropdown("layer", names, layer),
         "channel": int_slider("channel", 0, 0, max_c - 1, continuous=False),
     }
@@ -97,15 +169,16 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
 
     def render(state, digit, layer, channel):
         if digit not in acts_cache:
-            acts = interpret.activations(model, x[digit], names)
-            acts_cache[digit] = (acts, models.predict_probs(model, x[digit][None])[0])
+            acts = interpret.activations(model, imgs.x[digit], names)
+            acts_cache[digit] = (acts, interpret.probabilities(model, imgs.x[digit][None])[0])
         acts, probs = acts_cache[digit]
         maps = acts[layer]
         h, w, c = maps.shape
         if not 0 <= channel < c:
             raise ValueError(t("channel must be in [0, {last}]: layer {layer} has {c} maps",
                                last=c - 1, layer=layer, c=c))
-        iplots.plot_filter_images(x[digit][None], ax=axes[0], title=t("input"), ncols=1)
+        iplots.plot_filter_images(imgs.x[digit][None], ax=axes[0], title=t("input"), ncols=1,
+                                  cmap=_input_cmap(info))
         iplots.plot_maps(maps, ax=axes[1], highlight=channel,
                          title=t("{layer}: all {c} maps, {h}×{w}", layer=layer, c=c, h=h, w=w))
         iplots.plot_maps(maps[..., channel:channel + 1], ax=axes[2],
@@ -113,12 +186,17 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
                                  top=maps[..., channel].max()))
         state.update(maps=maps, map=maps[..., channel], probs=probs, layer=layer)
         pred = int(np.argmax(probs))
-        label = t("label {label}, ", label=int(y[digit])) if y[digit] >= 0 else ""
+        names_ = info.class_names
+        yd = int(imgs.y[digit])
+        label = t("label {label}, ", label=html.escape(names_[yd])) if yd >= 0 else ""
         return t("{layer}: {h}×{w}×{c}; {formula}<br>{label}model says {pred} (p = {p:.2f})",
                  layer=html.escape(layer), h=h, w=w, c=c, formula=_size_formula(model, layer),
-                 label=label, pred=pred, p=probs[pred])
+                 label=label, pred=html.escape(names_[pred]), p=probs[pred])
 
-    return Explorer(controls, render, fig, title="Activation maps, layer by layer")
+    explorer = Explorer(controls, render, fig, title="Activation maps, layer by layer",
+                        arrange=[*controls.values(), imgs.upload])
+    imgs.connect(explorer, controls["digit"])
+    return explorer
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,10 +219,8 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
     Results are cached per setting, so going back is instant. ``explorer.state`` holds
     ``images`` (F, H, W, C), ``scores`` (steps + 1, F) and ``seconds``.
     """
-    model = interpret.default_model() if model is None else model
-    names = interpret.conv_layers(model)
-    if not names:
-        raise ValueError("model has no Conv2D layer")
+    model, info = _setup(model, None)
+    names = list(info.conv_layers)
     layer = names[0] if layer is None else layer
     if layer not in names:
         raise ValueError(f"layer must be one of {', '.join(names)}; got {layer!r}")
@@ -168,14 +244,17 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
         key = (layer, steps, regularization, objective)
         if key not in cache:
             start = time.perf_counter()
+            n = int(model.get_layer(layer).filters)
             images, scores = interpret.visualize_filter(
                 model, layer, None, steps=steps, objective=OBJECTIVES[objective],
-                return_scores=True, **REGULARIZATION[regularization])
+                start=interpret.start_images(info, n), return_scores=True,
+                **REGULARIZATION[regularization])
             cache[key] = (images, scores, time.perf_counter() - start)
         images, scores, seconds = cache[key]
-        iplots.plot_filter_images(images, ax=axes[0], highlight=filter,
+        cmap = _input_cmap(info)
+        iplots.plot_filter_images(images, ax=axes[0], highlight=filter, cmap=cmap,
                                   title=t("{layer}: {n} filters", layer=layer, n=n_filters))
-        iplots.plot_filter_images(images[filter:filter + 1], ax=axes[1], ncols=1,
+        iplots.plot_filter_images(images[filter:filter + 1], ax=axes[1], ncols=1, cmap=cmap,
                                   title=t("filter {filter}", filter=filter))
         iplots.plot_ascent(scores, ax=axes[2], highlight=filter,
                            title=t("response per step (orange: {filter})", filter=filter))
@@ -188,13 +267,14 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
     return Explorer(controls, render, fig, title="What each filter looks for")
 
 
-def class_visualization_explorer(model=None, steps: int = 150):
-    """The input that maximizes each digit's score (its logit), by gradient ascent from a dark
+def class_visualization_explorer(model=None, steps: int = 150, class_names=None):
+    """The input that maximizes each class's score (its logit), by gradient ascent from a dark
     image. Without regularization the ascent finds patterns the model likes but we cannot read;
     decay (pull back to black), blur and jitter make digits appear. The model's probability for
-    each class is written under its image. ``explorer.state``: ``images``, ``probs``, ``scores``.
+    each class is written under its image (with its name, from ``class_names``).
+    ``explorer.state``: ``images``, ``probs``, ``scores``.
     """
-    model = interpret.default_model() if model is None else model
+    model, info = _setup(model, class_names)
     controls = {
         "steps": int_slider("steps", steps, 0, 300, step=50, continuous=False),
         "decay": float_slider("decay", 0.02, 0.0, 0.2, 0.02, continuous=False),
@@ -203,17 +283,19 @@ def class_visualization_explorer(model=None, steps: int = 150):
     }
     fig, ax = new_figure(1, 1, figsize=(7.2, 3.6))
     cache: dict = {}
-    n_classes = int(model.outputs[0].shape[-1])
+    n_classes = info.n_classes
 
     def render(state, steps, decay, blur, jitter):
         key = (steps, round(decay, 4), round(blur, 4), jitter)
         if key not in cache:
-            images, scores = interpret.class_image(model, None, steps=steps, decay=decay,
-                                                   blur=blur, jitter=jitter, return_scores=True)
-            probs = models.predict_probs(model, images)
+            images, scores = interpret.class_image(
+                model, None, steps=steps, decay=decay, blur=blur, jitter=jitter,
+                start=interpret.start_images(info, n_classes, kind="dark"), return_scores=True)
+            probs = interpret.probabilities(model, images)
             cache[key] = (images, scores, probs[np.arange(n_classes), np.arange(n_classes)])
         images, scores, probs = cache[key]
-        iplots.plot_class_images(images, probs=probs, ax=ax,
+        iplots.plot_class_images(images, probs=probs, ax=ax, names=info.class_names,
+                                 ncols=min(5, n_classes),
                                  title=t("the input each class likes best"))
         state.update(images=images, scores=scores, probs=probs)
         return t("{steps} steps; mean probability of the intended class: <b>{p:.2f}</b>; "
@@ -226,51 +308,68 @@ def class_visualization_explorer(model=None, steps: int = 150):
 # ---------------------------------------------------------------------------------------------
 # Saliency and Grad-CAM
 # ---------------------------------------------------------------------------------------------
-def grad_cam_explorer(model=None, images=None, labels=None):
-    """Which pixels decide? Pick a digit and a class to explain (default: the predicted one),
+def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
+                      layer: str | None = None):
+    """Which pixels decide? Pick an image and a class to explain (default: the predicted one),
     and the method: Grad-CAM (on a conv layer's finished maps) or saliency (the gradient of the
     score with respect to each pixel).
 
+    Grad-CAM starts on the last conv layer (after its batch norm and activation) and the layer
+    dropdown offers the others. Images and class names as in ``activation_explorer``.
     ``explorer.state`` holds ``heat`` (H, W), ``probs`` and the explained ``target`` class.
     """
-    model = interpret.default_model() if model is None else model
-    x, y = _digits(images, labels)
-    n_classes = int(model.outputs[0].shape[-1])
-    layers = [interpret.unit_chain(model, n)[-1].name for n in interpret.conv_layers(model)]
-    if not layers:
-        raise ValueError("model has no Conv2D layer")
+    model, info = _setup(model, class_names)
+    imgs = _Images(info, *_inputs(info, images, labels))
+    names = info.class_names
+    layers = list(info.cam_layers)
+    layer = info.cam_layer if layer is None else layer
+    if layer not in layers:
+        raise ValueError(f"layer must be one of {', '.join(layers)}; got {layer!r}")
+    what = "digit" if _for_digits(info) else "image"
     controls = {
-        "digit": int_slider("digit", 0, 0, len(x) - 1, continuous=False),
+        "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
         "explain": dropdown("explain", [("predicted class", -1)]
-                            + [(str(c), c) for c in range(n_classes)], -1),
+                            + [(n, c) for c, n in enumerate(names)], -1),
         "method": toggle_buttons("method", ["Grad-CAM", "saliency"], "Grad-CAM"),
-        "layer": dropdown("Grad-CAM layer", layers, layers[-1], style=WIDE),
+        "layer": dropdown("Grad-CAM layer", layers, layer, style=WIDE),
     }
     fig, axes = new_figure(1, 3, figsize=(8.4, 3.2))
     probs_cache: dict = {}
 
     def render(state, digit, explain, method, layer):
         if digit not in probs_cache:
-            probs_cache[digit] = models.predict_probs(model, x[digit][None])[0]
+            probs_cache[digit] = interpret.probabilities(model, imgs.x[digit][None])[0]
         probs = probs_cache[digit]
         pred = int(np.argmax(probs))
         target = pred if explain == -1 else int(explain)
         if method == "Grad-CAM":
-            heat = interpret.grad_cam(model, x[digit], class_index=target, layer=layer)
-            h = int(model.get_layer(layer).output.shape[1])
-            how = t("Grad-CAM on {layer} ({h}×{h} maps, resized)", layer=html.escape(layer), h=h)
+            heat = interpret.grad_cam(model, imgs.x[digit], class_index=target, layer=layer)
+            h, w = heat_size = tuple(model.get_layer(layer).output.shape[1:3])
+            if None in heat_size:  # a model that takes any size: as big as this image makes it
+                maps = interpret.activations(model, imgs.x[digit], [layer])[layer]
+                h, w = heat_size = maps.shape[:2]
+            how = t("Grad-CAM on {layer} ({h}×{w} maps, resized)", layer=html.escape(layer),
+                    h=h, w=w)
+            state["cam_size"] = heat_size
         else:
-            heat = interpret.saliency(model, x[digit], class_index=target)
+            heat = interpret.saliency(model, imgs.x[digit], class_index=target)
             heat = heat / (heat.max() or 1)
             how = t("saliency |∂ logit / ∂ pixel|")
-        iplots.plot_filter_images(x[digit][None], ax=axes[0], ncols=1, title=t("digit"))
+        iplots.plot_filter_images(imgs.x[digit][None], ax=axes[0], ncols=1, title=t(what),
+                                  cmap=_input_cmap(info))
         iplots.plot_filter_images(heat[None], ax=axes[1], ncols=1, title=t(method), cmap="hot_r")
-        iplots.plot_heatmap(x[digit], heat, ax=axes[2], title=t("why {target}?", target=target))
+        iplots.plot_heatmap(imgs.x[digit], heat, ax=axes[2], image_cmap=_input_cmap(info),
+                            title=t("why {target}?", target=names[target]))
         state.update(heat=heat, probs=probs, target=target, prediction=pred)
-        ok = "" if y[digit] < 0 else (" ✓" if pred == y[digit] else " ✗")
-        label = t("label {label}; ", label=int(y[digit])) if y[digit] >= 0 else ""
+        yd = int(imgs.y[digit])
+        ok = "" if yd < 0 else (" ✓" if pred == yd else " ✗")
+        label = t("label {label}; ", label=html.escape(names[yd])) if yd >= 0 else ""
         return t("{label}model says {pred} (p = {p:.2f}){ok}; explaining class <b>{target}</b> "
-                 "(p = {pt:.2f}) with {how}", label=label, pred=pred, p=probs[pred], ok=ok,
-                 target=target, pt=probs[target], how=how)
+                 "(p = {pt:.2f}) with {how}", label=label, pred=html.escape(names[pred]),
+                 p=probs[pred], ok=ok, target=html.escape(names[target]), pt=probs[target],
+                 how=how)
 
-    return Explorer(controls, render, fig, title="Saliency and Grad-CAM")
+    explorer = Explorer(controls, render, fig, title="Saliency and Grad-CAM",
+                        arrange=[*controls.values(), imgs.upload])
+    imgs.connect(explorer, controls["digit"])
+    return explorer

@@ -12,6 +12,7 @@ from cnnlib.plots.live import CHANNEL_NAMES, new_layered_figure, outline
 from cnnlib.plots.pixels import plot_patch
 from cnnlib.widgets.base import Explorer
 from cnnlib.widgets.controls import WIDE, dropdown, int_slider
+from cnnlib.widgets.photos import PhotoChoice
 
 __all__ = ["pixel_explorer"]
 
@@ -43,17 +44,23 @@ class _Photos:
         return planes[ch]
 
 
-def pixel_explorer(image: str = "cat (chelsea)", channel: str = "red", row: int = 106,
+def pixel_explorer(image="cat (chelsea)", channel: str = "red", row: int = 106,
                    col: int = 162, size: int = 6):
     """Pick a photo, a channel and a patch position: see the patch's numbers beside the photo.
 
-    The sliders' ranges follow the photo, so the patch always fits; choosing a colour channel of
-    a grayscale photo (camera, coins) shows a message instead.
+    image: a sample's name, or your own photo as an array, a file path or PNG/JPEG bytes (the
+    upload button adds one too). The sliders' ranges follow the photo, so the patch always
+    fits; choosing a colour channel of a grayscale photo (camera, coins) shows a message.
     """
     photos = _Photos()
+    choice = PhotoChoice(image, list(images.PHOTOS))
+    image = choice.dropdown.value
     h0, w0 = photos.image(image).shape[:2]
+    row, col = min(row, h0 - size), min(col, w0 - size)
+    if photos.image(image).ndim == 2 and image not in images.PHOTOS:
+        channel = GRAY  # a grey photo of the learner's has only this plane
     controls = {
-        "image": dropdown("image", list(images.PHOTOS), image),
+        "image": choice.dropdown,
         "channel": dropdown("channel", list(CHANNELS), channel),
         "row": int_slider("row (top)", row, 0, h0 - size, style=WIDE, width="260px"),
         "col": int_slider("column (left)", col, 0, w0 - size, style=WIDE, width="260px"),
@@ -62,7 +69,11 @@ def pixel_explorer(image: str = "cat (chelsea)", channel: str = "red", row: int 
 
     def fit_sliders(change, ctrls):
         # The patch must fit: the position sliders end where the patch touches the border.
-        h, w = photos.image(ctrls["image"].value).shape[:2]
+        img = photos.image(ctrls["image"].value)
+        h, w = img.shape[:2]
+        if change is not None and change["owner"] is ctrls["image"] and img.ndim == 2 \
+                and ctrls["image"].value not in images.PHOTOS:
+            ctrls["channel"].value = GRAY  # a grey photo of the learner's: show its one plane
         ctrls["row"].max = h - ctrls["size"].value
         ctrls["col"].max = w - ctrls["size"].value
 
@@ -81,12 +92,16 @@ def pixel_explorer(image: str = "cat (chelsea)", channel: str = "red", row: int 
         fig.dynamic = [outline(axes[0], "patch"), axes[1], axes[2]]
         patch = values[row:row + size, col:col + size]
         state.update(image=img, plane=values, patch=patch, position=(row, col))
-        return t("{image}: {shape} = {n:,} numbers · patch rows {r0}-{r1}, columns {c0}-{c1} of "
+        return choice.note(image) + t("{image}: {shape} = {n:,} numbers · patch rows {r0}-{r1}, columns {c0}-{c1} of "
                  "the {channel} plane · min {lo:.0f}, max {hi:.0f}, mean {mean:.1f} "
                  "(0 = black, 255 = full brightness)", image=html.escape(t(image)),
                  shape="x".join(map(str, img.shape)), n=int(np.prod(img.shape)), r0=row,
                  r1=row + size - 1, c0=col, c1=col + size - 1, channel=html.escape(t(channel)),
                  lo=patch.min(), hi=patch.max(), mean=patch.mean())
 
-    return Explorer(controls, render, fig, on_change=fit_sliders,
-                    title="Pixel explorer: a photo is a grid of numbers")
+    explorer = Explorer(controls, render, fig, on_change=fit_sliders,
+                        arrange=[controls["image"], choice.upload, *list(controls.values())[1:]],
+                        title="Pixel explorer: a photo is a grid of numbers")
+    choice.connect(explorer)
+    explorer.photos = choice
+    return explorer

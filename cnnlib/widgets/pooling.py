@@ -18,6 +18,7 @@ from cnnlib.plots import pooling as pplots
 
 from .base import Explorer
 from .controls import dropdown, float_slider, int_slider, label_width
+from .photos import PhotoChoice
 
 __all__ = ["POOL_IMAGES", "pooling_explorer", "pool_shift_explorer", "pool_noise_explorer"]
 
@@ -55,12 +56,14 @@ def pooling_explorer(image="cat (chelsea)", kind="edges", mode="max", size=2, st
 
     Left: the feature map (Sobel edges of the photo, or the photo itself); right: the pooled
     map, drawn at the same width so you see how coarse it gets. The info line gives the pooled
-    size with the formula filled in and how many numbers are left.
+    size with the formula filled in and how many numbers are left. image: a sample's name, or
+    your own photo as an array, a file path or PNG/JPEG bytes (or use the upload button).
 
     ``explorer.state``: ``feature``, ``pooled`` (arrays), ``mode``, ``size``, ``stride``.
     """
+    choice = PhotoChoice(image, POOL_IMAGES, style=STYLE, width="200px")
     controls = {
-        "image": _dropdown("image", POOL_IMAGES, image),
+        "image": choice.dropdown,
         "kind": _dropdown("map", [("edges (Sobel)", "edges"), ("photo", "photo")], kind,
                           width="190px"),
         "mode": _dropdown("pooling", MODES, mode, width="170px"),
@@ -96,10 +99,14 @@ def pooling_explorer(image="cat (chelsea)", kind="edges", mode="max", size=2, st
         elif stride < size:
             lines.append(t("stride {stride} &lt; size {size}: the windows overlap, so a strong "
                            "value can win several outputs", stride=stride, size=size))
-        return "<br>".join(lines)
+        return choice.note(image) + "<br>".join(lines)
 
-    return Explorer(controls, render, fig, title="Pooling a feature map of a photo",
-                    layout=dict(left=0.01, right=0.99, bottom=0.03, top=0.9, wspace=0.04))
+    explorer = Explorer(controls, render, fig, title="Pooling a feature map of a photo",
+                        arrange=[controls["image"], choice.upload, *list(controls.values())[1:]],
+                        layout=dict(left=0.01, right=0.99, bottom=0.03, top=0.9, wspace=0.04))
+    choice.connect(explorer)
+    explorer.photos = choice
+    return explorer
 
 
 def pool_shift_explorer(image="cat (chelsea)", shift=1, direction="right", size=2, mode="max"):

@@ -1,0 +1,259 @@
+"""Your own model: which Keras models the interpretation explorers can look inside, and photos
+shaped to fit them.
+
+Any image classifier with ``Conv2D`` layers will do: any input size, grey or colour, any number
+of classes, class names optional. ``check_classifier`` says in one ``ValueError`` what a model
+lacks (a dense-only model, one without 2-D feature maps, a sequence model); ``fit_photo`` and
+``fit_images`` turn photos (sample names, arrays, files, bytes) into the model's input:
+centre-cropped to its aspect ratio, resized, made grey or colour, scaled to its value range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnnlib import images
+from cnnlib.interpret.layers import conv_layers, map_layers, unit_chain
+
+__all__ = ["ClassifierInfo", "check_classifier", "fit_photo", "fit_images", "probabilities",
+           "start_images", "ANY_SIZE"]
+
+# The side used for a model that takes any input size (keras.Input((None, None, 3))).
+ANY_SIZE = 96
+_SEQUENCE = ("Embedding", "LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "Conv1D",
+             "MultiHeadAttention", "TextVectorization")
+
+
+@dataclass(frozen=True)
+class ClassifierInfo:
+    """What the explorers need to know about a model, read from its layers.
+
+    ``input_shape``: (H, W, C) as the model declares it (H, W may be None: any size);
+    ``shape``: the same with a working size filled in for None; ``class_names``: one per class
+    ("0", "1", ... unless given); ``conv_layers``: the Conv2D layers; ``cam_layers``: each conv
+    layer's finished maps (after its batch norm and activation), the Grad-CAM choices;
+    ``cam_layer``: the last of them, Grad-CAM's default.
+    """
+
+    input_shape: tuple
+    shape: tuple
+    n_classes: int
+    class_names: tuple
+    conv_layers: tuple
+    cam_layers: tuple
+    cam_layer: str
+
+    @property
+    def channels(self) -> int:
+        return self.shape[-1]
+
+    @property
+    def colour(self) -> bool:
+        return self.shape[-1] == 3
+
+
+def _kinds(model) -> list[str]:
+    return [type(layer).__name__ for layer in model.layers
+            if type(layer).__name__ != "InputLayer"]
+
+
+def _shape(t) -> tuple:
+    return tuple(None if d is None else int(d) for d in t.shape)
+
+
+def check_classifier(model, class_names=None) -> ClassifierInfo:
+    """Check that the explorers can look inside ``model``, and describe it.
+
+    Raises one ``ValueError`` naming what is missing: a Keras model built on one input; image
+    input (batch, height, width, channels), not sequences or flat vectors; at least one layer
+    with 2-D feature maps and at least one Conv2D layer; class scores out, (batch, classes).
+    class_names: optional, one name per class.
+    """
+    from cnnlib.backend import import_tf
+
+    import_tf()
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a Keras model, got {type(model).__name__}")
+    try:
+        inputs = model.inputs
+    except AttributeError:
+        inputs = None
+    if not inputs:
+        raise ValueError("model has no input yet: build it on keras.Input(...), or call it once "
+                         "on a batch of images")
+    if len(inputs) != 1:
+        raise ValueError(f"model must take one image input, it takes {len(inputs)}")
+    kinds = _kinds(model)
+    layers_text = ", ".join(dict.fromkeys(kinds)) or "none"
+    in_shape = _shape(inputs[0])
+    sequence = [k for k in kinds if k in _SEQUENCE]
+    if len(in_shape) == 3 or (len(in_shape) == 2 and sequence):
+        raise ValueError(
+            f"model is a sequence model (input {in_shape}: batch, steps[, features]; layers "
+            f"{layers_text}), not an image classifier: the explorers need images "
+            f"(batch, height, width, channels) and Conv2D layers")
+    if len(in_shape) == 2:
+        raise ValueError(
+            f"model has no Conv2D layer and no 2-D feature maps: it takes flat vectors "
+            f"{in_shape} through {layers_text}; the explorers need an image classifier with "
+            f"Conv2D layers")
+    if len(in_shape) != 4:
+        raise ValueError(f"model must take images (batch, height, width, channels), its input "
+                         f"is {in_shape}")
+    if not map_layers(model):
+        raise ValueError(
+            f"model has no 2-D feature maps: no layer after the input outputs (batch, height, "
+            f"width, channels) (layers: {layers_text}); the explorers need Conv2D layers")
+    convs = conv_layers(model)
+    if not convs:
+        raise ValueError(f"model has no Conv2D layer (layers: {layers_text}): the explorers "
+                         f"read the filters and maps of 2-D convolutions")
+    out_shape = _shape(model.outputs[0])
+    if len(model.outputs) != 1 or len(out_shape) != 2 or out_shape[1] is None:
+        raise ValueError(f"model must output class scores (batch, classes), its output is "
+                         f"{out_shape}")
+    n_classes = out_shape[1]
+    if class_names is None:
+        names = tuple(str(c) for c in range(n_classes))
+    else:
+        if isinstance(class_names, str) or len(class_names) != n_classes:
+            raise ValueError(f"class_names must hold one name per class ({n_classes}), got "
+                             f"{class_names!r}")
+        names = tuple(str(n) for n in class_names)
+    h, w, c = in_shape[1:]
+    if c is None:
+        raise ValueError("model's input must fix its number of channels (1 grey, 3 colour)")
+    cam = tuple(unit_chain(model, n)[-1].name for n in convs)
+    return ClassifierInfo(input_shape=(h, w, c), shape=(h or ANY_SIZE, w or ANY_SIZE, c),
+                          n_classes=n_classes, class_names=names, conv_layers=tuple(convs),
+                          cam_layers=cam, cam_layer=cam[-1])
+
+
+def _info(model_or_info) -> ClassifierInfo:
+    return model_or_info if isinstance(model_or_info, ClassifierInfo) \
+        else check_classifier(model_or_info)
+
+
+def _crop_box(h, w, th, tw):
+    """The largest centred window of the target's aspect ratio: (top, left, height, width)."""
+    if h * tw > w * th:            # photo taller than the target: trim top and bottom
+        ch, cw = max(1, round(w * th / tw)), w
+    else:
+        ch, cw = h, max(1, round(h * tw / th))
+    return (h - ch) // 2, (w - cw) // 2, ch, cw
+
+
+def fit_photo(model, photo, value_range=(0.0, 1.0)):
+    """A photo as the model's input: (x, note).
+
+    photo: anything ``images.open_photo`` takes (a sample name, an array, a file path, bytes).
+    It is cropped in the middle to the model's aspect ratio, resized to the model's input size
+    (a model that takes any size gets ``ANY_SIZE`` on the longer side), turned grey for a
+    one-channel model or colour for a three-channel one, and its 0-255 values mapped onto
+    ``value_range`` (the series' models take pixels / 255, i.e. (0, 1)).
+    x: float32 (H, W, C). note: one line saying what was done, for the explorer to show.
+    """
+    info = _info(model)
+    lo, hi = value_range
+    if not lo < hi:
+        raise ValueError(f"value_range must be (low, high) with low < high, got {value_range!r}")
+    pic = images.open_photo(photo)
+    px = pic.pixels
+    h, w = px.shape[:2]
+    th, tw, c = info.input_shape
+    if th is None or tw is None:  # any size: keep the photo's shape, longer side ANY_SIZE
+        f = ANY_SIZE / max(h, w)
+        th = th or max(1, round(h * f))
+        tw = tw or max(1, round(w * f))
+    notes = [pic.note] if pic.note else []
+    top, left, ch, cw = _crop_box(h, w, th, tw)
+    if (ch, cw) != (h, w):
+        notes.append(f"cropped to the middle {ch}×{cw}")
+        px = px[top:top + ch, left:left + cw]
+    if c == 1:
+        if px.ndim == 3:
+            notes.append("made grey (the model takes 1 channel)")
+        px = images.grayscale(px)[..., None]
+    elif c == 3:
+        if px.ndim == 2:
+            notes.append("grey copied to 3 channels (the model takes colour)")
+            px = np.repeat(px[..., None], 3, axis=-1)
+    else:
+        raise ValueError(f"model takes {c} channels; a photo has 1 (grey) or 3 (colour): pass "
+                         f"arrays of shape (H, W, {c}) instead")
+    px = np.asarray(px, dtype=float)
+    if px.shape[:2] != (th, tw):
+        notes.append(f"resized from {px.shape[0]}×{px.shape[1]} to {th}×{tw}")
+        px = images.resize(px, (th, tw))
+    x = lo + (hi - lo) * np.clip(px, 0, 255) / 255.0
+    return x.astype(np.float32), "; ".join(notes)
+
+
+def fit_images(model, images_, value_range=(0.0, 1.0)):
+    """Several images as the model's input: (x (N, H, W, C) float32, notes, one per image).
+
+    images_: an array already in the model's shape, (N, H, W, C) floats (or (N, H, W) for a grey
+    model): used as it is; or a list of photos, each taken as ``fit_photo`` takes it.
+    """
+    info = _info(model)
+    if isinstance(images_, np.ndarray) and images_.dtype.kind == "f":
+        x = images_[..., None] if images_.ndim == 3 and info.channels == 1 else images_
+        want = info.input_shape
+        if x.ndim == 4 and all(a is None or a == b for a, b in zip(want, x.shape[1:])):
+            if len(x) == 0:
+                raise ValueError("images must hold at least one image")
+            return x.astype(np.float32), [""] * len(x)
+        if x.ndim == 4:
+            raise ValueError(f"images of shape {images_.shape[1:]} do not fit the model's input "
+                             f"{want}: pass them as a list of photos to have them resized")
+    if isinstance(images_, np.ndarray) and images_.ndim == 4:
+        images_ = list(images_)
+    one = (str, bytes, np.ndarray, images.Photo)
+    if isinstance(images_, one) or hasattr(images_, "__fspath__"):
+        images_ = [images_]
+    if not isinstance(images_, (list, tuple)) or not images_:
+        raise ValueError(f"images must be a list of photos or an array (N, H, W, C), got "
+                         f"{type(images_).__name__}")
+    fitted = [fit_photo(info, p, value_range) for p in images_]
+    return np.stack([f[0] for f in fitted]), [f[1] for f in fitted]
+
+
+def probabilities(model, x) -> np.ndarray:
+    """The model's class probabilities for a batch x (N, H, W, C): its output if that ends in
+    softmax (or sigmoid), else the softmax of its output (a model that outputs logits)."""
+    from cnnlib.backend import import_tf
+
+    import_tf()
+    import keras
+
+    out = np.asarray(model(np.asarray(x, np.float32), training=False), dtype=np.float64)
+    last = model.layers[-1]
+    act = getattr(getattr(last, "activation", None), "__name__", "")
+    if act in ("softmax", "sigmoid") or isinstance(last, keras.layers.Softmax):
+        return out
+    if out.shape[-1] == 1:  # one logit: a yes/no model
+        return 1 / (1 + np.exp(-out))
+    z = np.exp(out - out.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def start_images(model, n: int, seed: int = 0, value_range=(0.0, 1.0),
+                 kind: str = "noise") -> np.ndarray:
+    """Starting images for gradient ascent in the model's shape (a working size where the
+    model takes any size): (n, H, W, C) float32. kind "noise": grey noise around the middle of
+    ``value_range``; "dark": near its low end (where class visualization starts)."""
+    info = _info(model)
+    lo, hi = value_range
+    rng = np.random.default_rng(seed)
+    shape = (n, *info.shape)
+    if kind == "noise":
+        x = ((lo + hi) / 2 + (hi - lo) * 0.1 * rng.standard_normal(shape)).clip(lo, hi)
+    elif kind == "dark":
+        x = lo + 0.05 * (hi - lo) * rng.random(shape)
+    else:
+        raise ValueError(f'kind must be "noise" or "dark", got {kind!r}')
+    return x.astype(np.float32)
