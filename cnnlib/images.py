@@ -152,7 +152,7 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
     """
     if isinstance(max_side, bool) or not isinstance(max_side, (int, np.integer)) \
             or max_side < MIN_SIDE:
-        raise ValueError(f"max_side must be an int >= {MIN_SIDE}, got {max_side!r}")
+        raise ValueError(t('max_side must be an int >= {MIN_SIDE}, got {max_side!r}', MIN_SIDE=MIN_SIDE, max_side=max_side))
     see_through = False
     if isinstance(photo, Photo):
         pixels, label = photo.pixels, name or photo.name
@@ -164,8 +164,7 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         path = os.fspath(photo)
         if not os.path.isfile(path):
             raise ValueError(
-                f"photo must be a bundled sample ({', '.join(PHOTOS)}), an array, PNG/JPEG "
-                f"bytes or a file path; there is no file {os.path.basename(path)!r}")
+                t('photo must be a bundled sample ({join}), an array, PNG/JPEG bytes or a file path; there is no file {basename!r}', join=', '.join(PHOTOS), basename=os.path.basename(path)))
         with open(path, "rb") as f:
             data = f.read()
         pixels, notes, original = _decode(data, max_side)
@@ -179,12 +178,10 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         label = name or "array"
     else:
         raise ValueError(
-            f"photo must be a bundled sample name, an array, PNG/JPEG bytes or a file path; "
-            f"got {type(photo).__name__}")
+            t('photo must be a bundled sample name, an array, PNG/JPEG bytes or a file path; got {name}', name=type(photo).__name__))
     h, w = original = tuple(int(n) for n in (original or pixels.shape[:2]))
     if min(h, w) < MIN_SIDE:
-        raise ValueError(f"photo is {h}×{w} pixels: the explorers need at least "
-                         f"{MIN_SIDE}×{MIN_SIDE}")
+        raise ValueError(t('photo is {h}×{w} pixels: the explorers need at least {MIN_SIDE}×{MIN_SIDE}', h=h, w=w, MIN_SIDE=MIN_SIDE))
     if max(pixels.shape[:2]) > max_side:
         f = max_side / max(h, w)
         new = (max(MIN_SIDE, round(h * f)), max(MIN_SIDE, round(w * f)))
@@ -235,26 +232,23 @@ def _from_array(a: np.ndarray):
     if a.ndim == 3 and a.shape[-1] == 1:
         a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
-        raise ValueError(f"photo array must be (H, W) grey or (H, W, 3) colour, got shape "
-                         f"{a.shape}")
+        raise ValueError(t('photo array must be (H, W) grey or (H, W, 3) colour, got shape {shape}', shape=a.shape))
     if a.dtype == bool:
         a = a.astype(np.uint8) * 255
     if a.dtype.kind in "ui" and a.dtype.itemsize > 1 and a.size and a.max() > 255:
-        raise ValueError(f"photo has {8 * a.dtype.itemsize}-bit values (up to {a.max()}): "
-                         "the explorers show 8-bit values 0-255; divide by 257 first")
+        raise ValueError(t('photo has {v}-bit values (up to {max}): the explorers show 8-bit values 0-255; divide by 257 first', v=8 * a.dtype.itemsize, max=a.max()))
     if a.dtype.kind == "f":
         if not np.isfinite(a).all():
-            raise ValueError("photo array holds NaN or infinite values")
+            raise ValueError(t('photo array holds NaN or infinite values'))
         lo, hi = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
         if lo < 0 or hi > 255:
-            raise ValueError(f"photo array values must lie in [0, 1] or [0, 255], got "
-                             f"[{lo:.3g}, {hi:.3g}]")
+            raise ValueError(t('photo array values must lie in [0, 1] or [0, 255], got [{lo:.3g}, {hi:.3g}]', lo=lo, hi=hi))
         a = a * 255 if hi <= 1 else a  # floats in [0, 1]: the network's scale
         a = np.rint(a)
     elif a.dtype.kind in "ui" and a.size and a.min() < 0:
-        raise ValueError(f"photo array values must lie in [0, 255], got a minimum of {a.min()}")
+        raise ValueError(t('photo array values must lie in [0, 255], got a minimum of {min}', min=a.min()))
     elif a.dtype.kind not in "uif":
-        raise ValueError(f"photo array must hold numbers, got dtype {a.dtype}")
+        raise ValueError(t('photo array must hold numbers, got dtype {dtype}', dtype=a.dtype))
     a = a.astype(np.uint8)
     if a.ndim == 3 and a.shape[-1] == 4:
         a, see_through = _on_white(a)
@@ -300,26 +294,25 @@ def _decode(data: bytes, max_side: int):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not data:
-        raise ValueError("photo file is empty")
+        raise ValueError(t('photo file is empty'))
     kind = _kind(data)
     try:
         img = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         if kind:
-            raise ValueError(f"photo: the {kind} file is damaged (Pillow cannot read it)") \
+            raise ValueError(t('photo: the {kind} file is damaged (Pillow cannot read it)', kind=kind)) \
                 from None
-        raise ValueError("photo is not a PNG or JPEG image (Pillow cannot read it)") from None
+        raise ValueError(t('photo is not a PNG or JPEG image (Pillow cannot read it)')) from None
     except Image.DecompressionBombError:
-        raise ValueError("photo has too many pixels for Pillow to open safely") from None
+        raise ValueError(t('photo has too many pixels for Pillow to open safely')) from None
     except (OSError, SyntaxError, ValueError) as err:
-        raise ValueError(f"photo: the {kind or 'image'} file is damaged ({err})") from None
+        raise ValueError(t('photo: the {v} file is damaged ({err})', v=kind or 'image', err=err)) from None
     fmt = img.format
     if fmt not in FORMATS:
-        raise ValueError(f"photo must be a PNG or JPEG file; this one is {fmt}")
+        raise ValueError(t('photo must be a PNG or JPEG file; this one is {fmt}', fmt=fmt))
     depth = _png_bit_depth(data)
     if (depth is not None and depth > 8) or img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        raise ValueError(f"photo has {depth or 16}-bit values: the explorers show 8-bit values "
-                         "(0-255); save it as an 8-bit PNG or a JPEG")
+        raise ValueError(t('photo has {v}-bit values: the explorers show 8-bit values (0-255); save it as an 8-bit PNG or a JPEG', v=depth or 16))
     try:
         turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: quarter turn
         stored = (img.width, img.height) if turned else (img.height, img.width)
@@ -328,9 +321,9 @@ def _decode(data: bytes, max_side: int):
         img.load()
         img = ImageOps.exif_transpose(img)  # phone photos stand upright, as the phone showed
     except Image.DecompressionBombError:
-        raise ValueError("photo has too many pixels for Pillow to open safely") from None
+        raise ValueError(t('photo has too many pixels for Pillow to open safely')) from None
     except (OSError, SyntaxError, ValueError) as err:
-        raise ValueError(f"photo: the {fmt} file is damaged ({err})") from None
+        raise ValueError(t('photo: the {fmt} file is damaged ({err})', fmt=fmt, err=err)) from None
     notes = []
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgb, see_through = _on_white(np.asarray(img.convert("RGBA")))
@@ -366,13 +359,13 @@ def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", se
 
     classes = dict(CROP_CLASSES if classes is None else classes)
     if split not in ("train", "test"):
-        raise ValueError(f'split must be "train" or "test", got {split!r}')
+        raise ValueError(t('split must be "train" or "test", got {split!r}', split=split))
     if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)) \
             or n_per_class < 1:
-        raise ValueError(f"n_per_class must be an int >= 1, got {n_per_class!r}")
+        raise ValueError(t('n_per_class must be an int >= 1, got {n_per_class!r}', n_per_class=n_per_class))
     lo, hi = zoom
     if not 1.0 <= lo <= hi:
-        raise ValueError(f"zoom must be (low, high) with 1 <= low <= high, got {zoom!r}")
+        raise ValueError(t('zoom must be (low, high) with 1 <= low <= high, got {zoom!r}', zoom=zoom))
     rng = np.random.default_rng([seed, 0 if split == "train" else 1])
     xs, ys = [], []
     for label, key in enumerate(classes.values()):
@@ -383,8 +376,7 @@ def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", se
         for _ in range(n_per_class):
             side = min(int(round(size * rng.uniform(lo, hi))), h, w)
             if side < size:
-                raise ValueError(f"size {size} is larger than the {key} photo's {split} part "
-                                 f"({h}x{w})")
+                raise ValueError(t("size {size} is larger than the {key} photo's {split} part ({h}x{w})", size=size, key=key, split=split, h=h, w=w))
             r, c = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
             patch = part[r:r + side, c:c + side]
             if side != size:

@@ -9,6 +9,7 @@ import weakref
 import numpy as np
 
 from cnnlib.backend import import_tf
+from cnnlib.i18n import t
 
 # Per model: sub-models and compiled functions, built once and reused. Weak keys, so a model
 # that is thrown away takes its cache with it.
@@ -36,17 +37,16 @@ def check_model(model):
     ValueError saying what to do."""
     keras = get_keras()
     if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a Keras model, got {type(model).__name__}")
+        raise ValueError(t('model must be a Keras model, got {name}', name=type(model).__name__))
     try:
         inputs = model.inputs
     except AttributeError:
         inputs = None
     if not inputs:
         raise ValueError(
-            "model has no inputs yet: build it from keras.Input(...) (a functional model), or "
-            "call a Sequential model once on data before interpreting it")
+            t('model has no inputs yet: build it from keras.Input(...) (a functional model), or call a Sequential model once on data before interpreting it'))
     if len(inputs) != 1 or len(inputs[0].shape) != 4:
-        raise ValueError("model must take one image input of shape (batch, H, W, C)")
+        raise ValueError(t('model must take one image input of shape (batch, H, W, C)'))
     return model
 
 
@@ -55,26 +55,24 @@ def as_batch(model, x, name="x"):
     x = np.asarray(x)
     if not (np.issubdtype(x.dtype, np.floating)):
         raise ValueError(
-            f"{name} must hold floats as the model was trained on (e.g. pixels / 255), got dtype "
-            f"{x.dtype}: use cnnlib.images.normalize(x)")
+            t('{name} must hold floats as the model was trained on (e.g. pixels / 255), got dtype {dtype}: use cnnlib.images.normalize(x)', name=name, dtype=x.dtype))
     in_shape = tuple(model.inputs[0].shape[1:])
     c = in_shape[-1]
     single = x.ndim in (2, 3)
     if x.ndim == 2:
         if c != 1:
-            raise ValueError(f"{name} of shape {x.shape} has no channel axis, the model wants {c}")
+            raise ValueError(t('{name} of shape {shape} has no channel axis, the model wants {c}', name=name, shape=x.shape, c=c))
         x = x[None, :, :, None]
     elif x.ndim == 3:
         x = x[None]
     elif x.ndim != 4:
-        raise ValueError(f"{name} must be (H, W), (H, W, C) or (N, H, W, C), got shape {x.shape}")
+        raise ValueError(t('{name} must be (H, W), (H, W, C) or (N, H, W, C), got shape {shape}', name=name, shape=x.shape))
     for got, want, axis in zip(x.shape[1:], in_shape, ("height", "width", "channels")):
         if want is not None and got != want:
             raise ValueError(
-                f"{name} has {axis} {got}, but the model's input is {in_shape} (height, width, "
-                f"channels): resize it, or use conv_stack(model) for other sizes")
+                t("{name} has {axis} {got}, but the model's input is {in_shape} (height, width, channels): resize it, or use conv_stack(model) for other sizes", name=name, axis=t(axis), got=got, in_shape=in_shape))
     if 0 in x.shape:
-        raise ValueError(f"{name} must not be empty, got shape {x.shape}")
+        raise ValueError(t('{name} must not be empty, got shape {shape}', name=name, shape=x.shape))
     return x.astype(np.float32, copy=False), single
 
 

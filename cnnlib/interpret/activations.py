@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import t
 from cnnlib.interpret._base import as_batch, check_model, get_keras, model_cache, run_model
 from cnnlib.interpret._graph import logit_fn
 from cnnlib.interpret.layers import get_layer, map_layers, unit_chain
@@ -31,7 +32,7 @@ def activations(model, x, layers=None) -> dict:
         [layers] if isinstance(layers, str) else [get_layer(model, n, kind="any").name
                                                   for n in layers])
     if not names:
-        raise ValueError("layers must name at least one layer")
+        raise ValueError(t('layers must name at least one layer'))
     for n in names:
         get_layer(model, n, kind="any")
     xb, single = as_batch(model, x)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.backend import import_tf
+from cnnlib.i18n import t
 from cnnlib.interpret._base import as_batch, check_model, get_keras, model_cache
 from cnnlib.interpret._graph import forward_to, gaussian_blur, logit_fn, per_image_conv
 from cnnlib.interpret.layers import ELEMENTWISE, get_layer, unit_chain
@@ -127,14 +128,14 @@ def _check_steps_etc(steps, lr, jitter, blur, decay, value_range):
     for name, v, lo in (("lr", lr, 0.0), ("blur", blur, 0.0), ("decay", decay, 0.0)):
         if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool) \
                 or not np.isfinite(v) or v < lo:
-            raise ValueError(f"{name} must be a finite number >= {lo}, got {v!r}")
+            raise ValueError(t('{name} must be a finite number >= {lo}, got {v!r}', name=name, lo=lo, v=v))
     if decay >= 1:
-        raise ValueError(f"decay must be in [0, 1), got {decay}")
+        raise ValueError(t('decay must be in [0, 1), got {decay}', decay=decay))
     if blur > 3:
-        raise ValueError(f"blur must be a sigma in [0, 3] pixels, got {blur}")
+        raise ValueError(t('blur must be a sigma in [0, 3] pixels, got {blur}', blur=blur))
     lo, hi = value_range
     if not lo < hi:
-        raise ValueError(f"value_range must be (low, high) with low < high, got {value_range!r}")
+        raise ValueError(t('value_range must be (low, high) with low < high, got {value_range!r}', value_range=value_range))
     return steps, jitter
 
 
@@ -145,9 +146,9 @@ def _indices(index, n: int, what: str):
     single = np.ndim(index) == 0
     idx = np.atleast_1d(np.asarray(index))
     if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
-        raise ValueError(f"{what} must be an int, a list of ints or None (all), got {index!r}")
+        raise ValueError(t('{what} must be an int, a list of ints or None (all), got {index!r}', what=what, index=index))
     if idx.min() < 0 or idx.max() >= n:
-        raise ValueError(f"{what} must be in [0, {n - 1}], got {index!r}")
+        raise ValueError(t('{what} must be in [0, {v}], got {index!r}', what=what, v=n - 1, index=index))
     return idx.astype(np.int32), single
 
 
@@ -158,10 +159,10 @@ def _start_images(model, n, start, seed, value_range):
         if x0.shape[0] == 1 and n > 1:
             x0 = np.repeat(x0, n, axis=0)
         if x0.shape[0] != n:
-            raise ValueError(f"start must be one image or {n} images, got {x0.shape[0]}")
+            raise ValueError(t('start must be one image or {n} images, got {shape}', n=n, shape=x0.shape[0]))
         return x0
     if None in in_shape:
-        raise ValueError("the model's input size is not fixed: pass start images")
+        raise ValueError(t("the model's input size is not fixed: pass start images"))
     lo, hi = value_range
     rng = np.random.default_rng(seed)
     mid, spread = (lo + hi) / 2, (hi - lo) * 0.1
@@ -206,7 +207,7 @@ def visualize_filter(model, layer, index=None, steps: int = 60, lr: float = 0.1,
     steps, jitter = _check_steps_etc(steps, lr, jitter, blur, decay, value_range)
     idx, single = _indices(index, int(lay.filters), "index")
     if objective not in ("mean", "center"):
-        raise ValueError(f'objective must be "mean" or "center", got {objective!r}')
+        raise ValueError(t('objective must be "mean" or "center", got {objective!r}', objective=objective))
     fn = _ascent_for(model, ("filter", lay.name, objective),
                      lambda: _filter_score_fn(model, lay, objective))
     x0 = _start_images(model, len(idx), start, seed, value_range)

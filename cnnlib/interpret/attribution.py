@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.backend import import_tf
+from cnnlib.i18n import t
 from cnnlib.interpret._base import as_batch, check_model, get_keras, model_cache
 from cnnlib.interpret._graph import logit_fn, logit_parts
 from cnnlib.interpret.layers import conv_layers, get_layer, unit_chain
@@ -17,8 +18,7 @@ def _target_indices(model, n: int, class_index) -> np.ndarray:
         return np.full(n, -1, np.int32)
     idx = np.broadcast_to(np.asarray(class_index), (n,))
     if not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= n_classes:
-        raise ValueError(f"class_index must be None (the predicted class) or in "
-                         f"[0, {n_classes - 1}], got {class_index!r}")
+        raise ValueError(t('class_index must be None (the predicted class) or in [0, {v}], got {class_index!r}', v=n_classes - 1, class_index=class_index))
     return idx.astype(np.int32)
 
 
@@ -77,7 +77,7 @@ def _cam_fn(model, lay, upsample: bool):
                 total = tf.reduce_sum(_pick(tf, head(h), idx))
             grads = tape.gradient(total, maps)
             if grads is None:
-                raise ValueError(f"the class score does not depend on layer {lay.name!r}")
+                raise ValueError(t('the class score does not depend on layer {name!r}', name=lay.name))
             alpha = tf.reduce_mean(grads, axis=[1, 2], keepdims=True)        # (N, 1, 1, K)
             heat = tf.nn.relu(tf.reduce_sum(alpha * maps, axis=-1))          # (N, h, w)
             if upsample:
@@ -107,14 +107,13 @@ def grad_cam(model, x, class_index=None, layer=None, upsample: bool = True,
     check_model(model)
     convs = conv_layers(model)
     if not convs:
-        raise ValueError("model has no Conv2D layer for Grad-CAM")
+        raise ValueError(t('model has no Conv2D layer for Grad-CAM'))
     if layer is None:
         lay = unit_chain(model, convs[-1])[-1]
     else:
         lay = get_layer(model, layer, kind="any")
         if len(lay.output.shape) != 4:
-            raise ValueError(f"layer must output maps (batch, h, w, c) for Grad-CAM; "
-                             f"{lay.name!r} outputs {tuple(lay.output.shape)}")
+            raise ValueError(t('layer must output maps (batch, h, w, c) for Grad-CAM; {name!r} outputs {tuple}', name=lay.name, tuple=tuple(lay.output.shape)))
     xb, single = as_batch(model, x)
     idx = _target_indices(model, len(xb), class_index)
     heat = _cam_fn(model, lay, upsample)(tf.constant(xb), tf.constant(idx)).numpy()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlib import images
+from cnnlib.i18n import t
 from cnnlib.interpret.layers import conv_layers, map_layers, unit_chain
 
 __all__ = ["ClassifierInfo", "check_classifier", "fit_photo", "fit_images", "probabilities",
@@ -77,56 +78,46 @@ def check_classifier(model, class_names=None) -> ClassifierInfo:
     import keras
 
     if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a Keras model, got {type(model).__name__}")
+        raise ValueError(t('model must be a Keras model, got {name}', name=type(model).__name__))
     try:
         inputs = model.inputs
     except AttributeError:
         inputs = None
     if not inputs:
-        raise ValueError("model has no input yet: build it on keras.Input(...), or call it once "
-                         "on a batch of images")
+        raise ValueError(t('model has no input yet: build it on keras.Input(...), or call it once on a batch of images'))
     if len(inputs) != 1:
-        raise ValueError(f"model must take one image input, it takes {len(inputs)}")
+        raise ValueError(t('model must take one image input, it takes {len}', len=len(inputs)))
     kinds = _kinds(model)
     layers_text = ", ".join(dict.fromkeys(kinds)) or "none"
     in_shape = _shape(inputs[0])
     sequence = [k for k in kinds if k in _SEQUENCE]
     if len(in_shape) == 3 or (len(in_shape) == 2 and sequence):
         raise ValueError(
-            f"model is a sequence model (input {in_shape}: batch, steps[, features]; layers "
-            f"{layers_text}), not an image classifier: the explorers need images "
-            f"(batch, height, width, channels) and Conv2D layers")
+            t('model is a sequence model (input {in_shape}: batch, steps[, features]; layers {layers_text}), not an image classifier: the explorers need images (batch, height, width, channels) and Conv2D layers', in_shape=in_shape, layers_text=layers_text))
     if len(in_shape) == 2:
         raise ValueError(
-            f"model has no Conv2D layer and no 2-D feature maps: it takes flat vectors "
-            f"{in_shape} through {layers_text}; the explorers need an image classifier with "
-            f"Conv2D layers")
+            t('model has no Conv2D layer and no 2-D feature maps: it takes flat vectors {in_shape} through {layers_text}; the explorers need an image classifier with Conv2D layers', in_shape=in_shape, layers_text=layers_text))
     if len(in_shape) != 4:
-        raise ValueError(f"model must take images (batch, height, width, channels), its input "
-                         f"is {in_shape}")
+        raise ValueError(t('model must take images (batch, height, width, channels), its input is {in_shape}', in_shape=in_shape))
     if not map_layers(model):
         raise ValueError(
-            f"model has no 2-D feature maps: no layer after the input outputs (batch, height, "
-            f"width, channels) (layers: {layers_text}); the explorers need Conv2D layers")
+            t('model has no 2-D feature maps: no layer after the input outputs (batch, height, width, channels) (layers: {layers_text}); the explorers need Conv2D layers', layers_text=layers_text))
     convs = conv_layers(model)
     if not convs:
-        raise ValueError(f"model has no Conv2D layer (layers: {layers_text}): the explorers "
-                         f"read the filters and maps of 2-D convolutions")
+        raise ValueError(t('model has no Conv2D layer (layers: {layers_text}): the explorers read the filters and maps of 2-D convolutions', layers_text=layers_text))
     out_shape = _shape(model.outputs[0])
     if len(model.outputs) != 1 or len(out_shape) != 2 or out_shape[1] is None:
-        raise ValueError(f"model must output class scores (batch, classes), its output is "
-                         f"{out_shape}")
+        raise ValueError(t('model must output class scores (batch, classes), its output is {out_shape}', out_shape=out_shape))
     n_classes = out_shape[1]
     if class_names is None:
         names = tuple(str(c) for c in range(n_classes))
     else:
         if isinstance(class_names, str) or len(class_names) != n_classes:
-            raise ValueError(f"class_names must hold one name per class ({n_classes}), got "
-                             f"{class_names!r}")
+            raise ValueError(t('class_names must hold one name per class ({n_classes}), got {class_names!r}', n_classes=n_classes, class_names=class_names))
         names = tuple(str(n) for n in class_names)
     h, w, c = in_shape[1:]
     if c is None:
-        raise ValueError("model's input must fix its number of channels (1 grey, 3 colour)")
+        raise ValueError(t("model's input must fix its number of channels (1 grey, 3 colour)"))
     cam = tuple(unit_chain(model, n)[-1].name for n in convs)
     return ClassifierInfo(input_shape=(h, w, c), shape=(h or ANY_SIZE, w or ANY_SIZE, c),
                           n_classes=n_classes, class_names=names, conv_layers=tuple(convs),
@@ -160,7 +151,7 @@ def fit_photo(model, photo, value_range=(0.0, 1.0)):
     info = _info(model)
     lo, hi = value_range
     if not lo < hi:
-        raise ValueError(f"value_range must be (low, high) with low < high, got {value_range!r}")
+        raise ValueError(t('value_range must be (low, high) with low < high, got {value_range!r}', value_range=value_range))
     pic = images.open_photo(photo)
     px = pic.pixels
     h, w = px.shape[:2]
@@ -183,8 +174,7 @@ def fit_photo(model, photo, value_range=(0.0, 1.0)):
             notes.append("grey copied to 3 channels (the model takes colour)")
             px = np.repeat(px[..., None], 3, axis=-1)
     else:
-        raise ValueError(f"model takes {c} channels; a photo has 1 (grey) or 3 (colour): pass "
-                         f"arrays of shape (H, W, {c}) instead")
+        raise ValueError(t('model takes {c} channels; a photo has 1 (grey) or 3 (colour): pass arrays of shape (H, W, {c}) instead', c=c))
     px = np.asarray(px, dtype=float)
     if px.shape[:2] != (th, tw):
         notes.append(f"resized from {px.shape[0]}×{px.shape[1]} to {th}×{tw}")
@@ -205,19 +195,17 @@ def fit_images(model, images_, value_range=(0.0, 1.0)):
         want = info.input_shape
         if x.ndim == 4 and all(a is None or a == b for a, b in zip(want, x.shape[1:])):
             if len(x) == 0:
-                raise ValueError("images must hold at least one image")
+                raise ValueError(t('images must hold at least one image'))
             return x.astype(np.float32), [""] * len(x)
         if x.ndim == 4:
-            raise ValueError(f"images of shape {images_.shape[1:]} do not fit the model's input "
-                             f"{want}: pass them as a list of photos to have them resized")
+            raise ValueError(t("images of shape {shape} do not fit the model's input {want}: pass them as a list of photos to have them resized", shape=images_.shape[1:], want=want))
     if isinstance(images_, np.ndarray) and images_.ndim == 4:
         images_ = list(images_)
     one = (str, bytes, np.ndarray, images.Photo)
     if isinstance(images_, one) or hasattr(images_, "__fspath__"):
         images_ = [images_]
     if not isinstance(images_, (list, tuple)) or not images_:
-        raise ValueError(f"images must be a list of photos or an array (N, H, W, C), got "
-                         f"{type(images_).__name__}")
+        raise ValueError(t('images must be a list of photos or an array (N, H, W, C), got {name}', name=type(images_).__name__))
     fitted = [fit_photo(info, p, value_range) for p in images_]
     return np.stack([f[0] for f in fitted]), [f[1] for f in fitted]
 
@@ -255,5 +243,5 @@ def start_images(model, n: int, seed: int = 0, value_range=(0.0, 1.0),
     elif kind == "dark":
         x = lo + 0.05 * (hi - lo) * rng.random(shape)
     else:
-        raise ValueError(f'kind must be "noise" or "dark", got {kind!r}')
+        raise ValueError(t('kind must be "noise" or "dark", got {kind!r}', kind=kind))
     return x.astype(np.float32)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlib.i18n import t
 from cnnlib.interpret._base import check_model, get_keras
 
 
@@ -49,25 +50,24 @@ def get_layer(model, layer, kind="conv"):
     keras = get_keras()
     if isinstance(layer, keras.layers.Layer):
         if layer not in model.layers:
-            raise ValueError(f"layer {layer.name!r} is not part of model {model.name!r}")
+            raise ValueError(t('layer {name!r} is not part of model {name2!r}', name=layer.name, name2=model.name))
         found = layer
     elif isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
         convs = conv_layers(model)
         if not -len(convs) <= layer < len(convs):
             raise ValueError(
-                f"layer must be a conv layer number in [0, {len(convs) - 1}] or a name, got {layer}")
+                t('layer must be a conv layer number in [0, {v}] or a name, got {layer}', v=len(convs) - 1, layer=layer))
         found = model.get_layer(convs[layer])
     elif isinstance(layer, str):
         names = [lay.name for lay in model.layers]
         if layer not in names:
-            raise ValueError(f"layer must be one of {', '.join(names)}; got {layer!r}")
+            raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
         found = model.get_layer(layer)
     else:
-        raise ValueError(f"layer must be a layer name, a layer, or a conv layer number; got {layer!r}")
+        raise ValueError(t('layer must be a layer name, a layer, or a conv layer number; got {layer!r}', layer=layer))
     if kind == "conv" and not isinstance(found, keras.layers.Conv2D):
         raise ValueError(
-            f"layer must be a Conv2D layer (one of {', '.join(conv_layers(model))}); "
-            f"{found.name!r} is a {type(found).__name__}")
+            t('layer must be a Conv2D layer (one of {join}); {name!r} is a {name2}', join=', '.join(conv_layers(model)), name=found.name, name2=type(found).__name__))
     return found
 
 
@@ -146,7 +146,7 @@ def closest_kernels(kernels, references: dict) -> list[tuple[int, float]]:
     if k.ndim == 4:
         k = k.mean(axis=2)
     if k.ndim != 3:
-        raise ValueError(f"kernels must be (kh, kw, F) or (kh, kw, C, F), got shape {k.shape}")
+        raise ValueError(t('kernels must be (kh, kw, F) or (kh, kw, C, F), got shape {shape}', shape=k.shape))
     flat = k.reshape(-1, k.shape[-1]).T                                  # (F, kh*kw)
     flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
     out = []
@@ -154,8 +154,7 @@ def closest_kernels(kernels, references: dict) -> list[tuple[int, float]]:
         r = np.asarray(ref, dtype=float)
         extra = np.subtract(k.shape[:2], r.shape) if r.ndim == 2 else (-1, -1)
         if min(extra) < 0 or extra[0] % 2 or extra[1] % 2:
-            raise ValueError(f"references[{name!r}] must be 2-D and at most {k.shape[:2]} "
-                             f"(odd sizes), got {r.shape}")
+            raise ValueError(t('references[{name!r}] must be 2-D and at most {shape} (odd sizes), got {shape2}', name=name, shape=k.shape[:2], shape2=r.shape))
         r = np.pad(r, ((extra[0] // 2,) * 2, (extra[1] // 2,) * 2))
         r = r.ravel() / max(np.linalg.norm(r), 1e-12)
         sims = flat @ r
@@ -186,13 +185,13 @@ def conv_stack(model, input_shape=(None, None, None)):
         if isinstance(lay, stop):
             break
         if lay.input is not prev:
-            raise ValueError("conv_stack needs a plain chain of layers; this model branches")
+            raise ValueError(t('conv_stack needs a plain chain of layers; this model branches'))
         copy = type(lay).from_config(lay.get_config())
         x = copy(x)
         copy.set_weights(lay.get_weights())
         copies.append(copy)
         prev = lay.output
     if not copies:
-        raise ValueError("model has no layers before its first Flatten/Dense")
+        raise ValueError(t('model has no layers before its first Flatten/Dense'))
     return keras.Model(inp, x, name=f"{model.name}_conv_stack")
 

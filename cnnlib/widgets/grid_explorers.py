@@ -218,7 +218,7 @@ def pool_step_explorer(x=None, size: int = 2, stride: int | None = None, digits:
     """
     x = POOL_EXAMPLE if x is None else np.asarray(x, dtype=float)
     if x.ndim != 2:
-        raise ValueError(f"x must be a 2-D feature map, got shape {x.shape}")
+        raise ValueError(t('x must be a 2-D feature map, got shape {shape}', shape=x.shape))
     top = max(2, min(x.shape))
     stride = size if stride is None else stride
     controls = {"size": _slider("size", size, 1, top),

@@ -63,18 +63,15 @@ def _inputs(info, images, labels):
     else:
         y = np.asarray(labels)
         if y.ndim != 1 or len(y) != len(x):
-            raise ValueError(f"labels must hold one label per image ({len(x)}), got "
-                             f"{y.shape[0] if y.ndim else y!r}")
+            raise ValueError(t('labels must hold one label per image ({len}), got {v!r}', len=len(x), v=(y.shape[0] if y.ndim else y)))
         if y.dtype.kind in "UO":  # class names
             unknown = [v for v in y if str(v) not in info.class_names]
             if unknown:
-                raise ValueError(f"labels must be class numbers or names "
-                                 f"({', '.join(info.class_names)}); got {unknown[0]!r}")
+                raise ValueError(t('labels must be class numbers or names ({join}); got {unknown!r}', join=', '.join(info.class_names), unknown=unknown[0]))
             y = np.array([info.class_names.index(str(v)) for v in y])
         y = y.astype(int)
         if y.min() < -1 or y.max() >= info.n_classes:
-            raise ValueError(f"labels must be in [0, {info.n_classes - 1}], got {y.min()} to "
-                             f"{y.max()}")
+            raise ValueError(t('labels must be in [0, {v}], got {min} to {max}', v=info.n_classes - 1, min=y.min(), max=y.max()))
     return x.astype(np.float32), y
 
 
@@ -153,10 +150,10 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     imgs = _Images(info, *_inputs(info, images, labels))
     names = interpret.map_layers(model, finished=True)
     if not names:
-        raise ValueError("model has no layers with 2-D maps")
+        raise ValueError(t('model has no layers with 2-D maps'))
     layer = names[0] if layer is None else layer
     if layer not in names:
-        raise ValueError(f"layer must be one of {', '.join(names)}; got {layer!r}")
+        raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
     max_c = max(int(model.get_layer(n).output.shape[-1]) for n in names)
     what = "digit" if _for_digits(info) else "image"
     controls = {
@@ -223,7 +220,7 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
     names = list(info.conv_layers)
     layer = names[0] if layer is None else layer
     if layer not in names:
-        raise ValueError(f"layer must be one of {', '.join(names)}; got {layer!r}")
+        raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
     max_f = max(int(model.get_layer(n).filters) for n in names)
     controls = {
         "layer": dropdown("conv layer", names, layer, style=WIDE),
@@ -324,7 +321,7 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
     layers = list(info.cam_layers)
     layer = info.cam_layer if layer is None else layer
     if layer not in layers:
-        raise ValueError(f"layer must be one of {', '.join(layers)}; got {layer!r}")
+        raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(layers), layer=layer))
     what = "digit" if _for_digits(info) else "image"
     controls = {
         "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
