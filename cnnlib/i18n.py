@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cnnlib.locale import translate
 
-__all__ = ["t", "ft", "ft_default", "ft_name"]
+__all__ = ["t", "ft", "ft_default", "t_name", "ft_name"]
 
 
 def t(text: str, **values) -> str:
@@ -32,12 +32,20 @@ def ft_default(value, default: str):
     return ft(default) if value == default else value
 
 
-def ft_name(name: str) -> str:
-    """A name drawn in a figure (a kernel's, a photo's): the catalogue's Chinese when it has
-    one, else the name as given: a learner's own names are theirs, not ours to translate."""
+def t_name(name: str) -> str:
+    """A name cnnlib shows (a kernel's, a photo's): the catalogue's translation when it has one,
+    else the name as given: a learner's own names (an uploaded photo's file) are theirs."""
     from cnnlib.locale import catalogue, language
 
     if language() == "en" or not isinstance(name, str):
         return name
-    found = catalogue(language()).get(name)
-    return name if found is None else ft(name)
+    return catalogue(language()).get(name, name)
+
+
+def ft_name(name: str) -> str:
+    """``t_name`` for text matplotlib draws (English names when no font draws Chinese)."""
+    from cnnlib.locale import catalogue, language
+
+    if language() == "en" or not isinstance(name, str):
+        return name
+    return ft(name) if name in catalogue(language()) else name

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from cnnlib import images, kernels, ops
-from cnnlib.i18n import t
+from cnnlib.i18n import t, t_name
 from cnnlib.plots.conv import (
     kernel_is_signed,
     plot_kernel_on_image,
@@ -90,7 +90,7 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
         fig.static_key = image  # the photo panel stays put while the kernel changes
         fig.dynamic = [axes[1], axes[2]]
         plot_kernel_on_image(x, k, shown, axes=axes, signed=signed, titles=[
-            t("{image} (grayscale)", image=t(image)), t(kernel),
+            t("{image} (grayscale)", image=t_name(image)), t(kernel),
             t("feature map{relu} {h}x{w}", relu=t(" after ReLU") if relu else "",
               h=shown.shape[0], w=shown.shape[1])])
         state.update(image=x, kernel=k, feature_map=fmap, output=shown)
@@ -157,7 +157,7 @@ def kernel_editor_explorer(kernel: str = "edges (Laplacian)", image="cat (chelse
         fig.static_key = image  # the photo panel stays put while the kernel changes
         fig.dynamic = [axes[1], axes[2]]
         plot_kernel_on_image(x, k, out, axes=axes, signed=kernel_is_signed(k), titles=[
-            t("{image} (grayscale) {h}x{w}", image=t(image), h=x.shape[0], w=x.shape[1]),
+            t("{image} (grayscale) {h}x{w}", image=t_name(image), h=x.shape[0], w=x.shape[1]),
             t("your kernel"), t("feature map {h}x{w} (stride {stride})", h=out.shape[0],
                                 w=out.shape[1], stride=stride)])
         state.update(image=x, kernel=k, output=out, stride=stride)

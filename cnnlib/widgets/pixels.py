@@ -7,7 +7,7 @@ import html
 import numpy as np
 
 from cnnlib import images
-from cnnlib.i18n import t
+from cnnlib.i18n import t, t_name
 from cnnlib.plots.live import CHANNEL_NAMES, new_layered_figure, outline
 from cnnlib.plots.pixels import plot_patch
 from cnnlib.widgets.base import Explorer
@@ -94,9 +94,9 @@ def pixel_explorer(image="cat (chelsea)", channel: str = "red", row: int = 106,
         state.update(image=img, plane=values, patch=patch, position=(row, col))
         return choice.note(image) + t("{image}: {shape} = {n:,} numbers · patch rows {r0}-{r1}, columns {c0}-{c1} of "
                  "the {channel} plane · min {lo:.0f}, max {hi:.0f}, mean {mean:.1f} "
-                 "(0 = black, 255 = full brightness)", image=html.escape(t(image)),
+                 "(0 = black, 255 = full brightness)", image=html.escape(t_name(image)),
                  shape="x".join(map(str, img.shape)), n=int(np.prod(img.shape)), r0=row,
-                 r1=row + size - 1, c0=col, c1=col + size - 1, channel=html.escape(t(channel)),
+                 r1=row + size - 1, c0=col, c1=col + size - 1, channel=html.escape(t_name(channel)),
                  lo=patch.min(), hi=patch.max(), mean=patch.mean())
 
     explorer = Explorer(controls, render, fig, on_change=fit_sliders,
