@@ -162,3 +162,20 @@ def test_the_mnist_loader_speaks_chinese(chinese, capsys, tmp_path, monkeypatch)
     assert not locale.MISSING, list(locale.MISSING)
     assert "MNIST 来自离线子集" in out and "为什么不是完整的 MNIST" in out, out
     assert data.n_train > 0 and np.isfinite(data.x_train).all()
+
+
+GRID_EXPLORERS = ("conv_step_explorer", "conv_arithmetic_explorer", "pool_step_explorer")
+
+
+@pytest.mark.parametrize("name", [n for n in NUMPY_EXPLORERS if n not in GRID_EXPLORERS])
+def test_every_explorer_figure_draws_chinese(chinese, name):
+    """No English phrase (two words in a row) left among the figure's titles, labels, legends
+    and annotations: a string drawn without passing through ft would show here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        explorer = getattr(widgets, name)()
+    texts = {o.get_text() for o in explorer.figure.findobj(lambda o: hasattr(o, "get_text"))}
+    english = sorted(s for s in texts if re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", s)
+                     and not HAN.search(s) and not s.startswith("$"))
+    assert not english, f"{name} draws English: {english}"
+    assert any(HAN.search(s) for s in texts), f"{name} draws no Chinese at all"

@@ -894,4 +894,9 @@ ZH: dict[str, str] = {
     'labels must be in [0, {v}], got {min} to {max}': '标签必须在 [0, {v}] 之内，收到的是 {min} 到 {max}',
     'labels must be class numbers or names ({join}); got {unknown!r}': 'labels 必须是类别编号或名称（{join}）；收到的是 {unknown!r}',
     'channels': '通道数',
+    # the tiny CNN's four filters (cnnlib.tinycnn.CHANNEL_NAMES), drawn in figures
+    'left edges': '左边缘',
+    'right edges': '右边缘',
+    'top edges': '上边缘',
+    'bottom edges': '下边缘',
 }

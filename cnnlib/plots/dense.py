@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default
+from cnnlib.i18n import ft, ft_default, ft_name
 
 from .common import format_number, get_ax, plot_grid, pyplot_figure
 from .live import artists
@@ -147,9 +147,9 @@ def plot_weight_templates(w, shape, channel_names=None, class_names=None, fig=No
             ax.set_xticks([])
             ax.set_yticks([])
             if ch == 0:
-                ax.set_title(class_names[j] if class_names else ft('class {j}', j=j), fontsize=9)
+                ax.set_title(ft_name(class_names[j]) if class_names else ft('class {j}', j=j), fontsize=9)
             if j == 0:
-                ax.set_ylabel(channel_names[ch] if channel_names else ft('channel {ch}', ch=ch), fontsize=8)
+                ax.set_ylabel(ft_name(channel_names[ch]) if channel_names else ft('channel {ch}', ch=ch), fontsize=8)
     fig.suptitle(ft("dense weights folded back into the pooled maps' shape"), fontsize=10)
     return fig
 
@@ -413,7 +413,8 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
     pooled, flat = np.asarray(stages["pool"]), np.asarray(stages["flat"]).ravel()
     probs = np.asarray(stages["probs"]).ravel()
     n_maps = feat.shape[-1]
-    names = channel_names or [f"channel {i}" for i in range(n_maps)]
+    names = [ft_name(n) for n in channel_names] if channel_names else [
+        ft("channel {ch}", ch=i) for i in range(n_maps)]
     if fig is None:
         fig = pyplot_figure((9.6, 4.6))
     c = artists(fig, "forward_pass")
