@@ -361,7 +361,7 @@ def test_bad_input_raises_value_error_naming_the_parameter(keras, untrained, dig
         (lambda: interpret.grad_cam(untrained, x, class_index=12), "class_index"),
         (lambda: interpret.grad_cam(untrained, x, layer="probs"), "layer must output maps"),
         (lambda: interpret.activations(keras.Sequential([keras.layers.Dense(2)]), x),
-         "model has no inputs"),
+         "model has no input yet"),
         (lambda: interpret.activations("model", x), "model must be a Keras model"),
     ]
     for call, words in cases:

@@ -32,9 +32,8 @@ def model_cache(model) -> dict:
         return {}
 
 
-def check_model(model):
-    """The model, if it is a Keras model with one image input (batch, H, W, C); else a
-    ValueError saying what to do."""
+def model_input(model):
+    """The one input of a Keras model; else a ValueError saying what to do."""
     keras = get_keras()
     if not isinstance(model, keras.Model):
         raise ValueError(t('model must be a Keras model, got {name}', name=type(model).__name__))
@@ -43,9 +42,16 @@ def check_model(model):
     except AttributeError:
         inputs = None
     if not inputs:
-        raise ValueError(
-            t('model has no inputs yet: build it from keras.Input(...) (a functional model), or call a Sequential model once on data before interpreting it'))
-    if len(inputs) != 1 or len(inputs[0].shape) != 4:
+        raise ValueError(t('model has no input yet: build it on keras.Input(...), or call it once on a batch of images'))
+    if len(inputs) != 1:
+        raise ValueError(t('model must take one image input, it takes {len}', len=len(inputs)))
+    return inputs[0]
+
+
+def check_model(model):
+    """The model, if it is a Keras model with one image input (batch, H, W, C); else a
+    ValueError saying what to do."""
+    if len(model_input(model).shape) != 4:
         raise ValueError(t('model must take one image input of shape (batch, H, W, C)'))
     return model
 

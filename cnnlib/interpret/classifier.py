@@ -16,6 +16,7 @@ import numpy as np
 
 from cnnlib import images
 from cnnlib.i18n import t
+from cnnlib.interpret._base import model_input
 from cnnlib.interpret.layers import conv_layers, map_layers, unit_chain
 
 __all__ = ["ClassifierInfo", "check_classifier", "fit_photo", "fit_images", "probabilities",
@@ -72,21 +73,7 @@ def check_classifier(model, class_names=None) -> ClassifierInfo:
     with 2-D feature maps and at least one Conv2D layer; class scores out, (batch, classes).
     class_names: optional, one name per class.
     """
-    from cnnlib.backend import import_tf
-
-    import_tf()
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise ValueError(t('model must be a Keras model, got {name}', name=type(model).__name__))
-    try:
-        inputs = model.inputs
-    except AttributeError:
-        inputs = None
-    if not inputs:
-        raise ValueError(t('model has no input yet: build it on keras.Input(...), or call it once on a batch of images'))
-    if len(inputs) != 1:
-        raise ValueError(t('model must take one image input, it takes {len}', len=len(inputs)))
+    inputs = [model_input(model)]  # a Keras model with one input, or a ValueError
     kinds = _kinds(model)
     layers_text = ", ".join(dict.fromkeys(kinds)) or "none"
     in_shape = _shape(inputs[0])

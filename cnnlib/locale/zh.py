@@ -842,7 +842,6 @@ ZH: dict[str, str] = {
     'photo must be a bundled sample ({join}), an array, PNG/JPEG bytes or a file path; there is no file {basename!r}': '照片必须是自带的样例（{join}）、数组、PNG/JPEG 字节或文件路径；没有文件 {basename!r}',
     'photo must be a bundled sample name, an array, PNG/JPEG bytes or a file path; got {name}': '照片必须是自带样例的名称、数组、PNG/JPEG 字节或文件路径；收到的是 {name}',
     'model must be a Keras model, got {name}': '模型必须是 Keras 模型，收到的是 {name}',
-    'model has no inputs yet: build it from keras.Input(...) (a functional model), or call a Sequential model once on data before interpreting it': '模型还没有输入：请用 keras.Input(...) 构建（函数式模型），或者在解释之前先用数据调用一次 Sequential 模型',
     'model must take one image input of shape (batch, H, W, C)': '模型必须只有一个形状为 (batch, H, W, C) 的图像输入',
     '{name} must hold floats as the model was trained on (e.g. pixels / 255), got dtype {dtype}: use cnnlib.images.normalize(x)': '{name} 必须是与训练时一样的浮点数（例如 像素 / 255），收到的类型是 {dtype}：请用 cnnlib.images.normalize(x)',
     '{name} must not be empty, got shape {shape}': '{name} 不能为空，收到的形状是 {shape}',
