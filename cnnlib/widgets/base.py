@@ -37,11 +37,16 @@ class Explorer(widgets.VBox):
     of their own. layout: "freeze" (keep where the first draw's layout put the axes), a
     ``subplots_adjust`` dict (fixed positions from the start), or "live" (the builder freezes it
     later with ``freeze_layout``). arrange: widgets to show instead of one row of every control.
+    view: for an explorer drawn in the browser (``grid_explorers.GridExplorer``), the widget that
+    shows what ``render`` sent it, in place of a figure turned into a PNG (``figure=None``).
+    css: the CSS class of the explorer; its info and message lines get ``css + "-info"`` and
+    ``css + "-message"`` (the browser tests and the static site find them by these).
     """
 
     def __init__(self, controls: dict, render, figure, *, title: str | None = None,
                  extra: list | None = None, on_change=None, layout="freeze", arrange=None,
-                 width: int | None = None, height: int | None = None):
+                 width: int | None = None, height: int | None = None, view=None,
+                 css: str = "cnn-explorer"):
         self.controls = dict(controls)
         self.figure = figure
         self._render = render
@@ -53,25 +58,28 @@ class Explorer(widgets.VBox):
         self.draw_count = 0
         if isinstance(layout, dict):
             self.freeze_layout(layout)
-        w_px = width or int(figure.get_figwidth() * figure.dpi)
-        h_px = height or int(figure.get_figheight() * figure.dpi)
-        # Fixed size, so the page never jumps while the picture is redrawn.
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            width=f"{w_px}px", height=f"{h_px}px", object_fit="contain"))
-        self.image.add_class("cnn-explorer-figure")
+        self.image = None
+        if figure is not None:
+            w_px = width or int(figure.get_figwidth() * figure.dpi)
+            h_px = height or int(figure.get_figheight() * figure.dpi)
+            # Fixed size, so the page never jumps while the picture is redrawn.
+            self.image = widgets.Image(format="png", layout=widgets.Layout(
+                width=f"{w_px}px", height=f"{h_px}px", object_fit="contain"))
+            self.image.add_class("cnn-explorer-figure")
+            view = self.image
         self.info = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self.info.add_class("cnn-explorer-info")
+        self.info.add_class(f"{css}-info")
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self.message.add_class("cnn-explorer-message")
+        self.message.add_class(f"{css}-message")
         control_box = widgets.Box(list(arrange or self.controls.values()),
                                   layout=widgets.Layout(display="flex", flex_flow="row wrap",
                                                         align_items="center"))
         children = []
         if title:
             children.append(widgets.HTML(f"<b>{html.escape(t(title))}</b>"))
-        children += [control_box, *(extra or []), self.info, self.message, self.image]
+        children += [control_box, *(extra or []), self.info, self.message, view]
         super().__init__(children)
-        self.add_class("cnn-explorer")
+        self.add_class(css)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
@@ -81,6 +89,8 @@ class Explorer(widgets.VBox):
     def freeze_layout(self, adjust: dict | None = None) -> None:
         """Keep the axes where they are (or place them by ``adjust``) and drop the layout
         engine: savefig then skips its layout pass on every redraw."""
+        if self.figure is None:  # drawn in the browser: nothing to lay out
+            return
         self.figure.set_layout_engine(None)
         if adjust:
             self.figure.subplots_adjust(**adjust)
@@ -124,6 +134,7 @@ class Explorer(widgets.VBox):
         self.last_error = None
         self.message.value = ""
         self.info.value = info or ""
-        self.image.value = figure_to_png(self.figure)
+        if self.image is not None:
+            self.image.value = figure_to_png(self.figure)
         self.draw_count += 1
         self.last_draw_ms = (time.perf_counter() - start) * 1000

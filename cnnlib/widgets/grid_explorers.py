@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import collections
 import html
-import time
-import traceback
 
-import ipywidgets as widgets
 import numpy as np
 
 from cnnlib import gridstate, ops
 from cnnlib.i18n import t
 
+from .base import Explorer
 from .controls import WIDE, dropdown, int_slider, label_width
 from .conv import STEP_EXAMPLES
 from .grid import GridWidget, grid_payload
@@ -31,61 +29,31 @@ __all__ = ["GridExplorer", "conv_step_explorer", "conv_arithmetic_explorer",
            "pool_step_explorer", "POOL_EXAMPLE", "arithmetic_input", "x_kernel"]
 
 
-class GridExplorer(widgets.VBox):
-    """Controls above a grid. ``compute(**values)`` returns (payload, info html, state); a
-    ValueError becomes a one-line message and the last good grid stays."""
+class GridExplorer(Explorer):
+    """An ``Explorer`` drawn in the browser: ``compute(**values)`` returns (payload, info html,
+    state), and the payload goes to a ``GridWidget`` instead of a figure. A ValueError becomes a
+    one-line message and the last good grid stays."""
 
     def __init__(self, controls: dict, compute, *, title: str | None = None):
-        self.controls = dict(controls)
-        self._compute = compute
-        self.state: dict = {}
-        self.last_error: Exception | None = None
-        self.last_draw_ms: float | None = None
-        self.draw_ms = collections.deque(maxlen=100)  # the kernel's share of recent redraws
-        self.draw_count = 0
         self.grid = GridWidget()
-        self.info = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self.info.add_class("cnn-grid-info")
-        self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self.message.add_class("cnn-grid-message")
-        box = widgets.Box(list(self.controls.values()), layout=widgets.Layout(
-            display="flex", flex_flow="row wrap", align_items="center"))
-        head = [widgets.HTML(f"<b>{html.escape(t(title))}</b>")] if title else []
-        super().__init__([*head, box, self.info, self.message, self.grid])
-        self.add_class("cnn-grid-explorer")
-        for control in self.controls.values():
-            control.observe(lambda _change: self.refresh(), names="value")
-        self.refresh()
+        self._compute = compute  # the pure step, without the widget (tests sweep it)
+        self.draw_ms = collections.deque(maxlen=100)  # the kernel's share of recent redraws
 
-    @property
-    def values(self) -> dict:
-        return {name: control.value for name, control in self.controls.items()}
+        def render(state, **values):
+            data, info, new_state = compute(**values)  # ValueError -> message, grid stays
+            state.clear()
+            state.update(new_state)
+            self.grid.show(data)  # before the info line: the grid is what the hand waits for
+            return info
+
+        super().__init__(controls, render, None, title=title, view=self.grid,
+                         css="cnn-grid-explorer")
 
     def refresh(self) -> None:
-        """Recompute from the controls and send the arrays; never raises."""
-        start = time.perf_counter()
-        try:
-            data, info, state = self._compute(**self.values)
-        except ValueError as err:
-            self.last_error = err
-            self.message.value = (
-                f'<span style="color:#d55e00">&#9888; {html.escape(str(err))}</span>')
-            return
-        except Exception as err:  # noqa: BLE001 - a widget shows a message, never a traceback
-            self.last_error = err
-            traceback.print_exc()
-            self.message.value = (
-                f'<span style="color:#d55e00">&#9888; {t("unexpected error")}: '
-                f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>")
-            return
-        self.last_error = None
-        self.state = state
-        self.grid.show(data)  # first: the grid is what the hand is waiting for
-        self.message.value = ""
-        self.info.value = info
-        self.draw_count += 1
-        self.last_draw_ms = (time.perf_counter() - start) * 1000
-        self.draw_ms.append(self.last_draw_ms)
+        count = getattr(self, "draw_count", 0)
+        super().refresh()
+        if self.draw_count > count:
+            self.draw_ms.append(self.last_draw_ms)
 
 
 def _slider(description, value, lo, hi):

@@ -57,8 +57,8 @@ def read_grids(page) -> list[dict]:
             dropdowns: [...ex.querySelectorAll('.widget-dropdown')].map(d => ({{
                 description: (d.querySelector('.widget-label') || {{}}).textContent || '',
                 label: d.querySelector('select').selectedOptions[0].textContent}})),
-            info: (ex.querySelector('.cnn-grid-info') || {{}}).textContent || '',
-            message: (ex.querySelector('.cnn-grid-message') || {{}}).textContent || '',
+            info: (ex.querySelector('.cnn-grid-explorer-info') || {{}}).textContent || '',
+            message: (ex.querySelector('.cnn-grid-explorer-message') || {{}}).textContent || '',
             data: g ? {{...g.dataset}} : null,
             input: grid(g && g.querySelector('.cnn-grid-input')),
             kernel: grid(g && g.querySelector('.cnn-grid-kernel')),
