@@ -23,14 +23,17 @@ import os
 import sys
 from pathlib import Path
 
+from cnnlib.i18n import t
+
 
 def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            t("must be a whole number >= 0, got {got}", got=repr(text))) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {value}")
+        raise argparse.ArgumentTypeError(t("must be a whole number >= 0, got {got}", got=value))
     return value
 
 
@@ -38,47 +41,68 @@ def _out_problem(out: Path) -> str | None:
     """Why the model cannot be saved at ``out`` (None if it can): a ``.keras`` name, in a
     folder that exists or can be made, and is writable."""
     if out.suffix != ".keras":
-        return f"must be a file name ending in .keras, got {str(out)!r}"
+        return t("must be a file name ending in .keras, got {out}", out=repr(str(out)))
     if out.is_dir():
-        return f"{str(out)!r} is a folder; give a file name ending in .keras"
+        return t("{out} is a folder; give a file name ending in .keras", out=repr(str(out)))
     folder = out.parent
     while not folder.exists():  # the nearest folder that exists is where one would be made
         if folder.is_symlink() or folder == folder.parent:
-            return f"folder {str(out.parent)!r} cannot be made"
+            return t("folder {folder} cannot be made", folder=repr(str(out.parent)))
         folder = folder.parent
     if not folder.is_dir():
-        return f"folder {str(out.parent)!r} cannot be made: {str(folder)!r} is a file"
+        return t("folder {folder} cannot be made: {file} is a file",
+                 folder=repr(str(out.parent)), file=repr(str(folder)))
     if not os.access(folder, os.W_OK | os.X_OK):
-        return f"folder {str(folder)!r} is not writable"
+        return t("folder {folder} is not writable", folder=repr(str(folder)))
     return None
+
+
+def _set_language(argv) -> None:
+    """The language of everything this command says: --lang, else CNNLIB_LANG, else English.
+    Read before the parser is built, so that its help is in that language too."""
+    from cnnlib.locale import set_language
+
+    pre = argparse.ArgumentParser(prog="python -m cnnlib.train", add_help=False)
+    pre.add_argument("--lang")
+    known, _ = pre.parse_known_args(argv)
+    lang = known.lang or os.environ.get("CNNLIB_LANG") or "en"
+    try:
+        set_language(lang)
+    except ValueError as err:
+        pre.error(str(err))
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     from cnnlib.config import model_path
 
-    p = argparse.ArgumentParser(prog="python -m cnnlib.train", description=__doc__.split("\n")[0])
+    _set_language(argv)
+    p = argparse.ArgumentParser(prog="python -m cnnlib.train",
+                                description=t("Train a CNN on MNIST and save it."))
     p.add_argument("--model", choices=["seed", "better"], default="better",
-                   help="seed: the articles' model; better: the one we recommend (default)")
+                   help=t("seed: the articles' model; better: the one we recommend (default)"))
     p.add_argument("--quick", action="store_true",
-                   help="a few steps on a small sample (seconds; for tests)")
+                   help=t("a few steps on a small sample (seconds; for tests)"))
     p.add_argument("--out", type=Path, default=model_path(),
-                   help=f"where to save the model (default: {model_path()})")
-    p.add_argument("--seed", type=_seed, default=0, help="random seed, >= 0 (default 0)")
+                   help=t("where to save the model (default: {path})", path=model_path()))
+    p.add_argument("--seed", type=_seed, default=0, help=t("random seed, >= 0 (default 0)"))
     p.add_argument("--force", action="store_true",
-                   help="replace a model already saved at --out (otherwise: refuse)")
+                   help=t("replace a model already saved at --out (otherwise: refuse)"))
     p.add_argument("--offline", action="store_true",
-                   help="never try to download (the same as CNNLIB_OFFLINE=1)")
+                   help=t("never try to download (the same as CNNLIB_OFFLINE=1)"))
     p.add_argument("--all-digits", action="store_true",
-                   help="offline subset only: train on all 5,000 digits for as many steps as "
-                        "the 4,000-digit recipe (none held out, so no test accuracy); the best "
-                        "model to ship offline")
+                   help=t("offline subset only: train on all 5,000 digits for as many steps as "
+                          "the 4,000-digit recipe (none held out, so no test accuracy); the "
+                          "best model to ship offline"))
+    p.add_argument("--lang", choices=["en", "zh"],
+                   help=t("the language of what this command says (default: CNNLIB_LANG, "
+                          "else en)"))
     args = p.parse_args(argv)
     problem = _out_problem(args.out)
     if problem:
-        p.error(f"argument --out: {problem}")
+        p.error(t("argument --out: {problem}", problem=problem))
     if args.out.exists() and not args.force:
-        p.error(f"argument --out: {args.out} already holds a model; it was kept. Pass --force to "
-                f"replace it, or --out to save elsewhere")
+        p.error(t("argument --out: {out} already holds a model; it was kept. Pass --force to "
+                  "replace it, or --out to save elsewhere", out=args.out))
     return args
 
 
@@ -94,15 +118,16 @@ def main(argv=None) -> int:
     data = load_mnist(offline=True if args.offline else None)
     if args.all_digits:
         if data.is_full:
-            print("--all-digits applies to the offline subset only; ignored for full MNIST.")
+            print(t("--all-digits applies to the offline subset only; ignored for full MNIST."))
         else:
             import numpy as np
 
             data = MnistData(np.concatenate([data.x_train, data.x_test]),
                              np.concatenate([data.y_train, data.y_test]),
                              data.x_test, data.y_test, data.source,
-                             data.origin + ", all 5,000 digits used for training", data.notes)
-            print(f"Training on all {data.n_train:,} digits of the offline subset.")
+                             data.origin + t(", all 5,000 digits used for training"),
+                             data.notes)
+            print(t("Training on all {n:,} digits of the offline subset.", n=data.n_train))
     overrides = {}
     if args.all_digits and not data.is_full:
         # The same number of training steps as the 4,000-digit recipe: the same time budget.
@@ -114,22 +139,24 @@ def main(argv=None) -> int:
                                             validation=False, val_fraction=val_fraction,
                                             **overrides)
     per_epoch = sum(history.epoch_seconds) / max(1, len(history.epoch_seconds))
-    print(f"Trained {args.model} ({model.count_params():,} weights) for "
-          f"{len(history.epoch_seconds)} epochs in {history.seconds:.1f} s "
-          f"({per_epoch:.1f} s per epoch).")
+    print(t("Trained {model} ({weights:,} weights) for {epochs} epochs in {seconds:.1f} s "
+            "({per_epoch:.1f} s per epoch).", model=args.model, weights=model.count_params(),
+            epochs=len(history.epoch_seconds), seconds=history.seconds, per_epoch=per_epoch))
     if args.all_digits and not data.is_full:
-        print(f"Accuracy on its own training digits: {acc:.2%} (not a test: none were held out)")
+        print(t("Accuracy on its own training digits: {acc:.2%} (not a test: none were held "
+                "out)", acc=acc))
     else:
-        print(f"Test accuracy: {acc:.2%} on {data.n_test:,} digits it never trained on"
-              + (" (quick mode: a small sample)" if args.quick else ""))
+        print(t("Test accuracy: {acc:.2%} on {n:,} digits it never trained on", acc=acc,
+                n=data.n_test) + (t(" (quick mode: a small sample)") if args.quick else ""))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     all_digits = bool(args.all_digits and not data.is_full)
     models.save_model(model, args.out, info={
         "all_digits": all_digits, "data": data.source, "n_train": data.n_train,
         "quick": bool(args.quick), "seed": args.seed,
         "test_accuracy": None if all_digits else round(acc, 4)})
-    print(f"Saved {args.out}" + (" (trained on all digits, noted in "
-                                 f"{models.sidecar_path(args.out).name})" if all_digits else ""))
+    print(t("Saved {out}", out=args.out) + (t(" (trained on all digits, noted in {sidecar})",
+                                              sidecar=models.sidecar_path(args.out).name)
+                                            if all_digits else ""))
     return 0
 
 

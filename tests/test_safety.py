@@ -225,6 +225,25 @@ def test_bad_arguments_from_a_shell_give_no_traceback(tmp_path):
                                                                        "error: argument")
 
 
+def test_the_command_line_speaks_chinese_when_asked(tmp_path):
+    """--lang zh (or CNNLIB_LANG=zh): the error line and the help are Chinese; a language
+    cnnlib does not speak is refused, naming it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("CNNLIB_LANG", None)
+    run = subprocess.run([sys.executable, "-m", "cnnlib.train", "--lang", "zh", "--seed", "-1"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines()[-1].endswith("必须是 >= 0 的整数，现在是 -1")
+    run = subprocess.run([sys.executable, "-m", "cnnlib.train", "--help"],
+                         env={**env, "CNNLIB_LANG": "zh"}, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0 and "随机种子" in run.stdout
+    run = subprocess.run([sys.executable, "-m", "cnnlib.train", "--help"],
+                         env={**env, "CNNLIB_LANG": "fr"}, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 2 and "lang='fr'" in run.stderr and "Traceback" not in run.stderr
+
+
 def test_all_digits_is_recorded_in_the_sidecar(tmp_path, no_training, capsys):
     out = tmp_path / "mnist_cnn.keras"
     assert train.main(["--all-digits", "--offline", "--out", str(out)]) == 0

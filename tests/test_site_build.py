@@ -58,6 +58,19 @@ def test_a_grid_explorer_stays_live_with_its_controls_disabled():
     assert "move the controls" in note["data"]["text/html"]
 
 
+def test_a_chinese_page_gets_its_notes_in_chinese():
+    from cnnlib.locale import set_language
+
+    nb = _notebook(GRID_EXPLORER, "box")
+    set_language("zh")
+    try:
+        build_html._prepare_widgets(nb, bundled={"anywidget"})
+    finally:
+        set_language("en")
+    note = nb.cells[0].outputs[1]["data"]["text/html"]
+    assert "运行笔记本" in note and "move the controls" not in note
+
+
 def test_a_widget_whose_code_is_not_bundled_becomes_a_line():
     nb = _notebook(GRID_EXPLORER, "box", png="iVBORw0KGgo=")
     counts = build_html._prepare_widgets(nb, bundled=set())

@@ -34,6 +34,9 @@ import sys
 import time
 from pathlib import Path
 
+from cnnlib.i18n import t
+from cnnlib.locale import set_language
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "html"
@@ -112,8 +115,9 @@ def _static_explorer(model_id: str, state: dict) -> str | None:
     return (f'<div class="cnn-static-explorer">{title}'
             f'<div style="color:#555">{" · ".join(controls)}</div><div>{info}</div>'
             f'<img src="data:image/png;base64,{png}" alt="explorer picture">'
-            '<div style="color:#777;font-size:90%"><i>A picture of the explorer at its first '
-            "draw: run the notebook to move the controls.</i></div></div>")
+            '<div style="color:#777;font-size:90%"><i>'
+            f'{t("A picture of the explorer at its first draw: run the notebook to move the controls.")}'
+            "</i></div></div>")
 
 
 def _subtree(model_id: str, state: dict) -> list[str]:
@@ -177,14 +181,14 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
                 picture = out["data"].get("image/png")
                 out["data"] = {"text/html": f'<img src="data:image/png;base64,{picture}">'} \
                     if picture else {"text/plain": ""}
-                outputs.append(_note("An interactive widget: run the notebook to use it."))
+                outputs.append(_note(t("An interactive widget: run the notebook to use it.")))
                 counts["as a line"] += 1
             elif controls := [m for m in ids if "disabled" in state[m]["state"]]:
                 for mid in controls:
                     state[mid]["state"]["disabled"] = True
                 outputs.append(_note(
-                    "Point at the grid to explore it; run the notebook to move the controls."
-                    if "anywidget" in modules else "Run the notebook to use the controls."))
+                    t("Point at the grid to explore it; run the notebook to move the controls.")
+                    if "anywidget" in modules else t("Run the notebook to use the controls.")))
                 counts["live, controls disabled"] += 1
             if WIDGET_VIEW in out["data"]:
                 shown.update(ids)
@@ -259,7 +263,12 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict
     seconds = time.monotonic() - start
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
-    widgets = _prepare_widgets(nb, {m for m in _widget_modules(nb) if _module_file(m)})
+    # The notes a page adds are in the page's language (the Chinese edition sits in zh/).
+    set_language("zh" if path.parent.name == "zh" else "en")
+    try:
+        widgets = _prepare_widgets(nb, {m for m in _widget_modules(nb) if _module_file(m)})
+    finally:
+        set_language("en")
     paths = copy_static(out_dir, _widget_modules(nb))  # what the page still needs
     body, _ = exporter().from_notebook_node(
         nb, resources={"metadata": {"name": path.stem}, "widget_module_paths": paths})
