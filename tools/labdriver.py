@@ -468,10 +468,12 @@ del _json, _cnn_instances, _CnnExplorer
 
 
 def explorer_model_ids(page, model_ids: list[str]) -> list[str]:
-    """Those of ``model_ids`` that are cnnlib Explorers in the kernel."""
+    """Those of ``model_ids`` that are cnnlib Explorers drawing a picture in the kernel (the
+    grid explorers, drawn in the browser, have tests of their own: tests/browser/test_grid.py)."""
     code = ("import json as _j\nfrom ipywidgets.widgets.widget import _instances as _i\n"
             "from cnnlib.widgets.base import Explorer as _E\n"
-            f"print(_j.dumps([m for m in {model_ids!r} if isinstance(_i.get(m), _E)]))\n"
+            f"print(_j.dumps([m for m in {model_ids!r} if isinstance(_i.get(m), _E) "
+            "and _i.get(m).image is not None]))\n"
             "del _j, _i, _E")
     return json.loads(kernel_execute(page, code).strip().splitlines()[-1])
 
