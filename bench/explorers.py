@@ -1,6 +1,6 @@
 """Redraw latency of every explorer: build it, change each control, time the redraw.
 
-The time is ``Explorer.refresh``: compute with cnnlib.ops, draw, and render the PNG that the
+The time is ``Explorer.refresh``: compute with cnnlib.core.ops, draw, and render the PNG that the
 browser shows; what the browser adds is measured by tests/browser.
 """
 

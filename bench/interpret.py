@@ -1,4 +1,4 @@
-"""cnnlib.interpret: visualizing every filter of a conv layer (one batch, one tf.function),
+"""cnnlib.tf.interpret: visualizing every filter of a conv layer (one batch, one tf.function),
 and the per-image calls an explorer makes (activations, Grad-CAM, saliency).
 
 Weights do not change the time, so the models are freshly built (no training, no download).
@@ -15,7 +15,7 @@ import numpy as np
 from bench.timing import median_time
 from cnnlib import interpret, models
 
-TITLE = ("cnnlib.interpret: every filter of a conv layer by gradient ascent, 60 steps "
+TITLE = ("cnnlib.tf.interpret: every filter of a conv layer by gradient ascent, 60 steps "
          "(goal: <= 2 s for 32 or 64 filters on 2 cores)")
 
 

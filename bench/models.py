@@ -1,6 +1,6 @@
 """Training cost and accuracy of the seed and the better model.
 
-Measured: each model trained by its recipe (``cnnlib.models.RECIPES``) on the offline subset
+Measured: each model trained by its recipe (``cnnlib.tf.models.RECIPES``) on the offline subset
 (4,000 training digits, of which ``VAL_FRACTION`` are held out for validation and not trained
 on; 1,000 test digits, used once): seconds per epoch, total training time and test accuracy. Then the cost of one epoch on 60,000 images of MNIST's shape (random pixels: the
 full set cannot be downloaded everywhere), timed over a few hundred steps and scaled up, times
@@ -67,8 +67,8 @@ def _full_cost_row(name: str) -> dict:
 
 
 def run() -> list[dict]:
-    from cnnlib.backend import import_tf
-    from cnnlib.data import load_mnist
+    from cnnlib.tf.backend import import_tf
+    from cnnlib.tf.data import load_mnist
 
     import_tf()
     load = os.getloadavg()[0]

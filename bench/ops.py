@@ -1,4 +1,4 @@
-"""cnnlib.ops.conv2d against tf.nn.conv2d, and the loops version against the vectorized one."""
+"""cnnlib.core.ops.conv2d against tf.nn.conv2d, and the loops version against the vectorized one."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 
 from bench.timing import median_time
 from cnnlib import ops
-from cnnlib.backend import import_tf
+from cnnlib.tf.backend import import_tf
 
-TITLE = ("cnnlib.ops.conv2d vs tf.nn.conv2d, and conv2d_grad vs TensorFlow's conv backprop ops "
+TITLE = ("cnnlib.core.ops.conv2d vs tf.nn.conv2d, and conv2d_grad vs TensorFlow's conv backprop ops "
          "(float32, CPU)")
 
 

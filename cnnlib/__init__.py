@@ -1,9 +1,15 @@
 """cnnlib: the helpers behind the cnn-notebooks series.
 
-Layers, each importing only those before it:
-``ops`` (pure numpy) <- ``plots`` (matplotlib) <- ``widgets`` (ipywidgets) <- notebooks.
-TensorFlow is imported only by ``models``, ``interpret`` and ``data`` when they need it, so the
-numpy notebooks start fast.
+A package per layer, each importing only those below it (CONTRIBUTING.md has the tree)::
+
+    widgets/            explorers (numpy ones; the Keras ones in widgets/tf, loaded when used)
+    plots/ | tf/ | exercises/   matplotlib | TensorFlow and Keras | checkers and the answer key
+    core/               numpy: ops, kernels, images, digits, architectures, tinycnn, ...
+    text/               i18n, the catalogues, the glossary, fonts
+    config              quick mode, environment variables, data paths
+
+The short names the notebooks use (``from cnnlib import ops, plots, widgets, checks``) are
+served lazily from those packages, so the numpy notebooks never import TensorFlow.
 """
 
 from __future__ import annotations
@@ -17,6 +23,34 @@ from cnnlib.config import QUICK, quick  # noqa: F401 - re-exported: cnnlib.quick
 
 __version__ = "0.1.0"
 
+#: The short face: ``from cnnlib import ops`` is ``cnnlib.core.ops``, and so on; each is imported
+#: on first use only.
+_FACE = {
+    **{name: f"cnnlib.core.{name}" for name in (
+        "ops", "kernels", "images", "digits", "drawing", "metrics", "architectures", "tinycnn",
+        "learning", "experiments", "gridstate")},
+    **{name: f"cnnlib.text.{name}" for name in ("i18n", "locale", "glossary", "fonts")},
+    **{name: f"cnnlib.tf.{name}" for name in ("backend", "data", "models", "interpret")},
+    "checks": "cnnlib.exercises.checks",
+    "solutions": "cnnlib.exercises.solutions",
+    "plots": "cnnlib.plots",
+    "widgets": "cnnlib.widgets",
+}
+
+
+def __getattr__(name):
+    if name in _FACE:
+        import importlib
+
+        module = importlib.import_module(_FACE[name])
+        globals()[name] = module  # later lookups skip this function
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FACE))
+
 
 def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en") -> None:
     """One call at the top of every notebook: seeds, figure style, quiet TensorFlow, language.
@@ -26,12 +60,12 @@ def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en") -> None:
     and figure text of cnnlib in Chinese (the Chinese edition, notebooks/zh/, passes it), with a
     font that draws Chinese; English is the default.
     """
-    from cnnlib.i18n import t
-    from cnnlib.locale import set_language
+    from cnnlib.text.i18n import t
+    from cnnlib.text.locale import set_language
 
     lang = set_language(lang)  # first: a bad lang is a ValueError before anything changes
     if quiet_tf:
-        from cnnlib.backend import quiet_tensorflow_env
+        from cnnlib.config import quiet_tensorflow_env
 
         quiet_tensorflow_env()
     random.seed(seed)
@@ -45,7 +79,7 @@ def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en") -> None:
 
     apply_style()
     if lang == "zh":
-        from cnnlib.fonts import use_cjk_font
+        from cnnlib.text.fonts import use_cjk_font
 
         use_cjk_font()
     if QUICK:

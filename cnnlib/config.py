@@ -127,3 +127,15 @@ def model_path(name: str = "mnist_cnn.keras") -> Path:
 def mnist_cache_path() -> Path:
     """Where a full MNIST (``mnist.npz``, Keras' format) is looked for first."""
     return data_dir() / "mnist.npz"
+
+
+def quiet_tensorflow_env() -> None:
+    """TensorFlow's environment (here, so ``cnnlib.setup`` sets it without loading the
+    TensorFlow side). Silence TensorFlow's start-up log lines; must run before ``import tensorflow``.
+
+    ``TF_ENABLE_ONEDNN_OPTS=0`` also turns off oneDNN's floating-point reordering, so results
+    repeat exactly from run to run.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")

@@ -18,8 +18,8 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session")
 def tf():
-    """TensorFlow, the independent reference for cnnlib.ops."""
-    from cnnlib.backend import import_tf
+    """TensorFlow, the independent reference for cnnlib.core.ops."""
+    from cnnlib.tf.backend import import_tf
 
     return import_tf()
 

@@ -1,4 +1,4 @@
-"""The classic CNNs' sizes and parameter counts, computed from plain layer specs with cnnlib.ops,
+"""The classic CNNs' sizes and parameter counts, computed from plain layer specs with cnnlib.core.ops,
 against the published numbers, hand-worked layer sizes, and Keras' own builders (built with
 weights=None: nothing is downloaded)."""
 

@@ -1,7 +1,7 @@
 """The exercise checkers against the answer key, typical wrong answers, and any input at all.
 
-The key (``cnnlib.solutions``) works each answer by hand-written arithmetic; the checkers compute
-theirs with ``cnnlib.ops``: a checker that disagrees with its key fails here.
+The key (``cnnlib.exercises.solutions``) works each answer by hand-written arithmetic; the checkers compute
+theirs with ``cnnlib.core.ops``: a checker that disagrees with its key fails here.
 """
 
 import ast
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from cnnlib import checks, images, kernels, solutions
-from cnnlib.checks import common
+from cnnlib.exercises.checks import common
 from tests.worked_examples import SOBEL_X
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def test_every_checker_passes_its_solution(ex, capsys):
 
 
 def test_key_numbers_worked_by_hand():
-    # Independent of both the key's arithmetic and cnnlib.ops: numbers stated in the notebooks
+    # Independent of both the key's arithmetic and cnnlib.core.ops: numbers stated in the notebooks
     # and the source articles.
     assert solutions.PIXEL_COUNT_FULL_HD == 6_220_800
     assert math.isclose(solutions.GRAY_200_100_50, 124.2)
@@ -604,3 +604,8 @@ def test_checks_from_each_notebook(capsys):
     assert checks.check_most_confused("anything", diag)  # no mistakes: any answer will do
     out = capsys.readouterr().out
     assert "❌" in out and "✅" in out
+
+
+def test_the_keys_toy_image_is_the_notebooks():
+    # The key makes its own copy (it imports nothing of the core); the two must not drift.
+    np.testing.assert_array_equal(solutions.toy_rgb(), images.toy_rgb())

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cnnlib import config, data, train
+from cnnlib import config, data
+from cnnlib.tf import train
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""cnnlib.data: the MNIST loader's three sources (never downloading) and the split;
+"""cnnlib.tf.data: the MNIST loader's three sources (never downloading) and the split;
 cnnlib.plots.mnist smoke tests.
 
 The cache and download paths run on small ``mnist.npz`` files in Keras' format that the tests

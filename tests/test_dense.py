@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from cnnlib import ops, plots, tinycnn, widgets
-from cnnlib.digits import stratified_split
+from cnnlib.core.digits import stratified_split
 from tests.explorer_checks import sweep
 
 matplotlib.use("Agg")

@@ -1,4 +1,4 @@
-"""cnnlib.drawing: a digit drawn with the mouse, prepared as MNIST's digits were (against
+"""cnnlib.core.drawing: a digit drawn with the mouse, prepared as MNIST's digits were (against
 scipy and real MNIST digits)."""
 
 import numpy as np

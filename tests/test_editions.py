@@ -89,7 +89,7 @@ def test_term_tables_come_from_the_glossary(path):
     number = path.name[:2]
     for source in _term_cells(path):
         want = nav.with_terms(source, lang, None if number == "00" else number)
-        assert source == want, f"{path.name}: term table differs from cnnlib.glossary " \
+        assert source == want, f"{path.name}: term table differs from cnnlib.text.glossary " \
                                f"(python -m tools.nav rewrites it)"
 
 

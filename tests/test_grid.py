@@ -170,12 +170,12 @@ def test_gridstate_bad_input_names_the_parameter():
 def test_gridstate_imports_only_ops_and_numpy():
     import ast
 
-    tree = ast.parse((ROOT / "cnnlib" / "gridstate.py").read_text())
+    tree = ast.parse((ROOT / "cnnlib" / "core" / "gridstate.py").read_text())
     names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     names |= {f"{n.module}.{a.name}" for n in ast.walk(tree)
               if isinstance(n, ast.ImportFrom) for a in n.names}
     # i18n.t (its messages in the learner's language) sits at the bottom layer, beside ops
-    assert names <= {"numpy", "__future__.annotations", "cnnlib.ops", "cnnlib.i18n.t"}, names
+    assert names <= {"numpy", "__future__.annotations", "cnnlib.core.ops", "cnnlib.text.i18n.t"}, names
 
 
 # --------------------------------------------------------------------------------------------

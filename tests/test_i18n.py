@@ -1,5 +1,5 @@
 """Every string an explorer shows (title, control labels, info line, messages) passes through
-``cnnlib.i18n.t``, so a catalogue can translate it in one place."""
+``cnnlib.text.i18n.t``, so a catalogue can translate it in one place."""
 
 import importlib
 

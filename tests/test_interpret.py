@@ -1,8 +1,8 @@
-"""cnnlib.interpret does what it claims, on small models built here (most with weights set by
+"""cnnlib.tf.interpret does what it claims, on small models built here (most with weights set by
 hand, so the right answer is known), plus the plots and explorers of notebook 08.
 
 References are independent of the code under test: Keras sub-models read the layers' outputs,
-``cnnlib.ops`` gives sizes and convolutions, numpy finds the pattern in an image.
+``cnnlib.core.ops`` gives sizes and convolutions, numpy finds the pattern in an image.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from cnnlib import interpret, ops
-from cnnlib.interpret import _base as interpret_base  # the per-model cache and default model
+from cnnlib.tf.interpret import _base as interpret_base  # the per-model cache and default model
 from tests.explorer_checks import sweep
 
 

@@ -1,4 +1,4 @@
-"""Notebook 06 (how a CNN learns): cnnlib.learning, its explorers, plots and checkers.
+"""Notebook 06 (how a CNN learns): cnnlib.core.learning, its explorers, plots and checkers.
 
 References are independent of the code under test: TensorFlow's GradientTape, finite
 differences, the closed form of gradient descent on a parabola, and answers worked by hand.

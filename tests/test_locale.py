@@ -1,6 +1,6 @@
 """Every string a learner sees from cnnlib has a Chinese form, and none falls back silently.
 
-Two nets catch a missing entry in cnnlib/locale/zh.py: a scan of the source for every string
+Two nets catch a missing entry in cnnlib/text/locale/zh.py: a scan of the source for every string
 passed to ``i18n.t``/``ft`` (and the control builders), and a run of every numpy explorer,
 checker and the MNIST loader in Chinese with a hook (``locale.MISSING``) that records each
 string asked for and not found: names that reach ``t`` at run time (kernel and photo names,
@@ -19,8 +19,8 @@ import pytest
 
 import cnnlib
 from cnnlib import checks, i18n, locale, solutions, widgets
-from cnnlib.checks import common
-from cnnlib.locale.zh import ZH
+from cnnlib.exercises.checks import common
+from cnnlib.text.locale.zh import ZH
 from tests.explorer_checks import control_values
 from tools.i18n_strings import fields, used_strings
 
@@ -44,7 +44,7 @@ def chinese():
 
 def test_every_string_in_the_source_has_chinese():
     missing = sorted(s for s in USED if s not in ZH)
-    assert not missing, f"{len(missing)} strings lack Chinese in cnnlib/locale/zh.py: {missing[:10]}"
+    assert not missing, f"{len(missing)} strings lack Chinese in cnnlib/text/locale/zh.py: {missing[:10]}"
 
 
 def test_translations_keep_the_fields_and_are_chinese():
@@ -153,7 +153,7 @@ def test_every_typical_wrong_answer_gets_a_chinese_hint(chinese, capsys):
 
 
 def test_the_mnist_loader_speaks_chinese(chinese, capsys, tmp_path, monkeypatch):
-    from cnnlib.data import load_mnist
+    from cnnlib.tf.data import load_mnist
 
     monkeypatch.setenv("CNNLIB_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))

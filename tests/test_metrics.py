@@ -1,4 +1,4 @@
-"""cnnlib.metrics: accuracy, the confusion matrix and the most confident mistakes, by hand."""
+"""cnnlib.core.metrics: accuracy, the confusion matrix and the most confident mistakes, by hand."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""cnnlib.models, cnnlib.train, the draw-a-digit explorer and the notebook-07 checkers.
+"""cnnlib.tf.models, cnnlib.train, the draw-a-digit explorer and the notebook-07 checkers.
 
 Tiny data and one or two epochs: these tests check wiring, shapes, reproducibility and the
 reference counts, not accuracy (the goals are measured by bench/models.py).
@@ -204,7 +204,7 @@ def test_recipes():
 
 
 def test_train_command_line(tmp_path, capsys):
-    from cnnlib import train
+    from cnnlib.tf import train
 
     out_path = tmp_path / "model.keras"
     assert train.main(["--model", "seed", "--quick", "--offline", "--out", str(out_path)]) == 0
@@ -217,7 +217,7 @@ def test_train_command_line(tmp_path, capsys):
 
 
 def test_train_all_digits_keeps_the_step_budget(seed_model, tmp_path, monkeypatch, capsys):
-    from cnnlib import train
+    from cnnlib.tf import train
 
     seen = {}
 
@@ -237,7 +237,7 @@ def test_train_all_digits_keeps_the_step_budget(seed_model, tmp_path, monkeypatc
 def test_pyproject_script_points_at_main():
     from pathlib import Path
 
-    from cnnlib import train
+    from cnnlib.tf import train
 
     text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     assert 'cnnlib-train = "cnnlib.train:main"' in text

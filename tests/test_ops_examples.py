@@ -1,4 +1,4 @@
-"""cnnlib.ops against examples worked by hand (the articles, d2l.ai, CS231n)."""
+"""cnnlib.core.ops against examples worked by hand (the articles, d2l.ai, CS231n)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""cnnlib.ops against TensorFlow's own ops, over randomized shapes and settings (hypothesis)."""
+"""cnnlib.core.ops against TensorFlow's own ops, over randomized shapes and settings (hypothesis)."""
 
 import numpy as np
 import pytest

@@ -1,5 +1,5 @@
-"""The learner's own model: cnnlib.interpret checks a Keras model and fits photos to it,
-and cnnlib.interpret works on a small colour model (32x32x3, three classes) built here.
+"""The learner's own model: cnnlib.tf.interpret checks a Keras model and fits photos to it,
+and cnnlib.tf.interpret works on a small colour model (32x32x3, three classes) built here.
 
 References are independent of the code under test: the class activation map worked out from
 the Dense weights (global average pooling makes Grad-CAM's weights W[:, c] / (h*w)), a
@@ -185,7 +185,7 @@ def test_probabilities_softmax_logits_only_when_needed(tf, colour_model, grey_wi
 
 
 # ---------------------------------------------------------------------------------------------
-# cnnlib.interpret on the colour model
+# cnnlib.tf.interpret on the colour model
 # ---------------------------------------------------------------------------------------------
 def test_activations_of_a_colour_model(colour_model, photos):
     acts = interpret.activations(colour_model, photos[0])

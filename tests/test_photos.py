@@ -1,4 +1,4 @@
-"""cnnlib.images.open_photo: a learner's photo four ways (sample name, array, file, bytes), large
+"""cnnlib.core.images.open_photo: a learner's photo four ways (sample name, array, file, bytes), large
 ones scaled down, and every kind of bad file refused with one line.
 
 Test images are written here with scikit-image (imageio) or Pillow, or byte by byte (a 16-bit

@@ -26,7 +26,7 @@ def test_pixel_explorer_sweep():
 
 def test_pixel_explorer_patch_is_the_photo_numbers():
     explorer = widgets.pixel_explorer()
-    cat = data.chelsea()  # independent of cnnlib.images
+    cat = data.chelsea()  # independent of cnnlib.core.images
     c = explorer.controls
     before = explorer.image.value
     c["row"].value, c["col"].value, c["size"].value = 230, 265, 5

@@ -62,6 +62,6 @@ def test_index_and_readme_list_every_notebook():
 
 
 def test_ops_imports_no_tensorflow():
-    code = "import cnnlib, cnnlib.ops, cnnlib.plots, cnnlib.widgets, sys; print('tensorflow' in sys.modules)"
+    code = "import cnnlib, cnnlib.core.ops, cnnlib.plots, cnnlib.widgets, sys; print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

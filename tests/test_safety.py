@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnnlib import architectures, data, drawing, interpret, metrics, models, train
+from cnnlib import architectures, data, drawing, interpret, metrics, models
+from cnnlib.tf import train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -271,8 +272,9 @@ def test_fit_recipe_honours_epochs_in_quick_mode(monkeypatch, tf):
         seen.update(kwargs)
         return FakeHistory()
 
-    monkeypatch.setattr(models, "train", fake_train)
-    monkeypatch.setattr(models, "evaluate", lambda *a, **k: 0.5)
+    # fit_recipe calls them from its own module, models.recipes
+    monkeypatch.setattr(models.recipes, "train", fake_train)
+    monkeypatch.setattr(models.recipes, "evaluate", lambda *a, **k: 0.5)
     offline = data.load_mnist(offline=True, verbose=False)
     models.fit_recipe("seed", offline, quick=True, epochs=3, progress=False)
     assert seen["epochs"] == 3

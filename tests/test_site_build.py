@@ -59,7 +59,7 @@ def test_a_grid_explorer_stays_live_with_its_controls_disabled():
 
 
 def test_a_chinese_page_gets_its_notes_in_chinese():
-    from cnnlib.locale import set_language
+    from cnnlib.text.locale import set_language
 
     nb = _notebook(GRID_EXPLORER, "box")
     set_language("zh")

@@ -23,7 +23,7 @@ def test_fit_recipe_trains_without_the_validation_digits(monkeypatch, val_fracti
         seen.update(x=np.asarray(x), y=np.asarray(y), val=validation_data)
         return type("H", (), {"epoch_seconds": [0.0], "seconds": 0.0, "history": {}})()
 
-    monkeypatch.setattr(models, "train", fake_train)
+    monkeypatch.setattr(models.recipes, "train", fake_train)  # fit_recipe's own module
     models.fit_recipe("seed", mnist, quick=False, val_fraction=val_fraction,
                       validation=validation, progress=False)
     n_val = round(val_fraction * mnist.n_train)

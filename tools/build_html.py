@@ -34,8 +34,8 @@ import sys
 import time
 from pathlib import Path
 
-from cnnlib.i18n import t
-from cnnlib.locale import set_language
+from cnnlib.text.i18n import t
+from cnnlib.text.locale import set_language
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

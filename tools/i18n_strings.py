@@ -1,6 +1,6 @@
 """Every string cnnlib passes through ``i18n.t``/``ft``, read from the source, and the catalogue's
 gaps: ``python -m tools.i18n_strings`` prints the English strings the Chinese catalogue lacks
-(as lines to paste into cnnlib/locale/zh.py) and entries nothing uses any more.
+(as lines to paste into cnnlib/text/locale/zh.py) and entries nothing uses any more.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def fields(text: str) -> list[str]:
 
 
 def main() -> int:
-    from cnnlib.locale.zh import ZH
+    from cnnlib.text.locale.zh import ZH
 
     used, _ = used_strings()
     missing = [s for s in used if s not in ZH]

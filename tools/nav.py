@@ -1,13 +1,13 @@
 """Write the navigation cells, the index notebook's table and the term tables (the README's list
 is by hand).
 
-    python -m tools.nav        # after adding or renaming a notebook, or editing cnnlib.glossary
+    python -m tools.nav        # after adding or renaming a notebook, or editing cnnlib.text.glossary
 
 Each notebook's title is its first markdown heading. Navigation cells start with
 NAV_MARK (top and bottom of every notebook, as in the Python Data Science Handbook).
 The Chinese edition (notebooks/zh/) gets the same cells; where a notebook has no Chinese version
 yet, its links point to the English one. Term tables, between TERMS_START and TERMS_END, come
-from cnnlib.glossary in both editions.
+from cnnlib.text.glossary in both editions.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def toc(paths: list[Path]) -> str:
 
 def with_terms(source: str, lang: str, notebook: str | None) -> str:
     """``source`` with its term table (between the TERMS markers) rewritten from the glossary."""
-    from cnnlib.glossary import table
+    from cnnlib.text.glossary import table
 
     if TERMS_START not in source:
         return source

@@ -26,7 +26,7 @@ Batch normalization (``bn``) has 2 learned numbers per channel (scale gamma and 
 
 from __future__ import annotations
 
-from cnnlib import ops
+from cnnlib.core import ops
 
 __all__ = [
     "lenet5_spec",

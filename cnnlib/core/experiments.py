@@ -1,4 +1,4 @@
-"""The small numeric experiments behind the explorers: pure numpy on top of ``cnnlib.ops``.
+"""The small numeric experiments behind the explorers: pure numpy on top of ``cnnlib.core.ops``.
 
 An explorer asks the same question again on every redraw (the edge map of a photo, a whole curve
 over every shift or noise level), so the costly answers are cached here, once per setting.
@@ -10,7 +10,7 @@ import functools
 
 import numpy as np
 
-from cnnlib import images, ops
+from cnnlib.core import images, ops
 
 __all__ = ["MAX_SHIFT", "NOISE_LEVELS", "photo", "edges", "feature", "shift_crops",
            "shift_comparison", "shift_curve", "noise_comparison", "noise_curve",

@@ -1,4 +1,4 @@
-"""The numbers a grid widget shows, as plain arrays: pure numpy on top of ``cnnlib.ops``.
+"""The numbers a grid widget shows, as plain arrays: pure numpy on top of ``cnnlib.core.ops``.
 
 ``conv_grid`` and ``pool_grid`` return everything the browser draws for a small 2-D example:
 the (padded) input, which cells are padding, for every output cell the coordinates of the
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib import ops
-from cnnlib.i18n import t
+from cnnlib.core import ops
+from cnnlib.text.i18n import t
 
 __all__ = ["conv_grid", "pool_grid", "tap_coordinates"]
 

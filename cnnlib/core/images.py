@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlib.i18n import t
+from cnnlib.text.i18n import t
 
 __all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "resize",
            "Photo", "open_photo", "add_photo", "photo_note", "own_photo", "MAX_SIDE", "MIN_SIDE",

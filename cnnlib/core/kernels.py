@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import t
+from cnnlib.text.i18n import t
 
 __all__ = ["KERNELS", "get", "names", "gaussian"]
 

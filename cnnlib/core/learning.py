@@ -21,8 +21,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from cnnlib import images, kernels, ops
-from cnnlib.i18n import t
+from cnnlib.core import images, kernels, ops
+from cnnlib.text.i18n import t
 
 __all__ = ["HIDDEN_KERNEL", "INITS", "photo_crop", "kernel_pairs", "mse", "init_kernel",
            "weight_loss", "descend_weight", "fit_kernel", "kernel_curvatures"]

@@ -1,12 +1,12 @@
 """A tiny CNN in pure numpy: conv -> ReLU -> max pool -> flatten -> dense -> softmax.
 
-Every step is a call into ``cnnlib.ops``, so each stage can be looked at. Notebook 05 runs it on
+Every step is a call into ``cnnlib.core.ops``, so each stage can be looked at. Notebook 05 runs it on
 real MNIST digits (the offline subset) and copies its weights into an equivalent Keras model to
 show that both give the same probabilities. No TensorFlow here.
 
 Where the weights come from (said once, plainly):
 
-* the 4 conv kernels are *fixed*, not learned: the Sobel kernels (``cnnlib.kernels``) and their
+* the 4 conv kernels are *fixed*, not learned: the Sobel kernels (``cnnlib.core.kernels``) and their
   negatives. After ReLU each keeps one side of a pen stroke: its left, right, top or bottom edge;
 * the dense layer is *learned*: full-batch gradient descent on the cross-entropy, in numpy,
   starting from zeros, on 4,000 digits; the other 1,000 are kept for testing.
@@ -22,8 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from cnnlib import architectures, kernels, metrics, ops
-from cnnlib.digits import stratified_split
+from cnnlib.core import architectures, kernels, metrics, ops
+from cnnlib.core.digits import stratified_split
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -189,7 +189,7 @@ def train_dense(F, labels, steps: int = 100, lr: float = 0.05, n_classes: int = 
 
 @lru_cache(maxsize=1)
 def _digits():
-    from cnnlib.digits import offline_subset
+    from cnnlib.core.digits import offline_subset
 
     X, y = offline_subset()
     X = (X.astype(np.float32) / np.float32(255))

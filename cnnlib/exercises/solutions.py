@@ -1,8 +1,8 @@
 """The answer key: every exercise of the series, solved in code, for teachers.
 
 Each notebook's exercises come in order under the notebook's topic. Numbers are worked the way a
-learner would work them (the arithmetic written out, not a call to ``cnnlib.ops``), so the
-checkers, which compute their answers with ``cnnlib.ops``, are held to an independent key:
+learner would work them (the arithmetic written out, not a call to ``cnnlib.core.ops``), so the
+checkers, which compute their answers with ``cnnlib.core.ops``, are held to an independent key:
 ``tests/test_checks.py`` runs every checker against its solution here.
 
 ``exercises()`` lists every exercise: the notebook (by topic), its number there, the checker and
@@ -221,10 +221,14 @@ def _sample_counts() -> np.ndarray:
     return counts
 
 
+def toy_rgb() -> np.ndarray:
+    """The pixels notebook's 4x4x3 toy image (``images.toy_rgb``), made here the same way, since
+    the key imports nothing of the core it checks (a test holds the two equal)."""
+    return np.random.default_rng(4).integers(0, 256, size=(4, 4, 3)).astype(np.uint8)
+
+
 def exercises() -> list[Exercise]:
     """Every exercise of the series, in notebook order."""
-    from cnnlib import images  # the toy image the pixels notebook normalizes
-
     def value(v):
         return lambda: v
 
@@ -233,7 +237,7 @@ def exercises() -> list[Exercise]:
                  dict(height=1080, width=1920, channels=3), value(PIXEL_COUNT_FULL_HD)),
         Exercise("pixels_and_channels", 2, "check_grayscale", dict(rgb=(200, 100, 50)),
                  value(GRAY_200_100_50)),
-        Exercise("pixels_and_channels", 3, "check_normalized", dict(img=images.toy_rgb()),
+        Exercise("pixels_and_channels", 3, "check_normalized", dict(img=toy_rgb()),
                  lambda img: normalized(img)),
         Exercise("pixels_and_channels", 4, "check_mlp_weights",
                  dict(height=28, width=28, channels=1), value(MLP_WEIGHTS_MNIST)),

@@ -1,9 +1,14 @@
 """plot_* functions: take arrays (and an optional ``ax``), draw, return the ax or figure.
 
-No computing happens here: numbers come from ``cnnlib.ops``. One module per topic; every public
+No computing happens here: numbers come from ``cnnlib.core.ops``. One module per topic; every public
 name is re-exported here by name: ``from cnnlib import plots; plots.plot_grid(...)``.
 """
 
+from .architectures import (
+    plot_architecture_layers,
+    plot_architecture_params,
+    plot_architecture_shapes,
+)
 from .common import (
     apply_style,
     figure_to_png,
@@ -39,9 +44,6 @@ from .dense import (
 )
 from .interpret import (
     mosaic,
-    plot_architecture_layers,
-    plot_architecture_params,
-    plot_architecture_shapes,
     plot_ascent,
     plot_class_images,
     plot_explanations,

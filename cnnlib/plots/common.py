@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default
+from cnnlib.text.i18n import ft, ft_default
 
 __all__ = ["apply_style", "get_ax", "new_figure", "figure_to_png", "plot_grid", "plot_image"]
 

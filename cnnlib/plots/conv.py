@@ -1,7 +1,7 @@
 """Plots for notebook 02 (kernels and stride): one convolution step, kernels on photos, feature
 maps, ReLU, stride and timing charts.
 
-Every function takes arrays computed by ``cnnlib.ops`` (a step is the dict ``ops.conv_step``
+Every function takes arrays computed by ``cnnlib.core.ops`` (a step is the dict ``ops.conv_step``
 returns) and draws them; called again with the same axes, the step pictures update in place.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default, ft_name
 from cnnlib.plots.common import get_ax, plot_grid, pyplot_axes
 from cnnlib.plots.live import CHANNEL_NAMES, outline, plot_grid_live, plot_image_live
+from cnnlib.text.i18n import ft, ft_default, ft_name
 
 __all__ = ["plot_conv_step", "plot_rgb_conv_step", "plot_feature_map", "kernel_is_signed",
            "plot_kernel_on_image",
@@ -204,7 +204,7 @@ def plot_kernel_gallery(outputs, kernels, ncols=2, axes=None, signed=None):
     so they cover none of it) and, for signed maps, a colour bar.
 
     outputs: dict name -> feature map; kernels: dict name -> kernel, holding at least those
-    names (e.g. ``cnnlib.kernels.KERNELS``). signed: dict name -> bool, or None to decide from
+    names (e.g. ``cnnlib.core.kernels.KERNELS``). signed: dict name -> bool, or None to decide from
     each kernel (``kernel_is_signed``). Returns the axes.
     """
     names = list(outputs)

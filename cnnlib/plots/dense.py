@@ -1,6 +1,6 @@
 """Plots for notebook 05: flatten, the dense layer, softmax, parameter counts, a tiny CNN's pass.
 
-Numbers come from ``cnnlib.ops`` / ``cnnlib.tinycnn``; these functions only draw them. Functions
+Numbers come from ``cnnlib.core.ops`` / ``cnnlib.core.tinycnn``; these functions only draw them. Functions
 that an explorer redraws often (``plot_softmax``, ``plot_param_counts``, ``plot_forward_pass``)
 build their artists on the first call and only update them on later calls with the same axes or
 figure, which keeps a redraw cheap.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default, ft_name
+from cnnlib.text.i18n import ft, ft_default, ft_name
 
 from .common import format_number, get_ax, plot_grid, pyplot_figure
 from .live import artists

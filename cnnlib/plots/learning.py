@@ -1,12 +1,12 @@
 """Pictures for notebook 06 (how a CNN learns): loss landscapes, gradients as grids of numbers,
-a kernel being learned, and training curves. Numbers come from ``cnnlib.learning`` and
-``cnnlib.ops``; nothing is computed here."""
+a kernel being learned, and training curves. Numbers come from ``cnnlib.core.learning`` and
+``cnnlib.core.ops``; nothing is computed here."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default
+from cnnlib.text.i18n import ft, ft_default
 
 from .common import get_ax, plot_grid
 

@@ -13,8 +13,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from cnnlib.i18n import ft_default
 from cnnlib.plots.common import format_number, plot_grid, plot_image, text_colors
+from cnnlib.text.i18n import ft_default
 
 __all__ = ["CHANNEL_NAMES", "LayeredFigure", "new_layered_figure", "changing_parts",
            "channel_cmap", "plot_grid_live", "plot_image_live", "outline", "artists"]

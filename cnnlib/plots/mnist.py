@@ -1,14 +1,14 @@
 """Plots for notebook 07 (MNIST): digits, class counts, training curves, the confusion matrix,
 the most confident mistakes, augmented digits, probabilities, and a drawn digit's preparation.
 
-Numbers come in ready-made (``cnnlib.data``, ``cnnlib.models``); these functions only draw.
+Numbers come in ready-made (``cnnlib.tf.data``, ``cnnlib.tf.models``); these functions only draw.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default, t
+from cnnlib.text.i18n import ft, ft_default, t
 
 from .common import get_ax, plot_grid, pyplot_axes
 from .live import artists
@@ -210,7 +210,7 @@ def plot_augmented(originals, augmented, fig=None, title="Augmented digits (each
 
 
 def plot_drawing_steps(steps: dict, axes=None):
-    """The four steps of ``cnnlib.drawing.prepare_drawing``: the drawing with its bounding box,
+    """The four steps of ``cnnlib.core.drawing.prepare_drawing``: the drawing with its bounding box,
     the crop, the crop scaled to 20 pixels, and the 28x28 result centred by mass (cross: its
     centre of mass; dot: pixel (14, 14), where MNIST puts it). Returns the axes.
 

@@ -1,6 +1,6 @@
 """Plots for notebook 03 (padding, stride, dilation, receptive field).
 
-Every function draws numbers it is given (from ``cnnlib.ops``) and returns the ax; none computes
+Every function draws numbers it is given (from ``cnnlib.core.ops``) and returns the ax; none computes
 a convolution itself.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default
+from cnnlib.text.i18n import ft, ft_default
 
 from .common import get_ax, plot_grid
 from .live import artists

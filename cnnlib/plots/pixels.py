@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft, ft_default
 from cnnlib.plots.common import get_ax, plot_grid, plot_image, pyplot_axes
 from cnnlib.plots.live import CHANNEL_NAMES, channel_cmap, outline, plot_grid_live, plot_image_live
+from cnnlib.text.i18n import ft, ft_default
 
 __all__ = ["plot_patch", "plot_channels", "plot_rgb_numbers", "plot_image_row",
            "plot_flat_vectors", "plot_param_bars"]

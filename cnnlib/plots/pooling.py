@@ -1,6 +1,6 @@
 """Plots for notebook 04 (pooling).
 
-The functions draw numbers they are given (from ``cnnlib.ops``). ``plot_map`` and
+The functions draw numbers they are given (from ``cnnlib.core.ops``). ``plot_map`` and
 ``plot_curves`` update their ax in place when called again on it, so explorers can redraw
 quickly.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import ft
+from cnnlib.text.i18n import ft
 
 from .common import get_ax
 from .live import artists

@@ -43,7 +43,7 @@ def use_cjk_font(installed: set[str] | None = None, *, quiet: bool = False) -> s
     without one, say so in one line and return None."""
     import matplotlib as mpl
 
-    from cnnlib.locale import set_cjk_font
+    from cnnlib.text.locale import set_cjk_font
 
     font = find_cjk_font(installed)
     set_cjk_font(font is not None)

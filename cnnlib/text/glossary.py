@@ -117,7 +117,7 @@ def term(en: str) -> Term:
     try:
         return _BY_EN[en]
     except KeyError:
-        raise ValueError(f"en={en!r} is not in cnnlib.glossary.TERMS") from None
+        raise ValueError(f"en={en!r} is not in cnnlib.text.glossary.TERMS") from None
 
 
 def key_terms() -> list[Term]:

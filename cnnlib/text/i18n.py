@@ -1,14 +1,14 @@
 """One function for every string a learner sees: ``t("step {i} of {n}", i=1, n=9)``.
 
 Builders, plots, checkers and the data loader pass what they show through ``t`` (figure text
-through ``ft``), so that one catalogue per language (``cnnlib/locale/``) translates it in one
+through ``ft``), so that one catalogue per language (``cnnlib/text/locale/``) translates it in one
 place. ``cnnlib.setup(lang="zh")`` switches to Chinese; English is the default. A string missing
 from the catalogue is recorded and warned about (tests fail on it), never passed off silently.
 """
 
 from __future__ import annotations
 
-from cnnlib.locale import translate
+from cnnlib.text.locale import translate
 
 __all__ = ["t", "ft", "ft_default", "t_name", "ft_name"]
 
@@ -21,7 +21,7 @@ def t(text: str, **values) -> str:
 
 def ft(text: str, **values) -> str:
     """Like ``t``, for text matplotlib draws: English when no installed font draws Chinese
-    (cnnlib.fonts said so in one line), so a figure never shows empty boxes."""
+    (cnnlib.text.fonts said so in one line), so a figure never shows empty boxes."""
     out = translate(text, in_figure=True)
     return out.format(**values) if values else out
 
@@ -35,7 +35,7 @@ def ft_default(value, default: str):
 def t_name(name: str) -> str:
     """A name cnnlib shows (a kernel's, a photo's): the catalogue's translation when it has one,
     else the name as given: a learner's own names (an uploaded photo's file) are theirs."""
-    from cnnlib.locale import catalogue, language
+    from cnnlib.text.locale import catalogue, language
 
     if language() == "en" or not isinstance(name, str):
         return name
@@ -44,7 +44,7 @@ def t_name(name: str) -> str:
 
 def ft_name(name: str) -> str:
     """``t_name`` for text matplotlib draws (English names when no font draws Chinese)."""
-    from cnnlib.locale import catalogue, language
+    from cnnlib.text.locale import catalogue, language
 
     if language() == "en" or not isinstance(name, str):
         return name

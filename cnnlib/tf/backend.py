@@ -6,16 +6,7 @@ import contextlib
 import os
 import sys
 
-
-def quiet_tensorflow_env() -> None:
-    """Silence TensorFlow's start-up log lines; must run before ``import tensorflow``.
-
-    ``TF_ENABLE_ONEDNN_OPTS=0`` also turns off oneDNN's floating-point reordering, so results
-    repeat exactly from run to run.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+from cnnlib.config import quiet_tensorflow_env
 
 
 @contextlib.contextmanager

@@ -16,8 +16,8 @@ bounded in time (``CNNLIB_DOWNLOAD_TIMEOUT``), and both downloads are skipped wi
 earlier one failed, in what it prints and in what it returns.
 
 The offline subset, the stratified split and scaling to floats are pure numpy and live in
-``cnnlib.digits`` (re-exported here). A drawn digit is prepared in ``cnnlib.drawing``; results are
-read in ``cnnlib.metrics``.
+``cnnlib.core.digits`` (re-exported here). A drawn digit is prepared in ``cnnlib.core.drawing``; results are
+read in ``cnnlib.core.metrics``.
 """
 
 from __future__ import annotations
@@ -35,16 +35,16 @@ import numpy as np
 
 from cnnlib import config
 
-# The pure-numpy part (the offline digits, splits) lives low, in cnnlib.digits, so the numpy
+# The pure-numpy part (the offline digits, splits) lives low, in cnnlib.core.digits, so the numpy
 # notebooks reach it without the TensorFlow side; re-exported here for the TensorFlow notebooks.
-from cnnlib.digits import (  # noqa: F401 - re-exported
+from cnnlib.core.digits import (  # noqa: F401 - re-exported
     OFFLINE_TEST_SIZE,
     offline_subset,
     stratified_split,
     stratified_take,
     to_float,
 )
-from cnnlib.i18n import t  # noqa: E402 - after the re-exports above
+from cnnlib.text.i18n import t  # noqa: E402 - after the re-exports above
 
 __all__ = [
     "MNIST_SHA256",

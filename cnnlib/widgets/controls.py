@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from cnnlib.i18n import t
+from cnnlib.text.i18n import t
 
 __all__ = ["WIDE", "label_width", "int_slider", "float_slider", "selection_slider", "dropdown",
            "checkbox", "toggle_buttons", "number_box", "play_for", "upload_button"]

@@ -8,14 +8,14 @@ from functools import partial
 import ipywidgets as widgets
 import numpy as np
 
-from cnnlib import images, kernels, ops
-from cnnlib.i18n import t, t_name
+from cnnlib.core import images, kernels, ops
 from cnnlib.plots.conv import (
     kernel_is_signed,
     plot_kernel_on_image,
     plot_rgb_conv_step,
 )
 from cnnlib.plots.live import changing_parts, new_layered_figure, outline
+from cnnlib.text.i18n import t, t_name
 from cnnlib.widgets.base import Explorer
 from cnnlib.widgets.controls import (
     WIDE,

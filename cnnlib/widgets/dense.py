@@ -1,6 +1,6 @@
 """Explorers for notebook 05: softmax, counting connections, and a tiny CNN's forward pass.
 
-Wiring only: numbers from ``cnnlib.ops`` and ``cnnlib.tinycnn``, pictures from
+Wiring only: numbers from ``cnnlib.core.ops`` and ``cnnlib.core.tinycnn``, pictures from
 ``cnnlib.plots.dense``. Each builder returns an ``Explorer`` without displaying it.
 """
 
@@ -10,11 +10,11 @@ import html
 
 import numpy as np
 
-from cnnlib import ops, tinycnn
-from cnnlib.digits import stratified_split
-from cnnlib.i18n import t
+from cnnlib.core import ops, tinycnn
+from cnnlib.core.digits import stratified_split
 from cnnlib.plots import dense as dplots
 from cnnlib.plots.common import new_figure
+from cnnlib.text.i18n import t
 
 from .base import Explorer
 from .controls import WIDE, checkbox, dropdown, float_slider, int_slider, label_width, number_box

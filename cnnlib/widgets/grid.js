@@ -1,7 +1,7 @@
 // The grid widget's view: draws the numbers Python sent and handles pointing and stepping.
 // It computes nothing: every value, product, sum and window coordinate comes in `data`.
 
-// The words this view writes come from Python in data.words (cnnlib.i18n: the learner's
+// The words this view writes come from Python in data.words (cnnlib.text.i18n: the learner's
 // language); these English ones stand in until the first data arrives.
 const WORDS = {
   output: "output", max: "max", average: "average", window: "window", taps: "taps (dilated)",

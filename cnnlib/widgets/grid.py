@@ -1,6 +1,6 @@
 """A grid of numbers drawn in the browser (anywidget): input, kernel and output, linked by pointing.
 
-Python computes every number (``cnnlib.gridstate`` on top of ``cnnlib.ops``) and sends plain
+Python computes every number (``cnnlib.core.gridstate`` on top of ``cnnlib.core.ops``) and sends plain
 arrays in one ``data`` message; ``grid.js`` only draws them and handles pointing and stepping:
 pointing at an output cell highlights the window it came from, the products and their sum;
 ▶ walks the window a few steps a second, pointing pauses it, the arrow keys step it. Nothing
@@ -15,7 +15,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from cnnlib.i18n import t
+from cnnlib.text.i18n import t
 
 __all__ = ["GridWidget", "grid_payload"]
 
@@ -68,7 +68,7 @@ def grid_words() -> dict:
 
 def grid_payload(grid: dict, *, titles: dict, digits: int = 2, outputs: list | None = None,
                  reveal: bool = False, show_coverage: bool = False) -> dict:
-    """What the browser draws, from a ``cnnlib.gridstate`` dict.
+    """What the browser draws, from a ``cnnlib.core.gridstate`` dict.
 
     titles: {"input", "kernel", "output"} panel titles. outputs: [(name, op, array)], op one of
     "sum", "max", "avg" (default: the grid's own output). reveal: fade the output cells the

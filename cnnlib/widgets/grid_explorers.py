@@ -1,7 +1,7 @@
 """Explorers drawn as grids in the browser: the step-by-step convolution (02), conv arithmetic
 (03) and the pooling stepper (04).
 
-Each one is controls (ipywidgets) + ``cnnlib.gridstate`` (numbers from ``cnnlib.ops``) + a
+Each one is controls (ipywidgets) + ``cnnlib.core.gridstate`` (numbers from ``cnnlib.core.ops``) + a
 ``GridWidget`` that draws them. A control change recomputes in Python and sends only arrays;
 pointing, ▶ and the arrow keys are handled in the browser. Tests drive them headless: set
 ``explorer.controls["stride"].value = 2``, then read ``explorer.state`` (the gridstate dict),
@@ -16,8 +16,8 @@ import html
 
 import numpy as np
 
-from cnnlib import gridstate, ops
-from cnnlib.i18n import t
+from cnnlib.core import gridstate, ops
+from cnnlib.text.i18n import t
 
 from .base import Explorer
 from .controls import WIDE, dropdown, int_slider, label_width

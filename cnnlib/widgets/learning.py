@@ -1,7 +1,7 @@
 """Explorers for notebook 06 (how a CNN learns): one weight on its loss curve, and a whole
 kernel learned by gradient descent.
 
-Wiring only: numbers from ``cnnlib.learning``, pictures from ``cnnlib.plots.learning``.
+Wiring only: numbers from ``cnnlib.core.learning``, pictures from ``cnnlib.plots.learning``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import functools
 
 import numpy as np
 
-from cnnlib import learning
-from cnnlib.i18n import t
+from cnnlib.core import learning
 from cnnlib.plots import learning as lplots
 from cnnlib.plots.common import new_figure
+from cnnlib.text.i18n import t
 
 from .base import Explorer
 from .controls import dropdown, float_slider, int_slider, label_width, selection_slider

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cnnlib import experiments
-from cnnlib.i18n import t
+from cnnlib.core import experiments
 from cnnlib.plots import common
 from cnnlib.plots import padding as pplots
+from cnnlib.text.i18n import t
 
 from .base import Explorer
 from .controls import int_slider, label_width

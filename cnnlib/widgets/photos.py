@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import html
 
-from cnnlib import images
-from cnnlib.i18n import t
+from cnnlib.core import images
+from cnnlib.text.i18n import t
 
 from .controls import dropdown, upload_button
 

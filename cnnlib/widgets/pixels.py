@@ -6,10 +6,10 @@ import html
 
 import numpy as np
 
-from cnnlib import images
-from cnnlib.i18n import t, t_name
+from cnnlib.core import images
 from cnnlib.plots.live import CHANNEL_NAMES, new_layered_figure, outline
 from cnnlib.plots.pixels import plot_patch
+from cnnlib.text.i18n import t, t_name
 from cnnlib.widgets.base import Explorer
 from cnnlib.widgets.controls import WIDE, dropdown, int_slider
 from cnnlib.widgets.photos import PhotoChoice

@@ -1,6 +1,6 @@
 """Explorers for notebook 04: pooling on a real photo, shifting the input, and noise.
 
-Wiring only: the maps and curves come from ``cnnlib.experiments``, pictures from
+Wiring only: the maps and curves come from ``cnnlib.core.experiments``, pictures from
 ``cnnlib.plots.pooling``.
 """
 
@@ -10,11 +10,11 @@ import html
 
 import numpy as np
 
-from cnnlib import experiments, ops
-from cnnlib.experiments import MAX_SHIFT, NOISE_LEVELS
-from cnnlib.i18n import t
+from cnnlib.core import experiments, ops
+from cnnlib.core.experiments import MAX_SHIFT, NOISE_LEVELS
 from cnnlib.plots import common
 from cnnlib.plots import pooling as pplots
+from cnnlib.text.i18n import t
 
 from .base import Explorer
 from .controls import dropdown, float_slider, int_slider, label_width

@@ -36,7 +36,7 @@ def notebook_params(names: list[str], what: str) -> list:
     return [pytest.param(None, marks=pytest.mark.skip(reason=f"no {what} notebook yet"))]
 
 
-# -- the output-size formula, written here independently of cnnlib.ops -------------------------
+# -- the output-size formula, written here independently of cnnlib.core.ops -------------------------
 
 def expected_output_size(n: int, k: int, s: int = 1, p: int | str = 0, d: int = 1) -> int:
     """floor((n + 2p - d(k-1) - 1) / s) + 1; "same" is ceil(n / s) and "valid" is p = 0."""

@@ -1,11 +1,11 @@
 """Exercise checkers: ``checks.check_output_size(answer, n=7, kernel=3)`` prints a verdict.
 
-Each checker compares a learner's answer with its own computation (``cnnlib.ops``), prints ✅,
+Each checker compares a learner's answer with its own computation (``cnnlib.core.ops``), prints ✅,
 ❌ with a hint, or ✏️ while the answer is still ``None``, and returns a ``CheckResult``: truthy
 when right, so a notebook or a test can assert on it, and shown as nothing in a notebook. No
 answer makes a checker raise. The first miss on an exercise gets a hint; the second also shows
 the answer (``show_answer=True`` shows it at once). Answers are never ``eval``-ed. The answer key
-for every exercise is ``cnnlib.solutions``.
+for every exercise is ``cnnlib.exercises.solutions``.
 """
 
 from .common import CheckResult

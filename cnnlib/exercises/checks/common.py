@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnnlib.i18n import t
+from cnnlib.text.i18n import t
 
 __all__ = ["CheckResult", "judge", "right", "wrong", "not_yet", "forget_misses", "show",
            "read_number", "read_int", "read_array", "read_pair", "not_int_hint", "fmt",
@@ -127,13 +127,14 @@ def judge(checker: str, params: tuple, answer, grade: Callable[[object], Verdict
 
 
 def solution_code(name: str) -> str:
-    """The answer key's code for a write-a-function exercise (``cnnlib.solutions.<name>``)."""
-    from cnnlib import solutions  # the key is only read when a checker runs, never at import
+    """The answer key's code for a write-a-function exercise (``cnnlib.exercises.solutions.<name>``)."""
+    # the key is only read when a checker runs, never at import
+    from cnnlib.exercises import solutions
 
     try:
         return t('one solution:\n') + inspect.getsource(getattr(solutions, name)).rstrip()
     except OSError:  # installed without its source files
-        return t('see cnnlib.solutions.{name}.', name=name)
+        return t('see cnnlib.exercises.solutions.{name}.', name=name)
 
 
 def _freeze(obj):

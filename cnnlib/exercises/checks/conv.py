@@ -1,15 +1,15 @@
 """Exercise checkers for the kernels-and-stride notebook (and parameter counts used later).
 
-Each compares the learner's answer with ``cnnlib.ops``, prints a verdict and returns a
-:class:`~cnnlib.checks.common.CheckResult`.
+Each compares the learner's answer with ``cnnlib.core.ops``, prints a verdict and returns a
+:class:`~cnnlib.exercises.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cnnlib import ops
-from cnnlib.i18n import t
+from cnnlib.core import ops
+from cnnlib.text.i18n import t
 
 from .common import (
     CheckResult,
@@ -103,7 +103,7 @@ def check_conv2d(fn, trials: int = 12, seed: int = 0, *, show_answer=False) -> C
                 return wrong(t('Trial {trial} ({case}): your output is the convolution with the kernel flipped. CNN layers (and ops.conv2d) slide the kernel as it is: drop the flip.', trial=trial, case=case))
             bad = tuple(int(i) for i in np.argwhere(~np.isclose(got, expected, atol=1e-6))[0])
             return wrong(t('Trial {trial} ({case}): output{cell} is {got:g}, expected {expected:g}. Its window starts at x[{row}, {col}].', trial=trial, case=case, cell=list(bad), got=got[bad], expected=expected[bad], row=bad[0] * stride, col=bad[1] * stride))
-        return right(t('Right on all {trials} random trials: your conv2d matches cnnlib.ops.', trials=trials))
+        return right(t('Right on all {trials} random trials: your conv2d matches cnnlib.core.ops.', trials=trials))
 
     return judge("check_conv2d", (trials, seed), fn, grade,
                  todo=t('define my_conv2d(x, kernel, stride=1) and pass the function itself.'),

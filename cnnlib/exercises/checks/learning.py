@@ -1,16 +1,16 @@
 """Exercise checkers for the notebook on how a CNN learns (gradients and backpropagation).
 
-Each compares the learner's answer with ``cnnlib.ops`` (``conv2d_grad``, ``pool2d_grad``, which
+Each compares the learner's answer with ``cnnlib.core.ops`` (``conv2d_grad``, ``pool2d_grad``, which
 the tests check against TensorFlow), prints a verdict and returns a
-:class:`~cnnlib.checks.common.CheckResult`.
+:class:`~cnnlib.exercises.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cnnlib import ops
-from cnnlib.i18n import t
+from cnnlib.core import ops
+from cnnlib.text.i18n import t
 
 from .common import (
     CheckResult,

@@ -1,15 +1,15 @@
 """Exercise checkers for the MNIST notebook (a CNN trained on handwritten digits).
 
-Each compares the learner's answer with ``cnnlib.ops`` or the confusion matrix it is given,
-prints a verdict and returns a :class:`~cnnlib.checks.common.CheckResult`.
+Each compares the learner's answer with ``cnnlib.core.ops`` or the confusion matrix it is given,
+prints a verdict and returns a :class:`~cnnlib.exercises.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cnnlib import ops
-from cnnlib.i18n import t
+from cnnlib.core import ops
+from cnnlib.text.i18n import t
 
 from .common import (
     CheckResult,

@@ -1,15 +1,15 @@
 """Exercise checkers for the pixels-and-channels notebook.
 
-Each compares the learner's answer with a computation of its own (``cnnlib.images``,
-``cnnlib.ops``), prints a verdict and returns a :class:`~cnnlib.checks.common.CheckResult`.
+Each compares the learner's answer with a computation of its own (``cnnlib.core.images``,
+``cnnlib.core.ops``), prints a verdict and returns a :class:`~cnnlib.exercises.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cnnlib import images, ops
-from cnnlib.i18n import t
+from cnnlib.core import images, ops
+from cnnlib.text.i18n import t
 
 from .common import (
     CheckResult,

@@ -1,7 +1,7 @@
 """Exercise checkers for the pooling notebook.
 
-Each compares the learner's answer with ``cnnlib.ops``, prints a verdict and returns a
-:class:`~cnnlib.checks.common.CheckResult`.
+Each compares the learner's answer with ``cnnlib.core.ops``, prints a verdict and returns a
+:class:`~cnnlib.exercises.checks.common.CheckResult`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from cnnlib import ops
-from cnnlib.i18n import t
+from cnnlib.core import ops
+from cnnlib.text.i18n import t
 
 from .common import (
     CheckResult,

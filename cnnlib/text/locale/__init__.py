@@ -2,7 +2,7 @@
 
 ``cnnlib.setup(lang="zh")`` picks Chinese; English is the default. A catalogue maps each English
 text, exactly as the code writes it (``{name}`` fields included), to its translation:
-``cnnlib/locale/zh.py`` holds the Chinese one. English needs no catalogue.
+``cnnlib/text/locale/zh.py`` holds the Chinese one. English needs no catalogue.
 
 A string with no entry is never passed off quietly: ``translate`` warns with
 ``MissingTranslation`` (once per string), records it in ``MISSING`` (tests fail on any), and
@@ -19,7 +19,7 @@ __all__ = ["LANGUAGES", "MissingTranslation", "MISSING", "set_language", "langua
 #: language code -> its name, in that language
 LANGUAGES = {"en": "English", "zh": "中文"}
 
-# cjk_font: whether figures can draw Chinese; cnnlib.fonts.use_cjk_font() decides (None: not yet)
+# cjk_font: whether figures can draw Chinese; cnnlib.text.fonts.use_cjk_font() decides (None: not yet)
 _state: dict = {"lang": "en", "cjk_font": None}
 
 #: (language, English text) pairs asked for and not found, in the order first met
@@ -42,7 +42,7 @@ def set_language(lang: str) -> str:
 
 
 def set_cjk_font(available: bool) -> None:
-    """Record whether figures can draw Chinese (called by cnnlib.fonts.use_cjk_font)."""
+    """Record whether figures can draw Chinese (called by cnnlib.text.fonts.use_cjk_font)."""
     _state["cjk_font"] = bool(available)
 
 
@@ -56,7 +56,7 @@ def catalogue(lang: str) -> dict[str, str]:
     if lang == "en":
         return {}
     if lang == "zh":
-        from cnnlib.locale.zh import ZH
+        from cnnlib.text.locale.zh import ZH
 
         return ZH
     raise ValueError(f"lang={lang!r} has no catalogue: use one of {', '.join(LANGUAGES)}")
@@ -65,8 +65,8 @@ def catalogue(lang: str) -> dict[str, str]:
 def translate(text: str, lang: str | None = None, *, in_figure: bool = False) -> str:
     """``text`` in ``lang`` (default: the current language), fields like ``{n}`` left in place.
 
-    ``in_figure``: the text is drawn by matplotlib. Unless cnnlib.fonts found a font that draws
-    Chinese it stays English (and cnnlib.fonts said so), so a figure shows words, not boxes."""
+    ``in_figure``: the text is drawn by matplotlib. Unless cnnlib.text.fonts found a font that draws
+    Chinese it stays English (and cnnlib.text.fonts said so), so a figure shows words, not boxes."""
     lang = lang or _state["lang"]
     if lang == "en" or not text:
         return text
@@ -78,5 +78,5 @@ def translate(text: str, lang: str | None = None, *, in_figure: bool = False) ->
     if (lang, text) not in MISSING:
         MISSING[(lang, text)] = None
         warnings.warn(f"no {LANGUAGES[lang]} ({lang}) translation for {text!r}: add it to "
-                      f"cnnlib/locale/{lang}.py", MissingTranslation, stacklevel=2)
+                      f"cnnlib/text/locale/{lang}.py", MissingTranslation, stacklevel=2)
     return text

@@ -1,6 +1,6 @@
 """Chinese (简体中文) for every string cnnlib shows: English text exactly as the code writes it
 -> its Chinese. Fields in braces ({n}, {stride:g}) appear unchanged in both; the terms follow
-cnnlib.glossary (卷积核, 步长, 填充, 池化, 特征图, ...). tests/test_locale.py checks both.
+cnnlib.text.glossary (卷积核, 步长, 填充, 池化, 特征图, ...). tests/test_locale.py checks both.
 
 Grouped by the module that first uses each string; the last group holds names that reach
 ``t`` at run time (kernel and photo names, dropdown options), which no source scan can see."""
@@ -17,7 +17,7 @@ ZH: dict[str, str] = {
     '{what} is a whole number, and {value:g} is not.': '{what}应是整数，而 {value:g} 不是。',
     'Not answered yet. {placeholder} Hint: {todo}': '还没有作答。{placeholder} 提示：{todo}',
     'one solution:\n': '一种解法：\n',
-    'see cnnlib.solutions.{name}.': '见 cnnlib.solutions.{name}。',
+    'see cnnlib.exercises.solutions.{name}.': '见 cnnlib.exercises.solutions.{name}。',
     '💡 Answer: ': '💡 答案：',
     'Not quite: the checker could not read {show} ({name}). Hint: {todo}': '不太对：检查器读不懂 {show}（{name}）。提示：{todo}',
     'Try again: a second miss shows the answer (or pass show_answer=True).': '再试一次：第二次答错会显示答案（也可以传入 show_answer=True）。',
@@ -27,7 +27,7 @@ ZH: dict[str, str] = {
     "Not quite: you said {value:g}. The window's top-left pixel is x[{r}, {c}]; multiply it with the kernel number by number, then add up.": '不太对：你的答案是 {value:g}。窗口左上角的像素是 x[{r}, {c}]；把窗口与卷积核逐个相乘，再求和。',
     'multiply the window and the kernel number by number, then add up.': '把窗口与卷积核逐个相乘，再求和。',
     'x {shape}×{shape2}, kernel {shape3}×{shape4}, stride {stride}': 'x {shape}×{shape2}，卷积核 {shape3}×{shape4}，步长 {stride}',
-    'Right on all {trials} random trials: your conv2d matches cnnlib.ops.': '全部 {trials} 次随机测试都对：你的 conv2d 与 cnnlib.ops 一致。',
+    'Right on all {trials} random trials: your conv2d matches cnnlib.core.ops.': '全部 {trials} 次随机测试都对：你的 conv2d 与 cnnlib.core.ops 一致。',
     'define my_conv2d(x, kernel, stride=1) and pass the function itself.': '定义 my_conv2d(x, kernel, stride=1)，并传入函数本身。',
     'Write your function, then run the cell again.': '写好你的函数，然后重新运行这个单元格。',
     'Not quite: you said {value:,}. One {kh}×{kw}×{c_in} kernel per filter{v}.': '不太对：你的答案是 {value:,}。每个卷积核是 {kh}×{kw}×{c_in}{v}。',
@@ -843,7 +843,7 @@ ZH: dict[str, str] = {
     'photo must be a bundled sample name, an array, PNG/JPEG bytes or a file path; got {name}': '照片必须是自带样例的名称、数组、PNG/JPEG 字节或文件路径；收到的是 {name}',
     'model must be a Keras model, got {name}': '模型必须是 Keras 模型，收到的是 {name}',
     'model must take one image input of shape (batch, H, W, C)': '模型必须只有一个形状为 (batch, H, W, C) 的图像输入',
-    '{name} must hold floats as the model was trained on (e.g. pixels / 255), got dtype {dtype}: use cnnlib.images.normalize(x)': '{name} 必须是与训练时一样的浮点数（例如 像素 / 255），收到的类型是 {dtype}：请用 cnnlib.images.normalize(x)',
+    '{name} must hold floats as the model was trained on (e.g. pixels / 255), got dtype {dtype}: use cnnlib.core.images.normalize(x)': '{name} 必须是与训练时一样的浮点数（例如 像素 / 255），收到的类型是 {dtype}：请用 cnnlib.core.images.normalize(x)',
     '{name} must not be empty, got shape {shape}': '{name} 不能为空，收到的形状是 {shape}',
     '{name} of shape {shape} has no channel axis, the model wants {c}': '形状为 {shape} 的 {name} 没有通道轴，模型要求 {c} 个通道',
     "{name} has {axis} {got}, but the model's input is {in_shape} (height, width, channels): resize it, or use conv_stack(model) for other sizes": '{name} 的 {axis} 是 {got}，而模型的输入是 {in_shape}（高，宽，通道）：请调整尺寸，或对其他尺寸使用 conv_stack(model)',
@@ -893,7 +893,7 @@ ZH: dict[str, str] = {
     'labels must be in [0, {v}], got {min} to {max}': '标签必须在 [0, {v}] 之内，收到的是 {min} 到 {max}',
     'labels must be class numbers or names ({join}); got {unknown!r}': 'labels 必须是类别编号或名称（{join}）；收到的是 {unknown!r}',
     'channels': '通道数',
-    # the tiny CNN's four filters (cnnlib.tinycnn.CHANNEL_NAMES), drawn in figures
+    # the tiny CNN's four filters (cnnlib.core.tinycnn.CHANNEL_NAMES), drawn in figures
     'left edges': '左边缘',
     'right edges': '右边缘',
     'top edges': '上边缘',

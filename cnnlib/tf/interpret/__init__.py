@@ -1,7 +1,7 @@
 """What a trained network learned: activations, filter and class visualization, saliency, Grad-CAM.
 
 Works for any functional Keras model (built from ``keras.Input``) with ``Conv2D`` layers; conv
-layers are found by type. TensorFlow is imported on first use, through ``cnnlib.backend``.
+layers are found by type. TensorFlow is imported on first use, through ``cnnlib.tf.backend``.
 
 * ``activations(model, x)``: the output of every layer with a 2-D map per channel.
 * ``visualize_filter(model, layer, index)``: gradient ascent from noise to the input that makes a
@@ -21,20 +21,21 @@ The parts: ``layers`` (which layers a model has), ``activations`` (what it compu
 TensorFlow speed tricks sit in a private module, ``_graph``.
 """
 
-from cnnlib.interpret._base import default_model
-from cnnlib.interpret.activations import activations, filter_scores, logits
-from cnnlib.interpret.ascent import class_image, visualize_filter
-from cnnlib.interpret.attribution import grad_cam, saliency
-from cnnlib.interpret.classifier import (
+from cnnlib.tf.interpret._base import default_model
+from cnnlib.tf.interpret.activations import activations, filter_scores, logits
+from cnnlib.tf.interpret.ascent import class_image, visualize_filter
+from cnnlib.tf.interpret.attribution import grad_cam, saliency
+from cnnlib.tf.interpret.classifier import (
     ANY_SIZE,
     ClassifierInfo,
     check_classifier,
+    check_labels,
     fit_images,
     fit_photo,
     probabilities,
     start_images,
 )
-from cnnlib.interpret.layers import (
+from cnnlib.tf.interpret.layers import (
     closest_kernels,
     conv_layers,
     conv_stack,
@@ -61,6 +62,7 @@ __all__ = [
     "conv_stack",
     "default_model",
     "check_classifier",
+    "check_labels",
     "ClassifierInfo",
     "fit_photo",
     "fit_images",

@@ -1,6 +1,6 @@
-"""What every part of ``cnnlib.interpret`` needs: TensorFlow and Keras on first use, a cache
+"""What every part of ``cnnlib.tf.interpret`` needs: TensorFlow and Keras on first use, a cache
 per model, and checking a model and the images it is given. Private: the public names are in
-``cnnlib.interpret``."""
+``cnnlib.tf.interpret``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import weakref
 
 import numpy as np
 
-from cnnlib.backend import import_tf
-from cnnlib.i18n import t
+from cnnlib.text.i18n import t
+from cnnlib.tf.backend import import_tf
 
 # Per model: sub-models and compiled functions, built once and reused. Weak keys, so a model
 # that is thrown away takes its cache with it.
@@ -61,7 +61,7 @@ def as_batch(model, x, name="x"):
     x = np.asarray(x)
     if not (np.issubdtype(x.dtype, np.floating)):
         raise ValueError(
-            t('{name} must hold floats as the model was trained on (e.g. pixels / 255), got dtype {dtype}: use cnnlib.images.normalize(x)', name=name, dtype=x.dtype))
+            t('{name} must hold floats as the model was trained on (e.g. pixels / 255), got dtype {dtype}: use cnnlib.core.images.normalize(x)', name=name, dtype=x.dtype))
     in_shape = tuple(model.inputs[0].shape[1:])
     c = in_shape[-1]
     single = x.ndim in (2, 3)
@@ -100,7 +100,7 @@ def default_model():
     trained quickly on a small sample (seconds; rough, but enough to look inside). Loaded or
     trained once per process."""
     if "model" not in _DEFAULT:
-        from cnnlib import models
+        from cnnlib.tf import models
 
         _DEFAULT["model"] = models.load_or_train(quick=True, verbose=False)
     return _DEFAULT["model"]

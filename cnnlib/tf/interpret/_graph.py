@@ -8,8 +8,8 @@ convolution. Each was the slowest part of the ascent loop before (see bench/inte
 
 from __future__ import annotations
 
-from cnnlib.backend import import_tf
-from cnnlib.interpret._base import get_keras, model_cache
+from cnnlib.tf.backend import import_tf
+from cnnlib.tf.interpret._base import get_keras, model_cache
 
 
 def gaussian_blur(tf, x, sigma, radius=2):

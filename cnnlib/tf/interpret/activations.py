@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import t
-from cnnlib.interpret._base import as_batch, check_model, get_keras, model_cache, run_model
-from cnnlib.interpret._graph import logit_fn
-from cnnlib.interpret.layers import get_layer, map_layers, unit_chain
+from cnnlib.text.i18n import t
+from cnnlib.tf.interpret._base import as_batch, check_model, get_keras, model_cache, run_model
+from cnnlib.tf.interpret._graph import logit_fn
+from cnnlib.tf.interpret.layers import get_layer, map_layers, unit_chain
 
 
 def _submodel(model, names: tuple):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.backend import import_tf
-from cnnlib.i18n import t
-from cnnlib.interpret._base import as_batch, check_model, get_keras, model_cache
-from cnnlib.interpret._graph import forward_to, gaussian_blur, logit_fn, per_image_conv
-from cnnlib.interpret.layers import ELEMENTWISE, get_layer, unit_chain
+from cnnlib.text.i18n import t
+from cnnlib.tf.backend import import_tf
+from cnnlib.tf.interpret._base import as_batch, check_model, get_keras, model_cache
+from cnnlib.tf.interpret._graph import forward_to, gaussian_blur, logit_fn, per_image_conv
+from cnnlib.tf.interpret.layers import ELEMENTWISE, get_layer, unit_chain
 
 
 def _make_ascent(score, image_shape: tuple):
@@ -121,7 +121,7 @@ def _filter_score_fn(model, lay, objective: str):
 
 
 def _check_steps_etc(steps, lr, jitter, blur, decay, value_range):
-    from cnnlib.ops import as_int
+    from cnnlib.core.ops import as_int
 
     steps = as_int(steps, "steps", 0)
     jitter = as_int(jitter, "jitter", 0)

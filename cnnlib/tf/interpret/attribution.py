@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.backend import import_tf
-from cnnlib.i18n import t
-from cnnlib.interpret._base import as_batch, check_model, get_keras, model_cache
-from cnnlib.interpret._graph import logit_fn, logit_parts
-from cnnlib.interpret.layers import conv_layers, get_layer, unit_chain
+from cnnlib.text.i18n import t
+from cnnlib.tf.backend import import_tf
+from cnnlib.tf.interpret._base import as_batch, check_model, get_keras, model_cache
+from cnnlib.tf.interpret._graph import logit_fn, logit_parts
+from cnnlib.tf.interpret.layers import conv_layers, get_layer, unit_chain
 
 
 def _target_indices(model, n: int, class_index) -> np.ndarray:

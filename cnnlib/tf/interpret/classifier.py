@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlib import images
-from cnnlib.i18n import t
-from cnnlib.interpret._base import model_input
-from cnnlib.interpret.layers import conv_layers, map_layers, unit_chain
+from cnnlib.core import images
+from cnnlib.text.i18n import t
+from cnnlib.tf.interpret._base import model_input
+from cnnlib.tf.interpret.layers import conv_layers, map_layers, unit_chain
 
-__all__ = ["ClassifierInfo", "check_classifier", "fit_photo", "fit_images", "probabilities",
+__all__ = ["ClassifierInfo", "check_classifier", "check_labels", "fit_photo", "fit_images", "probabilities",
            "start_images", "ANY_SIZE"]
 
 # The side used for a model that takes any input size (keras.Input((None, None, 3))).
@@ -197,10 +197,32 @@ def fit_images(model, images_, value_range=(0.0, 1.0)):
     return np.stack([f[0] for f in fitted]), [f[1] for f in fitted]
 
 
+
+def check_labels(model, labels, n: int) -> np.ndarray:
+    """Labels for ``n`` images of ``model`` (a model or its ``ClassifierInfo``) as class numbers,
+    -1 where there is none: ``None`` (none at all), class numbers, or class names. A ValueError
+    names what is wrong."""
+    info = _info(model)
+    if labels is None:
+        return np.full(n, -1)
+    y = np.asarray(labels)
+    if y.ndim != 1 or len(y) != n:
+        raise ValueError(t('labels must hold one label per image ({len}), got {v!r}', len=n, v=(y.shape[0] if y.ndim else y)))
+    if y.dtype.kind in "UO":  # class names
+        unknown = [v for v in y if str(v) not in info.class_names]
+        if unknown:
+            raise ValueError(t('labels must be class numbers or names ({join}); got {unknown!r}', join=', '.join(info.class_names), unknown=unknown[0]))
+        y = np.array([info.class_names.index(str(v)) for v in y])
+    y = y.astype(int)
+    if y.min() < -1 or y.max() >= info.n_classes:
+        raise ValueError(t('labels must be in [0, {v}], got {min} to {max}', v=info.n_classes - 1, min=y.min(), max=y.max()))
+    return y
+
+
 def probabilities(model, x) -> np.ndarray:
     """The model's class probabilities for a batch x (N, H, W, C): its output if that ends in
     softmax (or sigmoid), else the softmax of its output (a model that outputs logits)."""
-    from cnnlib.backend import import_tf
+    from cnnlib.tf.backend import import_tf
 
     import_tf()
     import keras

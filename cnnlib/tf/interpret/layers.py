@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.i18n import t
-from cnnlib.interpret._base import check_model, get_keras
+from cnnlib.text.i18n import t
+from cnnlib.tf.interpret._base import check_model, get_keras
 
 
 def conv_layers(model) -> list[str]:

@@ -1,7 +1,7 @@
 """Explorers for notebook 08: look inside a trained CNN, the series' or your own.
 
-Wiring only: numbers from ``cnnlib.interpret`` (TensorFlow, imported when an explorer is
-built) and ``cnnlib.ops``, pictures from
+Wiring only: numbers from ``cnnlib.tf.interpret`` (TensorFlow, imported when an explorer is
+built) and ``cnnlib.core.ops``, pictures from
 ``cnnlib.plots.interpret``. Each builder returns an ``Explorer`` without displaying it. Called
 without a model, they use ``interpret.default_model()`` (the model saved in data/, or one
 trained quickly). Any Keras image classifier with Conv2D layers works: any input size, grey or
@@ -16,14 +16,15 @@ import time
 
 import numpy as np
 
-from cnnlib import digits, interpret, ops
-from cnnlib.i18n import t
-from cnnlib.images import PHOTOS
+from cnnlib.core import digits, ops
+from cnnlib.core.images import PHOTOS
 from cnnlib.plots import interpret as iplots
 from cnnlib.plots.common import new_figure
+from cnnlib.text.i18n import t
+from cnnlib.tf import interpret
 
-from .base import Explorer
-from .controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons, upload_button
+from ..base import Explorer
+from ..controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons, upload_button
 
 __all__ = [
     "activation_explorer",
@@ -58,20 +59,7 @@ def _inputs(info, images, labels):
         x, _ = interpret.fit_images(info, list(PHOTOS))
     else:
         x, _ = interpret.fit_images(info, images)
-    if labels is None:
-        y = np.full(len(x), -1)
-    else:
-        y = np.asarray(labels)
-        if y.ndim != 1 or len(y) != len(x):
-            raise ValueError(t('labels must hold one label per image ({len}), got {v!r}', len=len(x), v=(y.shape[0] if y.ndim else y)))
-        if y.dtype.kind in "UO":  # class names
-            unknown = [v for v in y if str(v) not in info.class_names]
-            if unknown:
-                raise ValueError(t('labels must be class numbers or names ({join}); got {unknown!r}', join=', '.join(info.class_names), unknown=unknown[0]))
-            y = np.array([info.class_names.index(str(v)) for v in y])
-        y = y.astype(int)
-        if y.min() < -1 or y.max() >= info.n_classes:
-            raise ValueError(t('labels must be in [0, {v}], got {min} to {max}', v=info.n_classes - 1, min=y.min(), max=y.max()))
+    y = interpret.check_labels(info, labels, len(x))
     return x.astype(np.float32), y
 
 

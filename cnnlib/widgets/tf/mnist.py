@@ -1,8 +1,8 @@
 """Explorers for notebook 07: draw a digit with the mouse and watch a trained CNN read it.
 
 ``DigitCanvas`` is the drawing surface (ipycanvas; works in JupyterLab 4 and Notebook 7): every
-stroke is painted twice, on the canvas for the eye and into a numpy array (``cnnlib.drawing.
-draw_stroke``), which is what the model reads after ``cnnlib.drawing.prepare_drawing`` has cropped,
+stroke is painted twice, on the canvas for the eye and into a numpy array (``cnnlib.core.drawing.
+draw_stroke``), which is what the model reads after ``cnnlib.core.drawing.prepare_drawing`` has cropped,
 scaled and centred it as MNIST's digits were. ``digit_canvas_explorer`` wires it to the model:
 the probabilities update while drawing (at most every ``live_ms`` milliseconds) and when the
 pen is lifted.
@@ -15,13 +15,14 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from cnnlib import digits, drawing, models
-from cnnlib.i18n import t
+from cnnlib.core import digits, drawing
 from cnnlib.plots.common import new_figure
 from cnnlib.plots.mnist import plot_drawing_steps, probs_html
+from cnnlib.text.i18n import t
+from cnnlib.tf import models
 
-from .base import Explorer
-from .controls import WIDE, int_slider
+from ..base import Explorer
+from ..controls import WIDE, int_slider
 
 __all__ = ["DigitCanvas", "digit_canvas_explorer"]
 
