@@ -82,7 +82,7 @@ def run_notebook(path: Path, timeout: float = 3600) -> dict:
             try:
                 client.execute_cell(cell, index)
             except CellExecutionError as err:
-                error = f"cell {index}: {str(err).strip().splitlines()[-1][:80]}"
+                error = f"cell {index}: {err.ename}: {err.evalue}"[:100]
                 break
         wall = time.perf_counter() - start
         # Read while the kernel still runs: its /proc entry goes when it stops.
