@@ -192,8 +192,10 @@ ALEXNET_FIRST_OUTPUT = (227 - 11) // 4 + 1  # 1. 55
 # 2. 102,764,544, about 74% of VGG-16's 138,357,544.
 VGG_FIRST_DENSE = 7 * 7 * 512 * 4096 + 4096
 ALEXNET_SECOND_CONV = 5 * 5 * 48 * 256 + 256  # 3. 307,456
-# 4. 5x5 conv (stride 1), 2x2 pool (stride 2), 5x5 conv: 1 + 4*1 + 1*1 + 4*2 = 14.
-RECEPTIVE_FIELD_SECOND_CONV = 1 + 4 * 1 + 1 * 1 + 4 * 2
+# 4. 5x5 conv (stride 1), 2x2 pool (stride 2), 5x5 conv, 2x2 pool (stride 2):
+#    1 + 4*1 + 1*1 + 4*2 + 1*2 = 16 (the second conv alone sees 14; its 2x2 pool adds one of its
+#    steps, 2 input pixels).
+RECEPTIVE_FIELD_SECOND_POOL = 1 + 4 * 1 + 1 * 1 + 4 * 2 + 1 * 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,5 +308,5 @@ def exercises() -> list[Exercise]:
         Exercise("what_the_network_learned", 3, "check_conv_params",
                  dict(kh=5, kw=5, c_in=48, c_out=256), value(ALEXNET_SECOND_CONV)),
         Exercise("what_the_network_learned", 4, "check_receptive_field",
-                 dict(layers=[(5, 1), (2, 2), (5, 1)]), value(RECEPTIVE_FIELD_SECOND_CONV)),
+                 dict(layers=[(5, 1), (2, 2), (5, 1), (2, 2)]), value(RECEPTIVE_FIELD_SECOND_POOL)),
     ]

