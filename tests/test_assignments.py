@@ -177,7 +177,10 @@ def test_nbgrader_stays_out_of_the_learners_environment():
 NAME = "04_pooling"
 WRONG = ("ex3_pooled_size", "answer_3 = (89 - 3) // 3 + 1", "answer_3 = (89 - 3) // 3")
 # The autograding kernels start with this on their path: the answer key cannot be imported.
-NO_KEY = '''import importlib.abc, sys
+NO_KEY = '''import importlib.abc, os, sys
+
+with open(os.path.join(os.path.dirname(__file__), "loaded.txt"), "a") as fh:
+    fh.write(" ".join(sys.orig_argv) + "\\n")  # who started with the key blocked
 
 class NoKey(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
@@ -225,6 +228,9 @@ def graded(tmp_path_factory):
     nbgrader("export", "--to", str(root / "grades.csv"))
     with open(root / "grades.csv", newline="", encoding="utf-8") as fh:
         grades = {row["student_id"]: row for row in csv.DictReader(fh)}
+    kernels = [line for line in (no_key / "loaded.txt").read_text().splitlines()
+               if "ipykernel_launcher" in line]
+    assert len(kernels) == 3  # every autograding kernel ran with the key unimportable
     return course, grades
 
 

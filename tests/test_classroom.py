@@ -28,9 +28,12 @@ ANSWER = "💡"
 KEYLESS = r'''
 import contextlib, importlib.abc, io, json, sys
 
+tried = []  # every attempt to import the key
+
 class NoKey(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name.startswith("cnnlib") and name.rsplit(".", 1)[-1] == "solutions":
+            tried.append(name)
             raise ImportError(f"{name}: the answer key is not installed here")
         return None
 
@@ -57,7 +60,7 @@ for case in json.load(sys.stdin):
                    check(wrong, **params, show_answer=True), check(None, **params, show_answer=True)]
     outputs.append({"text": text.getvalue(), "ok": [bool(r) for r in results]})
 keys = sorted(m for m in sys.modules if m.rsplit(".", 1)[-1] == "solutions")
-print(json.dumps({"outputs": outputs, "key_modules": keys}))
+print(json.dumps({"outputs": outputs, "key_modules": keys, "tried": tried}))
 '''
 
 
@@ -104,6 +107,12 @@ def self_study_answer(check, params, wrong):
     return shown.split(ANSWER, 1)[1].split(":", 1)[1].strip()
 
 
+def hide_the_key(monkeypatch):
+    """From now on, `from cnnlib import solutions` raises ImportError."""
+    monkeypatch.setitem(sys.modules, "cnnlib.solutions", None)
+    monkeypatch.delattr(cnnlib, "solutions", raising=False)
+
+
 @pytest.fixture
 def self_study(monkeypatch):
     monkeypatch.delenv("CNNLIB_CLASSROOM", raising=False)
@@ -126,7 +135,7 @@ def test_checkers_run_without_the_key_and_never_show_an_answer(self_study):
                          capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout.splitlines()[-1])
-    assert result["key_modules"] == []  # nothing imported the key
+    assert result["key_modules"] == [] and result["tried"] == []  # nothing even tried
     for ex, answer, out in zip(exercises, answers, result["outputs"], strict=True):
         where = f"{ex.notebook} exercise {ex.number} ({ex.checker})"
         assert out["ok"] == [False] * 5, where
@@ -171,7 +180,15 @@ def test_setup_classroom_turns_it_on_and_the_variable_is_read_on_every_call(self
 
 def test_in_class_a_function_exercise_never_reads_the_key(self_study, monkeypatch, capsys):
     monkeypatch.setenv("CNNLIB_CLASSROOM", "1")
-    monkeypatch.setitem(sys.modules, "cnnlib.solutions", None)  # importing it now fails
+    hide_the_key(monkeypatch)
     assert not checks.check_conv2d(lambda x, kernel, stride=1: x, show_answer=True)
     out = capsys.readouterr().out
     assert "❌" in out and ANSWER not in out and "def my_conv2d" not in out
+
+
+def test_without_the_key_and_out_of_class_a_checker_still_does_not_crash(self_study,
+                                                                        monkeypatch, capsys):
+    hide_the_key(monkeypatch)
+    assert not checks.check_conv2d(lambda x, kernel, stride=1: x, show_answer=True)
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "💡 Answer: the answer key is not installed here."

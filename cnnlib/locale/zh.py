@@ -18,6 +18,7 @@ ZH: dict[str, str] = {
     'Not answered yet. {placeholder} Hint: {todo}': '还没有作答。{placeholder} 提示：{todo}',
     'one solution:\n': '一种解法：\n',
     'see cnnlib.solutions.{name}.': '见 cnnlib.solutions.{name}。',
+    'the answer key is not installed here.': '这里没有安装答案。',
     '💡 Answer: ': '💡 答案：',
     'Not quite: the checker could not read {show} ({name}). Hint: {todo}': '不太对：检查器读不懂 {show}（{name}）。提示：{todo}',
     'Try again: a second miss shows the answer (or pass show_answer=True).': '再试一次：第二次答错会显示答案（也可以传入 show_answer=True）。',
