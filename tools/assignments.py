@@ -46,8 +46,6 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 COURSE = ROOT / "build" / "course"
@@ -228,6 +226,8 @@ def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=No
 
 def split_exercise(cell, key: Key, topic: str, number: int) -> tuple:
     """One exercise cell -> (solution cell, test cell)."""
+    import nbformat  # imported here, so that `teach-env` (in every make test) starts fast
+
     source = cell.source.rstrip()
     found = CHECK_CALL.search(source)
     learner = source[:found.start()].rstrip().splitlines()
@@ -281,6 +281,8 @@ SETUP_CALL = re.compile(r"^cnnlib\.setup\((?P<args>.*)\)\s*$", re.M)
 def assignment(path: Path, key: Key | None = None):
     """The course notebook for ``notebooks/NN_topic.ipynb`` (either edition), or None when the
     notebook has no exercises."""
+    import nbformat
+
     key = key or read_key()
     nb = nbformat.read(path, as_version=4)
     topic = path.stem.split("_", 1)[1]
@@ -333,6 +335,8 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def write_course(out: Path = COURSE, only: list[str] | None = None) -> list[str]:
     """Write the course to ``out``; returns the assignment names written."""
+    import nbformat
+
     key = read_key()
     names = []
     for path in notebooks():
@@ -373,21 +377,23 @@ def make_teach_env(venv: Path = TEACH_VENV, quiet: bool = True) -> Path:
     a venv of this Python that sees this environment's packages after its own, with nbgrader."""
     check_python()
     stamp = venv / ".installed"
-    if stamp.is_file() and stamp.stat().st_mtime >= REQUIREMENTS.stat().st_mtime:
+    learners = sysconfig.get_paths()["purelib"]
+    made_for = f"{sys.version.split()[0]} {learners}\n"  # a rebuilt .venv needs a new one
+    if (stamp.is_file() and stamp.stat().st_mtime >= REQUIREMENTS.stat().st_mtime
+            and stamp.read_text(encoding="utf-8") == made_for):
         return venv
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
     py = teach_bin(venv) / "python"
     purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()"
                               "['purelib'])"], check=True, capture_output=True,
                              text=True).stdout.strip()
-    learners = sysconfig.get_paths()["purelib"]
     # addsitedir also reads the learners' .pth files (the editable cnnlib); after our own.
     Path(purelib, "zz_learners_env.pth").write_text(
         f"import site; site.addsitedir({learners!r})\n", encoding="utf-8")
     quiet_flag = ["--quiet"] if quiet else []
     subprocess.run([str(py), "-m", "pip", "install", *quiet_flag, "--disable-pip-version-check",
                     "-r", str(REQUIREMENTS)], check=True)
-    stamp.touch()
+    stamp.write_text(made_for, encoding="utf-8")
     return venv
 
 
