@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install teach-env assignments lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations clean
+.PHONY: help install teach-env assignments nbgrader lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -26,6 +26,7 @@ help:
 	@echo "make screenshots  save pictures of the explorers into docs/img"
 	@echo "make translations list the Chinese cells (notebooks/zh) whose English cell changed"
 	@echo "make assignments  write the nbgrader course build/course (a teachers' .venv-teach, Python 3.11+)"
+	@echo "make nbgrader ARGS=\"autograde 04_pooling\"   run nbgrader in build/course"
 	@echo "make nav          rewrite the navigation cells and 00_index's contents (after adding a notebook)"
 
 # Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
@@ -57,6 +58,11 @@ teach-env: install
 # the answer key, then each released without its answers (build/course/release/).
 assignments: teach-env
 	$(PY) -m tools.assignments --release
+
+# Any nbgrader command, run in build/course with the teachers' environment first on PATH:
+#   make nbgrader ARGS="autograde 04_pooling"     make nbgrader ARGS="export"
+nbgrader: teach-env
+	$(PY) -m tools.assignments nbgrader $(ARGS)
 
 # Opens on the contents page, which links both editions (English, and Chinese in notebooks/zh).
 lab: install

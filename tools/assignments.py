@@ -421,6 +421,10 @@ def main(argv: list[str] | None = None) -> int:
         make_teach_env()
         return 0
     if argv[:1] == ["nbgrader"]:
+        if not (COURSE / "nbgrader_config.py").is_file():
+            print("No course yet: `make assignments` writes it to build/course.",
+                  file=sys.stderr)
+            return 1
         if not (teach_bin() / "nbgrader").exists():
             make_teach_env()
         return nbgrader(argv[1:]).returncode
