@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations clean
+.PHONY: help install teach-env assignments nbgrader lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -25,6 +25,8 @@ help:
 	@echo "make site-assets  refresh the site's vendored JavaScript from npm (tools/site_assets)"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
 	@echo "make translations list the Chinese cells (notebooks/zh) whose English cell changed"
+	@echo "make assignments  write the nbgrader course build/course (a teachers' .venv-teach, Python 3.11+)"
+	@echo "make nbgrader ARGS=\"autograde 04_pooling\"   run nbgrader in build/course"
 	@echo "make nav          rewrite the navigation cells and 00_index's contents (after adding a notebook)"
 
 # Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
@@ -46,6 +48,22 @@ $(STAMP): requirements.txt requirements-runtime.txt pyproject.toml tools/overrid
 	@cp tools/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
+# The teachers' environment: nbgrader (Python 3.11+) in .venv-teach, which sees .venv's packages
+# after its own; nbgrader's lab and server extensions stay out of .venv, so `make lab` never
+# loads them. Rebuilt when requirements-teach.txt changes (tools/assignments.py says why not).
+teach-env: install
+	@$(PY) -m tools.assignments teach-env
+
+# The nbgrader course: build/course/source/<NN_slug>/ for both editions, from the notebooks and
+# the answer key, then each released without its answers (build/course/release/).
+assignments: teach-env
+	$(PY) -m tools.assignments --release
+
+# Any nbgrader command, run in build/course with the teachers' environment first on PATH:
+#   make nbgrader ARGS="autograde 04_pooling"     make nbgrader ARGS="export"
+nbgrader: teach-env
+	$(PY) -m tools.assignments nbgrader $(ARGS)
+
 # Opens on the contents page, which links both editions (English, and Chinese in notebooks/zh).
 lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
@@ -53,8 +71,10 @@ lab: install
 
 # Unit tests and notebooks share both cores (one file per worker); `notebooks` takes in the
 # Chinese edition (notebooks/zh) too. The browser tests run after, alone, since they time redraws
-# and run one JupyterLab for the whole session.
+# and run one JupyterLab for the whole session. The teachers' environment is made first (on Python
+# 3.11+) for tests/test_assignments.py, which grades a course with the real nbgrader.
 test: install
+	@$(PY) -m tools.assignments teach-env --if-supported
 	$(BIN)/lint-imports --no-logo
 	CNNLIB_QUICK=1 $(PY) -m pytest -n 2 --dist loadfile tests notebooks tools/notebook_template.ipynb --ignore=tests/browser $(PYTEST_ARGS)
 	CNNLIB_QUICK=1 $(PY) -m pytest tests/browser $(PYTEST_ARGS)

@@ -52,18 +52,25 @@ def __dir__():
     return sorted(set(globals()) | set(_FACE))
 
 
-def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en") -> None:
+def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en",
+          classroom: bool = False) -> None:
     """One call at the top of every notebook: seeds, figure style, quiet TensorFlow, language.
 
     Seeds Python's and numpy's global generators (and TensorFlow's, if it is already imported),
     so a notebook gives the same numbers on every run. ``lang="zh"`` shows every label, message
     and figure text of cnnlib in Chinese (the Chinese edition, notebooks/zh/, passes it), with a
-    font that draws Chinese; English is the default.
+    font that draws Chinese; English is the default. ``classroom=True`` (a course release's
+    Setup cell passes it) turns the classroom setting on: checkers keep their hints but never
+    show an answer (``CNNLIB_CLASSROOM=1`` does the same).
     """
     from cnnlib.text.i18n import t
     from cnnlib.text.locale import set_language
 
     lang = set_language(lang)  # first: a bad lang is a ValueError before anything changes
+    if classroom:
+        from cnnlib.config import set_classroom
+
+        set_classroom(True)
     if quiet_tf:
         from cnnlib.config import quiet_tensorflow_env
 

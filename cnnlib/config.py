@@ -6,6 +6,10 @@ Environment variables (each bad value raises a ``ValueError`` that names the var
 - ``CNNLIB_OFFLINE``: never try a download.
 - ``CNNLIB_DOWNLOAD_TIMEOUT``: seconds a download may take in all.
 - ``CNNLIB_DATA_DIR``: where cached data and trained models live.
+- ``CNNLIB_CLASSROOM``: the classroom setting, for a graded course (``make assignments``):
+  checkers give their hints but never show an answer, and nothing reads the answer key
+  (``cnnlib.solutions``), so the key need not be installed. ``cnnlib.setup(classroom=True)``,
+  which a course release's Setup cell calls, turns it on too.
 
 Without ``CNNLIB_DATA_DIR``, data lives in the repository's ``data/`` when cnnlib runs from a
 checkout (``make lab``, an editable install), and otherwise (``pip install .``) in a per-user
@@ -22,6 +26,8 @@ from pathlib import Path
 __all__ = [
     "QUICK",
     "quick",
+    "classroom",
+    "set_classroom",
     "env_flag",
     "env_float",
     "data_dir",
@@ -72,6 +78,24 @@ QUICK = env_flag("CNNLIB_QUICK")
 def quick(full, small):
     """``small`` in quick mode, ``full`` otherwise: ``epochs = cnnlib.quick(10, 1)``."""
     return small if QUICK else full
+
+
+# Turned on for this kernel by cnnlib.setup(classroom=True); the environment variable is read on
+# every call, so a notebook's %env line works as well.
+_CLASSROOM_ON = False
+
+
+def classroom() -> bool:
+    """The classroom setting: on with ``CNNLIB_CLASSROOM=1`` or after ``set_classroom(True)``.
+    Checkers then never show an answer and never read the answer key."""
+    return _CLASSROOM_ON or env_flag("CNNLIB_CLASSROOM")
+
+
+def set_classroom(on: bool = True) -> None:
+    """Turn the classroom setting on (or off again) for this kernel; ``CNNLIB_CLASSROOM=1``
+    keeps it on either way."""
+    global _CLASSROOM_ON
+    _CLASSROOM_ON = bool(on)
 
 
 _PACKAGE_DIR = Path(__file__).resolve().parent

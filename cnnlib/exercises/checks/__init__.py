@@ -5,7 +5,9 @@ Each checker compares a learner's answer with its own computation (``cnnlib.core
 when right, so a notebook or a test can assert on it, and shown as nothing in a notebook. No
 answer makes a checker raise. The first miss on an exercise gets a hint; the second also shows
 the answer (``show_answer=True`` shows it at once). Answers are never ``eval``-ed. The answer key
-for every exercise is ``cnnlib.exercises.solutions``.
+for every exercise is ``cnnlib.exercises.solutions``. In the classroom setting (``CNNLIB_CLASSROOM=1`` or
+``cnnlib.setup(classroom=True)``) the hints stay, no answer is ever shown, and the key is never
+imported.
 """
 
 from .common import CheckResult

@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cnnlib import config
 from cnnlib.text.i18n import t
 
 __all__ = ["CheckResult", "judge", "right", "wrong", "not_yet", "forget_misses", "show",
@@ -95,8 +96,10 @@ def judge(checker: str, params: tuple, answer, grade: Callable[[object], Verdict
 
     ``todo`` is the hint while the answer is None; ``solution`` the answer, shown after the
     second miss on this exercise (``checker`` with these ``params``) or at once with
-    ``show_answer=True``. Any exception raised while grading becomes a ❌ with a hint.
+    ``show_answer=True``, but never in the classroom setting (``cnnlib.config.classroom()``),
+    where the hints stay. Any exception raised while grading becomes a ❌ with a hint.
     """
+    in_class = config.classroom()
     placeholder = t(REPLACE_NONE) if placeholder is None else placeholder
     if answer is None:
         verdict = not_yet(t('Not answered yet. {placeholder} Hint: {todo}', placeholder=placeholder, todo=todo))
@@ -116,10 +119,12 @@ def judge(checker: str, params: tuple, answer, grade: Callable[[object], Verdict
         key = (checker, _freeze(params))
         _MISSES[key] = _MISSES.get(key, 0) + 1
         lines.append("❌ " + verdict.message)
-        if not show_answer and _MISSES[key] == 1:
+        if in_class and (show_answer or _MISSES[key] == 1):
+            lines.append("   " + t('Try again: in class the checker gives hints, not answers.'))
+        elif not in_class and not show_answer and _MISSES[key] == 1:
             lines.append("   " + t('Try again: a second miss shows the answer (or pass show_answer=True).'))
     missed_twice = verdict.state == "wrong" and _MISSES[key] >= 2
-    if missed_twice or (show_answer and verdict.state != "right"):
+    if not in_class and (missed_twice or (show_answer and verdict.state != "right")):
         lines.append(t('💡 Answer: ') + solution)
     text = "\n".join(lines)
     print(text)
@@ -127,10 +132,14 @@ def judge(checker: str, params: tuple, answer, grade: Callable[[object], Verdict
 
 
 def solution_code(name: str) -> str:
-    """The answer key's code for a write-a-function exercise (``cnnlib.exercises.solutions.<name>``)."""
-    # the key is only read when a checker runs, never at import
-    from cnnlib.exercises import solutions
-
+    """The answer key's code for a write-a-function exercise (``cnnlib.exercises.solutions.<name>``);
+    empty in the classroom setting, where answers are never shown and the key may be absent."""
+    if config.classroom():
+        return ""
+    try:  # the key is only read when a checker runs, never at import
+        from cnnlib.exercises import solutions
+    except ImportError:  # a class copy without the key, but the classroom setting left off
+        return t('the answer key is not installed here.')
     try:
         return t('one solution:\n') + inspect.getsource(getattr(solutions, name)).rstrip()
     except OSError:  # installed without its source files

@@ -18,9 +18,11 @@ ZH: dict[str, str] = {
     'Not answered yet. {placeholder} Hint: {todo}': '还没有作答。{placeholder} 提示：{todo}',
     'one solution:\n': '一种解法：\n',
     'see cnnlib.exercises.solutions.{name}.': '见 cnnlib.exercises.solutions.{name}。',
+    'the answer key is not installed here.': '这里没有安装答案。',
     '💡 Answer: ': '💡 答案：',
     'Not quite: the checker could not read {show} ({name}). Hint: {todo}': '不太对：检查器读不懂 {show}（{name}）。提示：{todo}',
     'Try again: a second miss shows the answer (or pass show_answer=True).': '再试一次：第二次答错会显示答案（也可以传入 show_answer=True）。',
+    'Try again: in class the checker gives hints, not answers.': '再试一次：课堂上检查器只给提示，不给答案。',
     # cnnlib/checks/conv.py
     '{expected:g}: the sum of x[{r}:{v}, {c}:{v2}] × kernel, number by number.': '{expected:g}：x[{r}:{v}, {c}:{v2}] 与卷积核逐个相乘后的和。',
     '{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,} ({kh}·{kw}·{c_in} weights per filter{v2}).': '{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,}（每个卷积核 {kh}·{kw}·{c_in} 个权重{v2}）。',
