@@ -6,6 +6,7 @@ The key-less run is a separate Python whose import system refuses ``cnnlib.exerc
 """
 
 import contextlib
+import importlib
 import io
 import json
 import os
@@ -110,6 +111,8 @@ def hide_the_key(monkeypatch):
     """From now on, `from cnnlib import solutions` raises ImportError."""
     monkeypatch.setitem(sys.modules, "cnnlib.exercises.solutions", None)
     monkeypatch.delattr(cnnlib, "solutions", raising=False)
+    # `from cnnlib.exercises import solutions` reads the package's attribute first
+    monkeypatch.delattr(importlib.import_module("cnnlib.exercises"), "solutions", raising=False)
 
 
 @pytest.fixture
