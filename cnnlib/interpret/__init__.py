@@ -31,16 +31,19 @@ from cnnlib.interpret.classifier import (
     check_classifier,
     fit_images,
     fit_photo,
+    input_range,
     probabilities,
     start_images,
 )
 from cnnlib.interpret.layers import (
+    branches,
     closest_kernels,
     conv_layers,
     conv_stack,
     layer_geometry,
     map_layers,
     size_layer,
+    trunk_layers,
     unit_chain,
 )
 
@@ -59,6 +62,9 @@ __all__ = [
     "saliency",
     "grad_cam",
     "conv_stack",
+    "branches",
+    "trunk_layers",
+    "input_range",
     "default_model",
     "check_classifier",
     "ClassifierInfo",
