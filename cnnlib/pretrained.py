@@ -91,11 +91,13 @@ def places(name: str) -> list[Path]:
 def file_urls(name: str) -> list[str]:
     """Where ``name`` is downloaded from: ``$CNNLIB_WEIGHTS_URL/name`` when set, then Keras'."""
     if name not in _FILES:
-        raise ValueError(f"name must be one of {', '.join(_FILES)}, got {name!r}")
+        raise ValueError(t("name must be one of {names}, got {name!r}",
+                           names=", ".join(_FILES), name=name))
     mirror = os.environ.get(MIRROR_ENV, "").strip()
     if mirror and not mirror.lower().startswith(("http://", "https://")):
-        raise ValueError(f"{MIRROR_ENV} must be an http:// or https:// URL of a folder holding "
-                         f"{WEIGHTS_FILE} and {CLASS_INDEX_FILE}, got {mirror!r}")
+        raise ValueError(t("{env} must be an http:// or https:// URL of a folder holding "
+                           "{weights} and {index}, got {mirror!r}", env=MIRROR_ENV,
+                           weights=WEIGHTS_FILE, index=CLASS_INDEX_FILE, mirror=mirror))
     return ([mirror.rstrip("/") + "/" + name] if mirror else []) + [_FILES[name][1]]
 
 
@@ -160,7 +162,7 @@ def build(weights=None, size: int = SIZE):
     import keras
 
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not size >= 32:
-        raise ValueError(f"size must be an int >= 32 (pixels), got {size!r}")
+        raise ValueError(t("size must be an int >= 32 (pixels), got {size!r}", size=size))
     with warnings.catch_warnings():  # "weights for 224 will be loaded": that is what we want
         warnings.filterwarnings("ignore", message=".*input_shape.*")
         model = keras.applications.MobileNetV3Small(
@@ -189,10 +191,11 @@ def load_class_index(path) -> list[str]:
     try:
         names = [str(index[str(i)][1]) for i in range(len(index))]
     except (KeyError, IndexError, TypeError):
-        raise ValueError(f"{path} is not an ImageNet class index ({{\"0\": [id, name], ...}})"
-                         ) from None
+        raise ValueError(t('{path} is not an ImageNet class index ({{"0": [id, name], ...}})',
+                           path=path)) from None
     if len(names) != 1000:
-        raise ValueError(f"{path} holds {len(names)} classes, ImageNet has 1000")
+        raise ValueError(t("{path} holds {n} classes, ImageNet has 1000", path=path,
+                           n=len(names)))
     return names
 
 
@@ -201,10 +204,10 @@ def top_k(probs, class_names, k: int = 5) -> list[list[tuple[str, float]]]:
     [[(name, probability), ...], ...]."""
     p = np.asarray(probs, dtype=float)
     if p.ndim != 2 or p.shape[1] != len(class_names):
-        raise ValueError(f"probs must be (N, {len(class_names)}), one row per image, got shape "
-                         f"{p.shape}")
+        raise ValueError(t("probs must be (N, {n}), one row per image, got shape {shape}",
+                           n=len(class_names), shape=p.shape))
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= p.shape[1]:
-        raise ValueError(f"k must be an int in [1, {p.shape[1]}], got {k!r}")
+        raise ValueError(t("k must be an int in [1, {n}], got {k!r}", n=p.shape[1], k=k))
     order = np.argsort(-p, axis=1, kind="stable")[:, :k]
     return [[(class_names[j], float(row[j])) for j in idx] for row, idx in zip(p, order)]
 

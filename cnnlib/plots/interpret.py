@@ -34,6 +34,7 @@ __all__ = [
     "plot_architecture_params",
     "plot_architecture_shapes",
     "plot_architecture_layers",
+    "plot_top_k",
 ]
 
 INPUT_CMAP = "gray_r"
@@ -499,5 +500,25 @@ def plot_architecture_layers(rows, ax=None, title=None):
     ax.set_yscale("log")
     ax.set_ylabel(ft('parameters (log scale)'))
     if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_top_k(top, ax=None, title=None):
+    """A network's most probable classes as horizontal bars, best on top, each labelled with
+    its name and probability (so the bar length is not the only cue).
+    top: [(class name, probability), ...], best first (``pretrained.top_k``). Returns the ax."""
+    ax = get_ax(ax, figsize=(4, 2.4))
+    ax.clear()
+    names = [str(n) for n, _ in top][::-1]
+    probs = [float(p) for _, p in top][::-1]
+    rows = np.arange(len(names))
+    ax.barh(rows, probs, color="tab:blue")
+    ax.set_yticks(rows, names)
+    ax.set_xlim(0, 1)
+    for y, p in zip(rows, probs):
+        ax.text(min(p + 0.02, 0.8), y, f"{p:.2f}", va="center", fontsize=9)
+    ax.set_xlabel(ft("probability"))
+    if title is not None:
         ax.set_title(title)
     return ax

@@ -35,6 +35,7 @@ from .interpret import (
     class_visualization_explorer,
     filter_visualization_explorer,
     grad_cam_explorer,
+    top_k_explorer,
 )
 from .learning import (
     LANDSCAPE_TAP,
@@ -81,5 +82,5 @@ __all__ = [
     "DigitCanvas", "digit_canvas_explorer",
     # interpret
     "activation_explorer", "filter_visualization_explorer", "class_visualization_explorer",
-    "grad_cam_explorer",
+    "grad_cam_explorer", "top_k_explorer",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "filter_visualization_explorer",
     "class_visualization_explorer",
     "grad_cam_explorer",
+    "top_k_explorer",
 ]
 
 def _default_digits():
@@ -404,6 +405,42 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
                  how=how)
 
     explorer = Explorer(controls, render, fig, title="Saliency and Grad-CAM",
+                        arrange=[*controls.values(), imgs.upload])
+    imgs.connect(explorer, controls["digit"])
+    return explorer
+
+
+# ---------------------------------------------------------------------------------------------
+# What a network says about a photo: its top classes
+# ---------------------------------------------------------------------------------------------
+def top_k_explorer(model, class_names, images=None, k: int = 5):
+    """Pick a photo (or upload your own): the photo as the model sees it, and its ``k`` most
+    probable classes. Images as in ``activation_explorer`` (default: the bundled photos),
+    fitted to the model's input size and value range. ``explorer.state`` holds ``probs`` and
+    ``top``, [(class name, probability), ...], best first."""
+    model, info = _setup(model, class_names)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= info.n_classes:
+        raise ValueError(t('k must be an int in [1, {n}], got {k!r}', n=info.n_classes, k=k))
+    imgs = _Images(info, *_inputs(info, images, None))
+    controls = {"digit": int_slider("image", 0, 0, len(imgs.x) - 1, continuous=False)}
+    fig, axes = new_figure(1, 2, figsize=(8.4, 3.0), width_ratios=[1, 1.6])
+    probs_cache: dict = {}
+
+    def render(state, digit):
+        key = (digit, len(imgs.x))
+        if key not in probs_cache:
+            probs_cache[key] = interpret.probabilities(model, imgs.x[digit][None])[0]
+        probs = probs_cache[key]
+        order = np.argsort(-probs, kind="stable")[:k]
+        top = [(info.class_names[j], float(probs[j])) for j in order]
+        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0], ncols=1,
+                                  title=t("image"), cmap=_input_cmap(info))
+        iplots.plot_top_k(top, ax=axes[1], title=t("top {k} classes", k=k))
+        state.update(probs=probs, top=top)
+        return t("model says <b>{name}</b> (p = {p:.2f})", name=html.escape(top[0][0]),
+                 p=top[0][1])
+
+    explorer = Explorer(controls, render, fig, title="What the network sees in a photo",
                         arrange=[*controls.values(), imgs.upload])
     imgs.connect(explorer, controls["digit"])
     return explorer
