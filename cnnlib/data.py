@@ -60,6 +60,7 @@ __all__ = [
     "file_hash",
     "hash_algorithm",
     "fetch_file",
+    "display_path",
     "FetchResult",
     "stratified_split",
     "to_float",
@@ -305,6 +306,11 @@ def _short(path) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+def display_path(path) -> str:
+    """``path`` as a reader would write it (relative to the series' folder, or with ~)."""
+    return _short(path)
 
 
 def _as_paths(paths) -> list[Path]:

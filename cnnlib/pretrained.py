@@ -102,9 +102,10 @@ def file_urls(name: str) -> list[str]:
 
 
 def _fix() -> str:
-    return t("To get it: set {env} to a folder that holds {weights} and {index}, or put both "
-             "files in {folder} by hand (see the README).", env=MIRROR_ENV,
-             weights=WEIGHTS_FILE, index=CLASS_INDEX_FILE, folder=data._short(config.data_dir()))
+    return t("To get them: set {env} to a folder that holds {weights} and {index}, or put "
+             "both files in {folder} by hand (see the README).", env=MIRROR_ENV,
+             weights=WEIGHTS_FILE, index=CLASS_INDEX_FILE,
+             folder=data.display_path(config.data_dir()).rstrip("/") + "/")
 
 
 def fetch(name: str, *, offline: bool | None = None, timeout: float | None = None,

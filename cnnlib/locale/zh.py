@@ -933,7 +933,7 @@ ZH: dict[str, str] = {
     # pretrained network (cnnlib.pretrained, notebook 09)
     'cache: {path} failed its {algo} check (got {got}..., expected {expected}...): it is corrupt or incomplete and was NOT used. Delete it, or put a good copy there.': '缓存：{path} 没有通过 {algo} 校验（得到 {got}…，应为 {expected}…）：文件已损坏或不完整，没有使用。请删除它，或在那里放一份完好的副本。',
     'cache: no {name} at {places}.': '缓存：{places} 都没有 {name}。',
-    'To get it: set {env} to a folder that holds {weights} and {index}, or put both files in {folder} by hand (see the README).': '获取方法：把 {env} 设为一个存有 {weights} 和 {index} 的文件夹网址，或者手动把这两个文件放进 {folder}（见 README）。',
+    'To get them: set {env} to a folder that holds {weights} and {index}, or put both files in {folder} by hand (see the README).': '获取方法：把 {env} 设为一个存有 {weights} 和 {index} 的文件夹网址，或者手动把这两个文件放进 {folder}（见 README）。',
     "MobileNetV3Small's ImageNet weights from {w}; class index from {c}.": 'MobileNetV3Small 的 ImageNet 预训练权重来自{w}；类别索引来自{c}。',
     'No pretrained weights here ({missing} not found, no download): this section is skipped. {fix}': '这里没有预训练权重（找不到 {missing}，也无法下载）：本节跳过。{fix}',
     ' and ': ' 和 ',
