@@ -174,7 +174,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     what = "digit" if _for_digits(info) else "image"
     controls = {
         "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
-        "layer": dropdown("layer", names, layer),
+        "layer": dropdown("layer", names, layer, translate=False),
         "channel": int_slider("channel", 0, 0, max_c - 1, continuous=False),
     }
     fig, axes = new_figure(1, 3, figsize=(9.6, 3.6), width_ratios=[1, 2.2, 1.4])
@@ -258,7 +258,7 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
         raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
     max_f = max(n_shown(n) for n in names)
     controls = {
-        "layer": dropdown("conv layer", names, layer, style=WIDE),
+        "layer": dropdown("conv layer", names, layer, style=WIDE, translate=False),
         "steps": int_slider("steps", steps, 0, 200, step=20, continuous=False),
         "regularization": dropdown("regularization", list(REGULARIZATION), "jitter + blur",
                                    style=WIDE),
@@ -362,10 +362,10 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
     what = "digit" if _for_digits(info) else "image"
     controls = {
         "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
-        "explain": dropdown("explain", [("predicted class", -1)]
-                            + [(n, c) for c, n in enumerate(names)], -1),
+        "explain": dropdown("explain", [(t("predicted class"), -1)]
+                            + [(n, c) for c, n in enumerate(names)], -1, translate=False),
         "method": toggle_buttons("method", ["Grad-CAM", "saliency"], "Grad-CAM"),
-        "layer": dropdown("Grad-CAM layer", layers, layer, style=WIDE),
+        "layer": dropdown("Grad-CAM layer", layers, layer, style=WIDE, translate=False),
     }
     fig, axes = new_figure(1, 3, figsize=(8.4, 3.2))
     probs_cache: dict = {}
