@@ -459,7 +459,7 @@ class FetchResult:
 
 def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
                timeout: float | None = None, offline: bool | None = None,
-               fix: str = "", verbose: bool = False) -> FetchResult:
+               fix: str = "", before_download: str = "", verbose: bool = False) -> FetchResult:
     """The file ``name`` from the first source that has it with the right hash.
 
     places: where a copy may already be (a file put there by hand counts), tried in order;
@@ -467,7 +467,8 @@ def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
     save_to: where a download is kept; expected_hash: 64 hex digits (SHA-256) or 32 (MD5), as
     Keras' ``get_file`` takes; timeout: seconds each download may take (default 120, or
     ``CNNLIB_DOWNLOAD_TIMEOUT``); offline: skip the downloads (default: ``CNNLIB_OFFLINE=1``, or
-    quick mode); fix: what to do when no source had it, added to the last note.
+    quick mode); fix: what to do when no source had it, added to the last note;
+    before_download: a note for the downloads (e.g. that no mirror is set), kept when they run.
 
     Never raises for a missing network or a bad file: the result says what happened
     (``.ok``, ``.notes``), so a notebook can say it in one line and go on.
@@ -510,6 +511,8 @@ def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
             t('quick mode') if config.QUICK else t('offline=True'))
         notes.append(t("download: skipped ({why}).", why=why))
     else:
+        if before_download:
+            notes.append(before_download)
         for url in sources:
             try:
                 path = _run_bounded(lambda url=url: _download(

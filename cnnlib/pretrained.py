@@ -113,12 +113,11 @@ def fetch(name: str, *, offline: bool | None = None, timeout: float | None = Non
     """One of the two files (``WEIGHTS_FILE`` or ``CLASS_INDEX_FILE``) through the chain: a
     copy already there, the mirror, Keras' URL; each checked against Keras' MD5."""
     urls = file_urls(name)
-    result = data.fetch_file(name, _FILES[name][0], places=places(name), urls=urls,
-                             save_to=_keras_models_dir() / name, timeout=timeout,
-                             offline=offline, fix=_fix(), verbose=verbose)
-    if len(urls) == 1 and not result.ok:
-        result.notes.insert(-1, t("mirror: {name} is not set.", name=MIRROR_ENV))
-    return result
+    no_mirror = t("mirror: {name} is not set.", name=MIRROR_ENV) if len(urls) == 1 else ""
+    return data.fetch_file(name, _FILES[name][0], places=places(name), urls=urls,
+                           save_to=_keras_models_dir() / name, timeout=timeout,
+                           offline=offline, fix=_fix(), before_download=no_mirror,
+                           verbose=verbose)
 
 
 @dataclass
