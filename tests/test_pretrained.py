@@ -217,7 +217,8 @@ def test_the_section_runs_with_random_weights(net, monkeypatch, capsys, lang):
 
 def test_peak_memory_with_the_network_built_at_224():
     """A fresh interpreter builds the network at 224 and runs a batch of the bundled photos,
-    the activation maps and Grad-CAM; its peak resident memory (VmHWM) stays under 1.5 GB."""
+    the activation maps, Grad-CAM and the features of 20 photos; its peak resident memory
+    (VmHWM) stays under 1.5 GB."""
     code = textwrap.dedent("""
         import os
         os.environ["CNNLIB_QUICK"] = "1"
@@ -228,6 +229,8 @@ def test_peak_memory_with_the_network_built_at_224():
         interpret.probabilities(model, x)
         interpret.activations(model, x[0], interpret.trunk_layers(model))
         interpret.grad_cam(model, x[0], layer=interpret.trunk_layers(model)[-1])
+        features = pretrained.features_model(model)        # the transfer-learning step
+        features.predict(x.repeat(4, axis=0), batch_size=16, verbose=0)
         status = open("/proc/self/status").read()
         print(int(status.split("VmHWM:")[1].split()[0]) // 1024)
     """)
