@@ -2,8 +2,8 @@
 
 Layers, each importing only those before it:
 ``ops`` (pure numpy) <- ``plots`` (matplotlib) <- ``widgets`` (ipywidgets) <- notebooks.
-TensorFlow is imported only by ``models``, ``interpret`` and ``data`` when they need it, so the
-numpy notebooks start fast.
+TensorFlow is imported only by ``models``, ``interpret``, ``pretrained`` and ``data`` when they
+need it, so the numpy notebooks start fast.
 """
 
 from __future__ import annotations
