@@ -244,3 +244,19 @@ def test_peak_memory_with_the_network_built_at_224():
     peak_mb = int(run.stdout.split()[-1])
     print(f"peak memory with MobileNetV3Small built at 224: {peak_mb} MB")
     assert peak_mb < MEMORY_LIMIT_MB
+
+
+def test_build_loads_a_weights_file_in_keras_legacy_h5_format(net, tmp_path, keras):
+    """Keras publishes the weights as a legacy .h5 file; build(path) loads one. Here the file is
+    written from the random network with Keras' own legacy writer, under Keras' file name."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    path = tmp_path / pretrained.WEIGHTS_FILE
+    with h5py.File(path, "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, net)
+    again = pretrained.build(path, SIZE)
+    for a, b in zip(net.weights, again.weights):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    x = _photos(net)
+    np.testing.assert_allclose(np.asarray(again(x)), np.asarray(net(x)), rtol=1e-5, atol=1e-7)
