@@ -30,7 +30,8 @@ _FACE = {
         "ops", "kernels", "images", "digits", "drawing", "metrics", "architectures", "tinycnn",
         "learning", "experiments", "gridstate")},
     **{name: f"cnnlib.text.{name}" for name in ("i18n", "locale", "glossary", "fonts")},
-    **{name: f"cnnlib.tf.{name}" for name in ("backend", "data", "models", "interpret")},
+    **{name: f"cnnlib.tf.{name}" for name in (
+        "backend", "data", "models", "interpret", "pretrained")},
     "checks": "cnnlib.exercises.checks",
     "solutions": "cnnlib.exercises.solutions",
     "plots": "cnnlib.plots",

@@ -8,7 +8,7 @@ Environment variables (each bad value raises a ``ValueError`` that names the var
 - ``CNNLIB_DATA_DIR``: where cached data and trained models live.
 - ``CNNLIB_CLASSROOM``: the classroom setting, for a graded course (``make assignments``):
   checkers give their hints but never show an answer, and nothing reads the answer key
-  (``cnnlib.solutions``), so the key need not be installed. ``cnnlib.setup(classroom=True)``,
+  (``cnnlib.exercises.solutions``), so the key need not be installed. ``cnnlib.setup(classroom=True)``,
   which a course release's Setup cell calls, turns it on too.
 
 Without ``CNNLIB_DATA_DIR``, data lives in the repository's ``data/`` when cnnlib runs from a

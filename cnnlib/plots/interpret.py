@@ -31,6 +31,7 @@ __all__ = [
     "plot_class_images",
     "plot_heatmap",
     "plot_explanations",
+    "plot_top_k",
 ]
 
 INPUT_CMAP = "gray_r"
@@ -423,3 +424,23 @@ def plot_explanations(images, saliency, cams, labels, preds, probs=None, fig=Non
     axes[0, 1].set_title(ft('saliency'), fontsize=9)
     axes[0, 2].set_title(ft('Grad-CAM'), fontsize=9)
     return fig
+
+
+def plot_top_k(top, ax=None, title=None):
+    """A network's most probable classes as horizontal bars, best on top, each labelled with
+    its name and probability (so the bar length is not the only cue).
+    top: [(class name, probability), ...], best first (``pretrained.top_k``). Returns the ax."""
+    ax = get_ax(ax, figsize=(4, 2.4))
+    ax.clear()
+    names = [str(n) for n, _ in top][::-1]
+    probs = [float(p) for _, p in top][::-1]
+    rows = np.arange(len(names))
+    ax.barh(rows, probs, color="tab:blue")
+    ax.set_yticks(rows, names)
+    ax.set_xlim(0, 1)
+    for y, p in zip(rows, probs):
+        ax.text(min(p + 0.02, 0.8), y, f"{p:.2f}", va="center", fontsize=9)
+    ax.set_xlabel(ft("probability"))
+    if title is not None:
+        ax.set_title(title)
+    return ax

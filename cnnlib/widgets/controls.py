@@ -51,15 +51,17 @@ def selection_slider(description, options, value, *, continuous=True, style=None
                                    **_common(style, width))
 
 
-def _options(options):
-    """(label, value) pairs with every label translated; a plain option is its own label."""
-    return [(t(o[0]), o[1]) if isinstance(o, tuple) else
-            (t(o), o) if isinstance(o, str) else (str(o), o) for o in options]
+def _options(options, translate: bool = True):
+    """(label, value) pairs with every label translated (unless ``translate`` is False: layer
+    and class names are names, not words); a plain option is its own label."""
+    tr = t if translate else str
+    return [(tr(o[0]), o[1]) if isinstance(o, tuple) else
+            (tr(o), o) if isinstance(o, str) else (str(o), o) for o in options]
 
 
-def dropdown(description, options, value, *, style=None, width=None):
-    return widgets.Dropdown(options=_options(options), value=value, description=t(description),
-                            **_common(style, width))
+def dropdown(description, options, value, *, style=None, width=None, translate=True):
+    return widgets.Dropdown(options=_options(options, translate), value=value,
+                            description=t(description), **_common(style, width))
 
 
 def toggle_buttons(description, options, value):

@@ -32,16 +32,19 @@ from cnnlib.tf.interpret.classifier import (
     check_labels,
     fit_images,
     fit_photo,
+    input_range,
     probabilities,
     start_images,
 )
 from cnnlib.tf.interpret.layers import (
+    branches,
     closest_kernels,
     conv_layers,
     conv_stack,
     layer_geometry,
     map_layers,
     size_layer,
+    trunk_layers,
     unit_chain,
 )
 
@@ -60,6 +63,9 @@ __all__ = [
     "saliency",
     "grad_cam",
     "conv_stack",
+    "branches",
+    "trunk_layers",
+    "input_range",
     "default_model",
     "check_classifier",
     "check_labels",

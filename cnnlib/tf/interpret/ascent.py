@@ -139,6 +139,15 @@ def _check_steps_etc(steps, lr, jitter, blur, decay, value_range):
     return steps, jitter
 
 
+def _own_range(model, value_range):
+    """value_range, or the model's own (``interpret.input_range``) when None."""
+    if value_range is None:
+        from cnnlib.tf.interpret.classifier import input_range
+
+        return input_range(model)
+    return tuple(value_range)
+
+
 def _indices(index, n: int, what: str):
     """index -> (int32 array, single?)."""
     if index is None or (isinstance(index, str) and index == "all"):
@@ -181,14 +190,16 @@ def _run_ascent(fn, x0, idx, steps, lr, jitter, blur, decay, seed, value_range, 
 
 def visualize_filter(model, layer, index=None, steps: int = 60, lr: float = 0.1,
                      jitter: int = 1, blur: float = 0.3, decay: float = 0.0, seed: int = 0,
-                     start=None, value_range=(0.0, 1.0), objective: str = "mean",
+                     start=None, value_range=None, objective: str = "mean",
                      return_scores: bool = False):
     """The input that makes filter ``index`` of conv ``layer`` respond most: gradient ascent.
 
     Start from grey noise (or ``start``); at each of ``steps`` steps, shift the image by up to
     ``jitter`` pixels, take the gradient of the filter's response with respect to the pixels,
     step ``lr`` along it (normalized to unit RMS per image), pull every pixel towards mid-grey
-    by ``decay``, blur with a Gaussian of sigma ``blur`` and clip to ``value_range``.
+    by ``decay``, blur with a Gaussian of sigma ``blur`` and clip to ``value_range`` (default:
+    the model's own, see ``interpret.input_range``). ``lr`` is a fraction of that range, so a
+    model that takes 0-255 gets the same steps as one that takes 0-1.
 
     The response is the filter's finished map (after the batch normalization and activation that
     follow the conv, see ``unit_chain``), plus 0.01 x its value before the activation (so a
@@ -204,7 +215,9 @@ def visualize_filter(model, layer, index=None, steps: int = 60, lr: float = 0.1,
     """
     check_model(model)
     lay = get_layer(model, layer)
+    value_range = _own_range(model, value_range)
     steps, jitter = _check_steps_etc(steps, lr, jitter, blur, decay, value_range)
+    lr = lr * (value_range[1] - value_range[0])
     idx, single = _indices(index, int(lay.filters), "index")
     if objective not in ("mean", "center"):
         raise ValueError(t('objective must be "mean" or "center", got {objective!r}', objective=objective))
@@ -221,18 +234,21 @@ def visualize_filter(model, layer, index=None, steps: int = 60, lr: float = 0.1,
 
 def class_image(model, classes=None, steps: int = 150, lr: float = 0.05, jitter: int = 1,
                 blur: float = 0.5, decay: float = 0.02, seed: int = 0, start=None,
-                value_range=(0.0, 1.0), return_scores: bool = False):
+                value_range=None, return_scores: bool = False):
     """The input that maximizes a class score (the logit before softmax): gradient ascent,
     as in ``visualize_filter``. Without regularization the ascent finds noise the model likes;
     ``decay`` (pull back to ``value_range[0]``, the black background of MNIST), ``blur`` and
-    ``jitter`` make it look more like the digit.
+    ``jitter`` make it look more like the digit. value_range: default the model's own;
+    ``lr`` is a fraction of it.
 
     classes: a class number, a list, or None for every class.
     Returns (H, W, C) for one int, else (B, H, W, C); with ``return_scores`` also the logits
     of the target classes, (steps + 1, B).
     """
     check_model(model)
+    value_range = _own_range(model, value_range)
     steps, jitter = _check_steps_etc(steps, lr, jitter, blur, decay, value_range)
+    lr = lr * (value_range[1] - value_range[0])
     n_classes = int(model.outputs[0].shape[-1])
     idx, single = _indices(classes, n_classes, "classes")
 

@@ -17,10 +17,10 @@ import numpy as np
 from cnnlib.core import images
 from cnnlib.text.i18n import t
 from cnnlib.tf.interpret._base import model_input
-from cnnlib.tf.interpret.layers import conv_layers, map_layers, unit_chain
+from cnnlib.tf.interpret.layers import branches, conv_layers, map_layers, trunk_layers, unit_chain
 
-__all__ = ["ClassifierInfo", "check_classifier", "check_labels", "fit_photo", "fit_images", "probabilities",
-           "start_images", "ANY_SIZE"]
+__all__ = ["ClassifierInfo", "check_classifier", "check_labels", "fit_photo", "fit_images",
+           "probabilities", "start_images", "input_range", "ANY_SIZE"]
 
 # The side used for a model that takes any input size (keras.Input((None, None, 3))).
 ANY_SIZE = 96
@@ -36,7 +36,9 @@ class ClassifierInfo:
     ``shape``: the same with a working size filled in for None; ``class_names``: one per class
     ("0", "1", ... unless given); ``conv_layers``: the Conv2D layers; ``cam_layers``: each conv
     layer's finished maps (after its batch norm and activation), the Grad-CAM choices;
-    ``cam_layer``: the last of them, Grad-CAM's default.
+    ``cam_layer``: the last of them, Grad-CAM's default; ``value_range``: the pixel values the
+    model takes, (0, 1) for the series' models, (0, 255) for a network that scales its input
+    itself (see ``input_range``).
     """
 
     input_shape: tuple
@@ -46,6 +48,7 @@ class ClassifierInfo:
     conv_layers: tuple
     cam_layers: tuple
     cam_layer: str
+    value_range: tuple = (0.0, 1.0)
 
     @property
     def channels(self) -> int:
@@ -105,10 +108,39 @@ def check_classifier(model, class_names=None) -> ClassifierInfo:
     h, w, c = in_shape[1:]
     if c is None:
         raise ValueError(t("model's input must fix its number of channels (1 grey, 3 colour)"))
-    cam = tuple(unit_chain(model, n)[-1].name for n in convs)
+    if branches(model):  # the trunk's maps: a block's inside (and 1×1 maps) explain nothing
+        cam = tuple(trunk_layers(model)) or tuple(unit_chain(model, n)[-1].name for n in convs)
+    else:
+        cam = tuple(unit_chain(model, n)[-1].name for n in convs)
     return ClassifierInfo(input_shape=(h, w, c), shape=(h or ANY_SIZE, w or ANY_SIZE, c),
                           n_classes=n_classes, class_names=names, conv_layers=tuple(convs),
-                          cam_layers=cam, cam_layer=cam[-1])
+                          cam_layers=cam, cam_layer=cam[-1], value_range=input_range(model))
+
+
+#: The attribute that states a model's input range, when its layers do not show it.
+RANGE_ATTRIBUTE = "cnnlib_value_range"
+
+
+def input_range(model) -> tuple:
+    """The pixel values ``model`` takes: (low, high).
+
+    ``model.cnnlib_value_range`` when set (state it for a model that was trained on another
+    range); else (0, 255) when the model scales its input itself, i.e. its first layer is a
+    ``Rescaling`` by at most 1/100 (``keras.applications`` networks: MobileNetV3 maps 0-255 to
+    -1..1, EfficientNet to 0-1); else (0, 1), the series' pixels / 255.
+    """
+    stated = getattr(model, RANGE_ATTRIBUTE, None)
+    if stated is not None:
+        lo, hi = (float(v) for v in stated)
+        if not lo < hi:
+            raise ValueError(t('value_range must be (low, high) with low < high, got {value_range!r}', value_range=stated))
+        return (lo, hi)
+    first = [lay for lay in model.layers if type(lay).__name__ != "InputLayer"][:1]
+    if first and type(first[0]).__name__ == "Rescaling":
+        scale = np.asarray(first[0].scale, dtype=float)
+        if scale.size and np.all(np.abs(scale) <= 0.01):
+            return (0.0, 255.0)
+    return (0.0, 1.0)
 
 
 def _info(model_or_info) -> ClassifierInfo:
@@ -125,18 +157,19 @@ def _crop_box(h, w, th, tw):
     return (h - ch) // 2, (w - cw) // 2, ch, cw
 
 
-def fit_photo(model, photo, value_range=(0.0, 1.0)):
+def fit_photo(model, photo, value_range=None):
     """A photo as the model's input: (x, note).
 
     photo: anything ``images.open_photo`` takes (a sample name, an array, a file path, bytes).
     It is cropped in the middle to the model's aspect ratio, resized to the model's input size
     (a model that takes any size gets ``ANY_SIZE`` on the longer side), turned grey for a
     one-channel model or colour for a three-channel one, and its 0-255 values mapped onto
-    ``value_range`` (the series' models take pixels / 255, i.e. (0, 1)).
+    ``value_range`` (default: the model's own, see ``input_range``: (0, 1) for the series'
+    models, which take pixels / 255; (0, 255) for a network that scales its input itself).
     x: float32 (H, W, C). note: one line saying what was done, for the explorer to show.
     """
     info = _info(model)
-    lo, hi = value_range
+    lo, hi = info.value_range if value_range is None else value_range
     if not lo < hi:
         raise ValueError(t('value_range must be (low, high) with low < high, got {value_range!r}', value_range=value_range))
     pic = images.open_photo(photo)
@@ -170,7 +203,7 @@ def fit_photo(model, photo, value_range=(0.0, 1.0)):
     return x.astype(np.float32), "; ".join(notes)
 
 
-def fit_images(model, images_, value_range=(0.0, 1.0)):
+def fit_images(model, images_, value_range=None):
     """Several images as the model's input: (x (N, H, W, C) float32, notes, one per image).
 
     images_: an array already in the model's shape, (N, H, W, C) floats (or (N, H, W) for a grey
@@ -238,13 +271,14 @@ def probabilities(model, x) -> np.ndarray:
     return z / z.sum(axis=-1, keepdims=True)
 
 
-def start_images(model, n: int, seed: int = 0, value_range=(0.0, 1.0),
+def start_images(model, n: int, seed: int = 0, value_range=None,
                  kind: str = "noise") -> np.ndarray:
     """Starting images for gradient ascent in the model's shape (a working size where the
     model takes any size): (n, H, W, C) float32. kind "noise": grey noise around the middle of
-    ``value_range``; "dark": near its low end (where class visualization starts)."""
+    ``value_range`` (default: the model's own); "dark": near its low end (where class
+    visualization starts)."""
     info = _info(model)
-    lo, hi = value_range
+    lo, hi = info.value_range if value_range is None else value_range
     rng = np.random.default_rng(seed)
     shape = (n, *info.shape)
     if kind == "noise":

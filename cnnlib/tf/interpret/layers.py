@@ -195,3 +195,76 @@ def conv_stack(model, input_shape=(None, None, None)):
         raise ValueError(t('model has no layers before its first Flatten/Dense'))
     return keras.Model(inp, x, name=f"{model.name}_conv_stack")
 
+
+
+def _graph(model):
+    """(operations in topological order, edges (from, to) as positions in that order), for the
+    operations of this model (layers and the ops between them, e.g. ``x + 3``)."""
+    ops = list(getattr(model, "operations", model.layers))
+    pos = {id(op): i for i, op in enumerate(ops)}
+    edges = []
+    for i, op in enumerate(ops):
+        for node in getattr(op, "_inbound_nodes", []):
+            for tensor in getattr(node, "input_tensors", []):
+                history = getattr(tensor, "_keras_history", None)
+                if history is not None and id(history[0]) in pos:
+                    edges.append((pos[id(history[0])], i))
+    return ops, edges
+
+
+def branches(model) -> bool:
+    """True if some layer's output is read by more than one layer (shortcuts, squeeze-and-
+    excitation, inception branches): such a model is not a plain chain."""
+    ops, edges = _graph(model)
+    sources = [a for a, _ in edges]
+    return len(sources) != len(set(sources))
+
+
+def trunk_layers(model) -> list[str]:
+    """The layers worth showing, input to output: finished 2-D maps larger than 1×1.
+
+    In a plain chain: ``map_layers(model, finished=True)`` (without 1×1 maps). In a network
+    with branches, only the trunk: the layers that every path from input to output passes
+    through (a block's output, after its shortcut joins), from the first convolution on, and
+    of those only the finished ones (not a conv or batch norm whose maps go on through a batch
+    norm or activation). Maps inside a block (a squeeze-and-excitation branch, the step before
+    a shortcut adds) are left out.
+    """
+    keras = get_keras()
+    check_model(model)
+
+    def big(lay):
+        try:
+            shape = lay.output.shape
+        except (AttributeError, ValueError):
+            return False
+        return len(shape) == 4 and all(d is None or d > 1 for d in shape[1:3])
+
+    if not branches(model):
+        return [n for n in map_layers(model, finished=True) if big(model.get_layer(n))]
+    ops, edges = _graph(model)
+    reach = [0] * len(ops)  # reach[i]: the furthest operation read by any operation before i
+    far = 0
+    for i in range(len(ops)):
+        reach[i] = far
+        far = max([far] + [b for a, b in edges if a == i])
+    readers: dict = {}
+    for a, b in edges:
+        readers.setdefault(a, []).append(ops[b])
+    per_channel = (keras.layers.BatchNormalization, keras.layers.DepthwiseConv2D)
+    started = False
+    names = []
+    for i, op in enumerate(ops):
+        if isinstance(op, keras.layers.Conv2D) or isinstance(op, keras.layers.DepthwiseConv2D):
+            started = True
+        if not started or not isinstance(op, keras.layers.Layer) or reach[i] > i:
+            continue
+        if not big(op) or isinstance(op, (keras.layers.ZeroPadding2D, keras.layers.Cropping2D)):
+            continue  # 1×1 maps explain nothing; padding only adds a frame of zeros
+        nxt = readers.get(i, [])
+        goes_on = len(nxt) == 1 and (isinstance(nxt[0], keras.layers.BatchNormalization)
+                                     or type(nxt[0]).__name__ in ELEMENTWISE)
+        if goes_on and (isinstance(op, (keras.layers.Conv2D, *per_channel))):
+            continue  # its maps are finished by the batch norm or activation after it
+        names.append(op.name)
+    return names

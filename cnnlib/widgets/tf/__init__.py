@@ -10,6 +10,7 @@ from .interpret import (
     class_visualization_explorer,
     filter_visualization_explorer,
     grad_cam_explorer,
+    top_k_explorer,
 )
 from .mnist import (
     DigitCanvas,
@@ -19,5 +20,5 @@ from .mnist import (
 __all__ = [
     "DigitCanvas", "digit_canvas_explorer",
     "activation_explorer", "filter_visualization_explorer", "class_visualization_explorer",
-    "grad_cam_explorer",
+    "grad_cam_explorer", "top_k_explorer",
 ]

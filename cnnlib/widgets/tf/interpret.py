@@ -31,6 +31,7 @@ __all__ = [
     "filter_visualization_explorer",
     "class_visualization_explorer",
     "grad_cam_explorer",
+    "top_k_explorer",
 ]
 
 def _default_digits():
@@ -66,6 +67,21 @@ def _inputs(info, images, labels):
 def _setup(model, class_names):
     model = interpret.default_model() if model is None else model
     return model, interpret.check_classifier(model, class_names)
+
+
+def _shown(info, x):
+    """Images in the model's value range (0-1, or 0-255 for a network that scales its input
+    itself) as 0-1, the range the pictures draw."""
+    lo, hi = info.value_range
+    return x if (lo, hi) == (0.0, 1.0) else (np.asarray(x, dtype=float) - lo) / (hi - lo)
+
+
+def _shown_layers(model) -> list[str]:
+    """The layers whose maps an explorer offers: every finished map of a plain chain; in a
+    network with branches, the trunk (``interpret.trunk_layers``)."""
+    if interpret.branches(model):
+        return interpret.trunk_layers(model)
+    return interpret.map_layers(model, finished=True)
 
 
 def _input_cmap(info) -> str:
@@ -136,7 +152,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     """
     model, info = _setup(model, class_names)
     imgs = _Images(info, *_inputs(info, images, labels))
-    names = interpret.map_layers(model, finished=True)
+    names = _shown_layers(model)
     if not names:
         raise ValueError(t('model has no layers with 2-D maps'))
     layer = names[0] if layer is None else layer
@@ -146,7 +162,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     what = "digit" if _for_digits(info) else "image"
     controls = {
         "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
-        "layer": dropdown("layer", names, layer),
+        "layer": dropdown("layer", names, layer, translate=False),
         "channel": int_slider("channel", 0, 0, max_c - 1, continuous=False),
     }
     fig, axes = new_figure(1, 3, figsize=(9.6, 3.6), width_ratios=[1, 2.2, 1.4])
@@ -162,8 +178,8 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
         if not 0 <= channel < c:
             raise ValueError(t("channel must be in [0, {last}]: layer {layer} has {c} maps",
                                last=c - 1, layer=layer, c=c))
-        iplots.plot_filter_images(imgs.x[digit][None], ax=axes[0], title=t("input"), ncols=1,
-                                  cmap=_input_cmap(info))
+        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0],
+                                  title=t("input"), ncols=1, cmap=_input_cmap(info))
         iplots.plot_maps(maps, ax=axes[1], highlight=channel,
                          title=t("{layer}: all {c} maps, {h}×{w}", layer=layer, c=c, h=h, w=w))
         iplots.plot_maps(maps[..., channel:channel + 1], ax=axes[2],
@@ -195,23 +211,42 @@ REGULARIZATION = {
 OBJECTIVES = {"whole map (mean)": "mean", "one unit (center)": "center"}
 
 
-def filter_visualization_explorer(model=None, layer: str | None = None, steps: int = 60):
+def _maps_bigger_than_1x1(model, name) -> bool:
+    shape = model.get_layer(name).output.shape
+    return all(d is None or d > 1 for d in shape[1:3])
+
+
+def filter_visualization_explorer(model=None, layer: str | None = None, steps: int = 60,
+                                  filters: int | None = None):
     """Every filter of a conv layer, by gradient ascent from noise: the input each one responds
     to most. Controls: the layer, the number of steps (0 = the starting noise), the
     regularization, what to maximize (the mean of the map, or the single unit in its middle,
     which sees only its receptive field), and a filter to enlarge with its ascent curve.
 
     Results are cached per setting, so going back is instant. ``explorer.state`` holds
-    ``images`` (F, H, W, C), ``scores`` (steps + 1, F) and ``seconds``.
+    ``images`` (F, H, W, C), ``scores`` (steps + 1, F) and ``seconds``. ``filters``: show only
+    the first that many filters of each layer (a large network's layers have hundreds, and all
+    run as one batch); default all. Conv layers with 1×1 maps (a squeeze-and-excitation
+    branch, a classifier written as a 1×1 conv) are not offered.
     """
     model, info = _setup(model, None)
-    names = list(info.conv_layers)
+    names = [n for n in info.conv_layers if _maps_bigger_than_1x1(model, n)] \
+        or list(info.conv_layers)
+    if filters is not None and (isinstance(filters, bool) or not isinstance(filters, int)
+                                or filters < 1):
+        raise ValueError(t('filters must be None (all) or an int >= 1, got {filters!r}',
+                           filters=filters))
+
+    def n_shown(name) -> int:
+        n = int(model.get_layer(name).filters)
+        return n if filters is None else min(n, filters)
+
     layer = names[0] if layer is None else layer
     if layer not in names:
         raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
-    max_f = max(int(model.get_layer(n).filters) for n in names)
+    max_f = max(n_shown(n) for n in names)
     controls = {
-        "layer": dropdown("conv layer", names, layer, style=WIDE),
+        "layer": dropdown("conv layer", names, layer, style=WIDE, translate=False),
         "steps": int_slider("steps", steps, 0, 200, step=20, continuous=False),
         "regularization": dropdown("regularization", list(REGULARIZATION), "jitter + blur",
                                    style=WIDE),
@@ -222,24 +257,25 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
     cache: dict = {}
 
     def render(state, layer, steps, regularization, objective, filter):
-        n_filters = int(model.get_layer(layer).filters)
+        n_filters = n_shown(layer)
         if not 0 <= filter < n_filters:
             raise ValueError(t("filter must be in [0, {last}]: {layer} has {n} filters",
                                last=n_filters - 1, layer=layer, n=n_filters))
         key = (layer, steps, regularization, objective)
         if key not in cache:
             start = time.perf_counter()
-            n = int(model.get_layer(layer).filters)
+            n = n_shown(layer)
             images, scores = interpret.visualize_filter(
-                model, layer, None, steps=steps, objective=OBJECTIVES[objective],
+                model, layer, list(range(n)), steps=steps, objective=OBJECTIVES[objective],
                 start=interpret.start_images(info, n), return_scores=True,
                 **REGULARIZATION[regularization])
             cache[key] = (images, scores, time.perf_counter() - start)
         images, scores, seconds = cache[key]
         cmap = _input_cmap(info)
-        iplots.plot_filter_images(images, ax=axes[0], highlight=filter, cmap=cmap,
+        iplots.plot_filter_images(_shown(info, images), ax=axes[0], highlight=filter, cmap=cmap,
                                   title=t("{layer}: {n} filters", layer=layer, n=n_filters))
-        iplots.plot_filter_images(images[filter:filter + 1], ax=axes[1], ncols=1, cmap=cmap,
+        iplots.plot_filter_images(_shown(info, images[filter:filter + 1]), ax=axes[1], ncols=1,
+                                  cmap=cmap,
                                   title=t("filter {filter}", filter=filter))
         iplots.plot_ascent(scores, ax=axes[2], highlight=filter,
                            title=t("response per step (orange: {filter})", filter=filter))
@@ -279,7 +315,8 @@ def class_visualization_explorer(model=None, steps: int = 150, class_names=None)
             probs = interpret.probabilities(model, images)
             cache[key] = (images, scores, probs[np.arange(n_classes), np.arange(n_classes)])
         images, scores, probs = cache[key]
-        iplots.plot_class_images(images, probs=probs, ax=ax, names=info.class_names,
+        iplots.plot_class_images(_shown(info, images), probs=probs, ax=ax,
+                                 names=info.class_names,
                                  ncols=min(5, n_classes),
                                  title=t("the input each class likes best"))
         state.update(images=images, scores=scores, probs=probs)
@@ -313,10 +350,10 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
     what = "digit" if _for_digits(info) else "image"
     controls = {
         "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
-        "explain": dropdown("explain", [("predicted class", -1)]
-                            + [(n, c) for c, n in enumerate(names)], -1),
+        "explain": dropdown("explain", [(t("predicted class"), -1)]
+                            + [(n, c) for c, n in enumerate(names)], -1, translate=False),
         "method": toggle_buttons("method", ["Grad-CAM", "saliency"], "Grad-CAM"),
-        "layer": dropdown("Grad-CAM layer", layers, layer, style=WIDE),
+        "layer": dropdown("Grad-CAM layer", layers, layer, style=WIDE, translate=False),
     }
     fig, axes = new_figure(1, 3, figsize=(8.4, 3.2))
     probs_cache: dict = {}
@@ -340,10 +377,11 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
             heat = interpret.saliency(model, imgs.x[digit], class_index=target)
             heat = heat / (heat.max() or 1)
             how = t("saliency |∂ logit / ∂ pixel|")
-        iplots.plot_filter_images(imgs.x[digit][None], ax=axes[0], ncols=1, title=t(what),
-                                  cmap=_input_cmap(info))
+        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0], ncols=1,
+                                  title=t(what), cmap=_input_cmap(info))
         iplots.plot_filter_images(heat[None], ax=axes[1], ncols=1, title=t(method), cmap="hot_r")
-        iplots.plot_heatmap(imgs.x[digit], heat, ax=axes[2], image_cmap=_input_cmap(info),
+        iplots.plot_heatmap(_shown(info, imgs.x[digit]), heat, ax=axes[2],
+                            image_cmap=_input_cmap(info),
                             title=t("why {target}?", target=names[target]))
         state.update(heat=heat, probs=probs, target=target, prediction=pred)
         yd = int(imgs.y[digit])
@@ -355,6 +393,42 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
                  how=how)
 
     explorer = Explorer(controls, render, fig, title="Saliency and Grad-CAM",
+                        arrange=[*controls.values(), imgs.upload])
+    imgs.connect(explorer, controls["digit"])
+    return explorer
+
+
+# ---------------------------------------------------------------------------------------------
+# What a network says about a photo: its top classes
+# ---------------------------------------------------------------------------------------------
+def top_k_explorer(model, class_names, images=None, k: int = 5):
+    """Pick a photo (or upload your own): the photo as the model sees it, and its ``k`` most
+    probable classes. Images as in ``activation_explorer`` (default: the bundled photos),
+    fitted to the model's input size and value range. ``explorer.state`` holds ``probs`` and
+    ``top``, [(class name, probability), ...], best first."""
+    model, info = _setup(model, class_names)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= info.n_classes:
+        raise ValueError(t('k must be an int in [1, {n}], got {k!r}', n=info.n_classes, k=k))
+    imgs = _Images(info, *_inputs(info, images, None))
+    controls = {"digit": int_slider("image", 0, 0, len(imgs.x) - 1, continuous=False)}
+    fig, axes = new_figure(1, 2, figsize=(8.4, 3.0), width_ratios=[1, 1.6])
+    probs_cache: dict = {}
+
+    def render(state, digit):
+        key = (digit, len(imgs.x))
+        if key not in probs_cache:
+            probs_cache[key] = interpret.probabilities(model, imgs.x[digit][None])[0]
+        probs = probs_cache[key]
+        order = np.argsort(-probs, kind="stable")[:k]
+        top = [(info.class_names[j], float(probs[j])) for j in order]
+        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0], ncols=1,
+                                  title=t("image"), cmap=_input_cmap(info))
+        iplots.plot_top_k(top, ax=axes[1], title=t("top {k} classes", k=k))
+        state.update(probs=probs, top=top)
+        return t("model says <b>{name}</b> (p = {p:.2f})", name=html.escape(top[0][0]),
+                 p=top[0][1])
+
+    explorer = Explorer(controls, render, fig, title="What the network sees in a photo",
                         arrange=[*controls.values(), imgs.upload])
     imgs.connect(explorer, controls["digit"])
     return explorer
