@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from cnnlib import data
+from cnnlib.tf import downloads
 
 STALL_TIMEOUT = 1.0  # seconds load_mnist may wait for the stalled server
 
@@ -204,11 +205,11 @@ def test_the_probe_goes_to_the_url_being_tried(server, tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", recording)
     port = int(server.url("").rsplit(":", 1)[1])
-    data._probe(server.url("/good.npz"), timeout=5)
+    downloads.probe(server.url("/good.npz"), timeout=5)
     assert seen == [("127.0.0.1", port)]
     seen.clear()
     with pytest.raises(OSError):  # nothing listens on port 9 here
-        data._probe("http://127.0.0.1:9/mnist.npz", timeout=5)
+        downloads.probe("http://127.0.0.1:9/mnist.npz", timeout=5)
     assert seen == [("127.0.0.1", 9)]
 
 

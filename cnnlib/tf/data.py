@@ -22,11 +22,8 @@ read in ``cnnlib.core.metrics``.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
-import stat
-import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +42,18 @@ from cnnlib.core.digits import (  # noqa: F401 - re-exported
     to_float,
 )
 from cnnlib.text.i18n import t  # noqa: E402 - after the re-exports above
+from cnnlib.tf.downloads import (  # noqa: E402 - file_hash, display_path, ... re-exported
+    ALGO_NAME,
+    as_paths,
+    cache_problem,
+    display_path,
+    download,
+    file_hash,
+    file_sha256,
+    hash_algorithm,
+    run_bounded,
+    short_path,
+)
 
 __all__ = [
     "MNIST_SHA256",
@@ -140,31 +149,10 @@ def cache_paths() -> list[Path]:
     return [config.mnist_cache_path(), Path(keras_home) / "datasets" / "mnist.npz"]
 
 
-def hash_algorithm(expected: str) -> str:
-    """"sha256" for a 64-digit hash, "md5" for a 32-digit one: how Keras' ``get_file`` tells
-    them apart (Keras publishes MD5s for its application weights, SHA-256s for data sets)."""
-    if isinstance(expected, str) and len(expected) in (32, 64):
-        try:
-            int(expected, 16)
-        except ValueError:
-            pass
-        else:
-            return "sha256" if len(expected) == 64 else "md5"
-    raise ValueError(f"the expected hash must be 64 hex digits (SHA-256) or 32 (MD5), got "
-                     f"{expected!r}")
 
 
-def file_hash(path, algorithm: str = "sha256") -> str:
-    """The hex digest of the file at ``path`` ("sha256" or "md5")."""
-    digest = hashlib.new(algorithm)
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
-def file_sha256(path) -> str:
-    return file_hash(path, "sha256")
 
 
 def _read_npz(path) -> tuple[np.ndarray, ...]:
@@ -198,24 +186,15 @@ def _corrupt_message(path, got: str, expected: str) -> str:
              "(Keras' format) to that place.", path=path, got=got[:12], expected=expected[:12])
 
 
-def _run_bounded(fn, seconds: float):
-    """Run fn() in a daemon thread; raise TimeoutError if it is not done within ``seconds``."""
-    box: dict = {}
 
-    def target():
-        try:
-            box["value"] = fn()
-        except BaseException as err:  # noqa: BLE001 - handed to the caller below
-            box["error"] = err
 
-    thread = threading.Thread(target=target, daemon=True, name="cnnlib-mnist-download")
-    thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        raise TimeoutError(f"no answer within {seconds:.0f} s")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+def _download(url: str, dest, timeout: float, sha256: str = MNIST_SHA256,
+              fix: str | None = None) -> str:
+    """``downloads.download`` with MNIST's hash and advice by default."""
+    if fix is None:
+        fix = (f"point {MIRROR_ENV} at a copy of Keras' mnist.npz, or put a good mnist.npz at "
+               f"{dest} by hand")
+    return download(url, dest, timeout, sha256, fix)
 
 
 def mnist_urls() -> list[str]:
@@ -228,99 +207,18 @@ def mnist_urls() -> list[str]:
     return ([mirror] if mirror else []) + [MNIST_URL]
 
 
-def _probe(url: str, timeout: float) -> None:
-    """Connect to the host of ``url`` (the one about to be tried): a closed network or a dead
-    mirror fails here at once, with a short message."""
-    import socket
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    socket.create_connection((parts.hostname, port), timeout=min(timeout, 10.0)).close()
 
 
-def _download(url: str, dest, timeout: float, sha256: str = MNIST_SHA256, fix: str | None = None) -> str:
-    """Fetch ``url`` to ``dest`` (written to a temporary file beside it, hash-checked, then
-    moved into place, so a broken download never leaves a damaged ``dest``); returns ``dest``.
-    ``sha256`` is the expected hash: 64 hex digits (SHA-256) or 32 (MD5), as Keras' own.
-    Every read gives up after ``timeout`` seconds of silence (at most 30). ``fix``: what the
-    learner can do when the hash is wrong (default: MNIST's advice)."""
-    import urllib.request
-
-    algorithm = hash_algorithm(sha256)
-    _probe(url, timeout)
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
-    digest = hashlib.new(algorithm)
-    request = urllib.request.Request(url, headers={"User-Agent": "cnnlib"})
-    if fix is None:
-        fix = (f"point {MIRROR_ENV} at a copy of Keras' mnist.npz, or put a good mnist.npz at "
-               f"{dest} by hand")
-    try:
-        with urllib.request.urlopen(request, timeout=min(timeout, 30.0)) as resp, \
-                open(part, "wb") as fh:
-            for chunk in iter(lambda: resp.read(1 << 16), b""):
-                digest.update(chunk)
-                fh.write(chunk)
-        got = digest.hexdigest()
-        if got != sha256:
-            raise ValueError(
-                f"the file at {url} failed its {_ALGO_NAME[algorithm]} check (got {got[:12]}..., "
-                f"expected {sha256[:12]}...), so it was NOT saved to {dest}. Fix: {fix}.")
-        os.replace(part, dest)
-    finally:
-        if part.exists():
-            part.unlink()
-    return str(dest)
 
 
-_ALGO_NAME = {"sha256": "SHA-256", "md5": "MD5"}
 
 
-def _cache_problem(path: Path) -> str | None:
-    """Why ``path`` cannot be a cached mnist.npz ("" if it simply is not there), or None."""
-    try:
-        if path.is_symlink() and not path.exists():
-            return t("{path} is a dangling link (to {target}), not a file", path=path, target=os.readlink(path))
-        if not path.exists():
-            return ""
-        mode = path.stat().st_mode
-    except OSError as err:
-        return t("{path} cannot be read ({err})", path=path, err=err)
-    if stat.S_ISDIR(mode):
-        return t("{path} is a directory, not a file", path=path)
-    if not stat.S_ISREG(mode):  # never opened: reading a FIFO would block
-        return t("{path} is not a regular file (a FIFO, socket or device)", path=path)
-    return None
 
 
-def _short(path) -> str:
-    """``path`` as a reader would write it: relative to the series' folder, or with ~ for home."""
-    path = Path(path)
-    for base, shown in ((config.checkout_root(), ""), (Path.home(), "~/")):
-        if base is None:  # an installed cnnlib has no checkout
-            continue
-        try:
-            return shown + path.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return str(path)
 
 
-def display_path(path) -> str:
-    """``path`` as a reader would write it (relative to the series' folder, or with ~)."""
-    return _short(path)
 
 
-def _as_paths(paths) -> list[Path]:
-    if isinstance(paths, (str, bytes, os.PathLike)):
-        raise ValueError(f"paths must be a list of paths, got the single path {paths!r}: "
-                         f"write paths=[{str(paths)!r}]")
-    try:
-        return [Path(p) for p in paths]
-    except TypeError:
-        raise ValueError(f"paths must be a list of paths, got {paths!r}") from None
 
 
 def _load_settings(paths, urls, save_to, sha256, timeout):
@@ -332,7 +230,7 @@ def _load_settings(paths, urls, save_to, sha256, timeout):
                                                                np.floating)) \
             or not (math.isfinite(timeout) and timeout > 0):
         raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
-    places = cache_paths() if paths is None else _as_paths(paths)
+    places = cache_paths() if paths is None else as_paths(paths)
     if urls is None:
         sources = mnist_urls()
     elif isinstance(urls, (str, bytes)) or not isinstance(urls, (list, tuple)):
@@ -388,7 +286,7 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
     # 1. a cached full MNIST, only if its hash is right
     missing = []
     for path in places:
-        problem = _cache_problem(path)
+        problem = cache_problem(path)
         if problem == "":
             missing.append(str(path))
             continue
@@ -402,7 +300,7 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
         return say(MnistData(*_read_npz(path), source="cache", origin=str(path)))
     if missing:
         notes.append(t("cache: no mnist.npz at {places}.",
-                       places=t(" or ").join(map(_short, missing))))
+                       places=t(" or ").join(map(short_path, missing))))
 
     # 2-3. downloads, each bounded in time and hash-checked
     if offline:
@@ -414,7 +312,7 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
             notes.append(t("mirror: {name} is not set.", name=MIRROR_ENV))
         for url in sources:
             try:
-                path = _run_bounded(lambda url=url: _download(url, save_to, timeout, sha256),
+                path = run_bounded(lambda url=url: _download(url, save_to, timeout, sha256),
                                     timeout)
                 got = file_sha256(path)
                 if got != sha256:  # never trust a replaced download function either
@@ -488,7 +386,7 @@ def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
 
     missing = []
     for path in places:
-        problem = _cache_problem(path)
+        problem = cache_problem(path)
         if problem == "":
             missing.append(str(path))
             continue
@@ -499,13 +397,13 @@ def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
         if got != expected_hash:
             note(t("cache: {path} failed its {algo} check (got {got}..., expected {expected}...): "
                    "it is corrupt or incomplete and was NOT used. Delete it, or put a good copy "
-                   "there.", path=_short(path), algo=_ALGO_NAME[algorithm], got=got[:12],
+                   "there.", path=short_path(path), algo=ALGO_NAME[algorithm], got=got[:12],
                    expected=expected_hash[:12]))
             continue
         return FetchResult(name, Path(path), "cache", str(path), notes)
     if missing:
         notes.append(t("cache: no {name} at {places}.", name=name,
-                       places=t(" or ").join(map(_short, missing))))
+                       places=t(" or ").join(map(short_path, missing))))
     if offline:
         why = t('CNNLIB_OFFLINE=1') if config.env_flag("CNNLIB_OFFLINE") else (
             t('quick mode') if config.QUICK else t('offline=True'))
@@ -515,12 +413,12 @@ def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
             notes.append(before_download)
         for url in sources:
             try:
-                path = _run_bounded(lambda url=url: _download(
+                path = run_bounded(lambda url=url: _download(
                     url, save_to, timeout, expected_hash, fix=fix or f"put a good {name} at "
                     f"{save_to} by hand"), timeout)
                 got = file_hash(path, algorithm)
                 if got != expected_hash:  # never trust a replaced download function either
-                    raise ValueError(f"{path} failed its {_ALGO_NAME[algorithm]} check")
+                    raise ValueError(f"{path} failed its {ALGO_NAME[algorithm]} check")
                 return FetchResult(name, Path(path), "download", url, notes)
             except Exception as err:  # noqa: BLE001 - any failure means: try the next source
                 if isinstance(err, TimeoutError):
