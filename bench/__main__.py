@@ -10,7 +10,7 @@ import sys
 from bench.timing import print_table
 
 # Sections in the order they print; each is bench/<name>.py with TITLE and run().
-SECTIONS = ["ops", "explorers", "models", "interpret"]
+SECTIONS = ["ops", "explorers", "models", "interpret", "modern"]
 
 
 def main(argv: list[str]) -> int:
