@@ -86,7 +86,7 @@ TERMS = [
     Term("dropout", "随机失活", also="暂退法"),
     Term("batch normalization", "批量归一化", also="批量规范化"),
     Term("confusion matrix", "混淆矩阵"),
-    Term("residual connection (shortcut)", "残差连接", also="捷径连接", first="09"),
+    Term("residual connection (shortcut)", "残差连接", also="快捷连接", first="09"),
     Term("residual block", "残差块"),
     Term("pretrained", "预训练", first="09"),
     Term("transfer learning", "迁移学习", first="09"),

@@ -265,7 +265,7 @@ def fit_steps(model, x, y, *, steps: int = 100, batch_size: int = 64,
         bar = progress_bar(steps, desc)
     start = time.perf_counter()
     # One fit over an endless dataset: each "epoch" is ``chunk`` steps of the same stream.
-    model.fit(ds, steps_per_epoch=chunk, epochs=steps // chunk, verbose=0,
+    model.fit(ds, steps_per_epoch=chunk, epochs=steps // chunk, verbose=0, shuffle=False,
               callbacks=[Advance()])
     model.fit_seconds = time.perf_counter() - start
     if own_bar:
