@@ -47,6 +47,8 @@ __all__ = [
 #: time is the same whether the digits are the 4,000 offline ones or full MNIST. bench/modern.py
 #: times each of them.
 STEPS = {"lenet": 240, "resnet": 150, "deep": 150, "base": 200, "head": 100, "tune": 30}
+#: Runs of at most this many steps go eagerly (no graph to build: faster for a few steps).
+EAGER_STEPS = 20
 #: Adam's learning rate for each of them (from scratch: "scratch", as many steps as head + tune).
 RATES = {"lenet": 1e-3, "resnet": 3e-3, "deep": 2e-3, "base": 3e-3, "head": 3e-3, "tune": 1e-3,
          "scratch": 3e-3}
@@ -241,6 +243,11 @@ def fit_steps(model, x, y, *, steps: int = 100, batch_size: int = 64,
     batch = min(_whole(batch_size, "batch_size", 1), len(x))
     if learning_rate is not None:
         _compile(keras, model, learning_rate)
+    # A handful of steps costs less run eagerly than traced into a graph first (quick mode).
+    eager = steps <= EAGER_STEPS
+    if bool(model.run_eagerly) != eager:
+        model.run_eagerly = eager
+        model.train_function = None  # rebuilt in the new mode by the next fit
     ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).repeat()
     ds = ds.batch(batch, drop_remainder=True).prefetch(2)
 
