@@ -13,7 +13,7 @@ import sys
 from bench.timing import print_table
 
 # Sections in the order they print; each is bench/<name>.py with TITLE and run().
-SECTIONS = ["ops", "explorers", "models", "interpret"]
+SECTIONS = ["ops", "explorers", "models", "interpret", "modern"]
 # Run only when named: every notebook at full size takes several minutes.
 ON_REQUEST = ["notebooks"]
 

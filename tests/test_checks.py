@@ -50,8 +50,8 @@ def _check(ex, answer, **extra):
 # The answer key
 # ---------------------------------------------------------------------------------------------
 def test_the_key_has_every_exercise_of_the_series():
-    assert len(EXERCISES) == 38
-    assert len({_name(ex) for ex in EXERCISES}) == 38
+    assert len(EXERCISES) == 41
+    assert len({_name(ex) for ex in EXERCISES}) == 41
     assert {ex.checker for ex in EXERCISES} <= set(checks.__all__)
     # Every checker the package offers is used by some exercise.
     assert {n for n in checks.__all__ if n.startswith("check_")} == {ex.checker for ex in EXERCISES}
@@ -77,6 +77,10 @@ def test_key_numbers_worked_by_hand():
     assert solutions.VGG_FIRST_DENSE == 102_764_544
     assert solutions.RECEPTIVE_FIELD_3_3_3 == 9
     assert solutions.most_confused(solutions._sample_counts()) == (4, 9)
+    # LeNet-5's C3 with the paper's table (the paper gives 1,516 trainable parameters for C3)
+    assert solutions.LENET_C3_PARTIAL == 1_516
+    assert solutions.RESIDUAL_BLOCK_32 == 18_560
+    assert math.isclose(solutions.SHORTCUT_GRADIENT_5, 1.61051)
     # The key's copies of the article's arrays are the ones the notebooks use.
     assert np.array_equal(solutions.ARTICLE_5X5, images.article_5x5())
     assert np.array_equal(solutions.X_KERNEL, kernels.get("x (article)"))
@@ -347,6 +351,17 @@ WRONG = [
     ("check_most_confused", dict(counts=COUNTS), (10, 4), "0 to 9"),
     ("check_most_confused", dict(counts=COUNTS), (4,), "pair"),
     ("check_augmentation", {}, "a", "keeps a digit readable"),
+    ("check_lenet_c3_params", dict(partial=True), 2416, "every map connected"),
+    ("check_lenet_c3_params", dict(partial=True), 1500, "one bias"),
+    ("check_lenet_c3_params", dict(partial=True), 1560, "not per connection"),
+    ("check_lenet_c3_params", dict(partial=False), 2400, "one bias"),
+    ("check_residual_block_params", dict(channels=32), 18_688, "running mean"),
+    ("check_residual_block_params", dict(channels=32), 18_624, "no bias"),
+    ("check_residual_block_params", dict(channels=32), 18_432, "γ and β"),
+    ("check_residual_block_params", dict(channels=32), 9_280, "two convolutions"),
+    ("check_shortcut_gradient", dict(slope=0.1, blocks=5), 0.00001, "plain stack"),
+    ("check_shortcut_gradient", dict(slope=0.1, blocks=5), 1.5, "multiply"),
+    ("check_shortcut_gradient", dict(slope=0.1, blocks=5), 1.00001, "its own shortcut"),
     ("check_augmentation", {}, "z", "one letter"),
     # worked by hand: G flipped is [[-1, 0], [0, 1]], so dk[a][b] = x[a+1][b+1] - x[a][b]
     ("check_kernel_grad", dict(x=[[1, 0, 2, 1], [0, 1, 1, 0], [2, 1, 0, 1], [1, 0, 1, 2]],

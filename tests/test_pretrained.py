@@ -4,7 +4,7 @@
 What is checked: the explorers of notebook 08 follow the network's input range (0-255) instead
 of fitting photos to 0-1; the layers they offer in a network with branches; their numbers against
 plain Keras and a Grad-CAM written here with a tape; top-5; the features the new head is trained
-on; the draft notebook section's own code, run with the random network (its numbers are
+on; notebook 09's section 4, its own code, run with the random network (its numbers are
 meaningless and not asserted); and the peak memory of a kernel with the network built at its
 real size (224), in a subprocess.
 """
@@ -180,14 +180,21 @@ def test_the_class_index_loader(tmp_path):
 
 
 def _section_cells(lang):
+    """Notebook 09's Setup cell, then the code of its section 4 (Keras is imported earlier in the
+    notebook, by section 1)."""
     folder = ROOT / "notebooks" / ("zh" if lang == "zh" else "")
-    nb = json.loads((folder / "09_pretrained_section.ipynb").read_text(encoding="utf-8"))
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    cells = json.loads((folder / "09_modern_cnns.ipynb").read_text(encoding="utf-8"))["cells"]
+    text = ["".join(c["source"]) for c in cells]
+    setup = next(s for c, s in zip(cells, text) if c["cell_type"] == "code" and "cnnlib.setup(" in s)
+    start = next(i for i, s in enumerate(text) if s.startswith("## 4."))
+    end = next(i for i, s in enumerate(text) if i > start and s.startswith("## "))
+    return [setup, "import keras"] + [s for c, s in zip(cells[start:end], text[start:end])
+                                      if c["cell_type"] == "code"]
 
 
 @pytest.mark.parametrize("lang", ["en"])
 def test_the_section_runs_with_random_weights(net, monkeypatch, capsys, lang):
-    """The "weights present" path of the draft section, its own code, with the random network
+    """The "weights present" path of notebook 09's section 4, its own code, with the random network
     standing in for the pretrained one (the notebooks' SIZE in quick mode is this file's).
     The English edition only, to keep CI short: tests/test_editions.py checks that the Chinese
     one has the same code."""
@@ -204,7 +211,7 @@ def test_the_section_runs_with_random_weights(net, monkeypatch, capsys, lang):
     space: dict = {}
     try:
         for src in _section_cells(lang):
-            exec(compile(src, f"09_pretrained_section ({lang})", "exec"), space)
+            exec(compile(src, f"09_modern_cnns section 4 ({lang})", "exec"), space)
     finally:
         from cnnlib.text.locale import set_language
 

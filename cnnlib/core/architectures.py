@@ -18,6 +18,8 @@ Layer types (the keys each one takes; defaults in brackets):
   pool proj
 * ``bottleneck``: ResNet's block, filters (f1, f2, f3), stride [1], bias [False], bn [True]; a
   1x1 projection shortcut when the shape changes
+* ``residual``: ResNet's basic block (two 3x3 'same' convolutions, the first with the stride),
+  filters, stride [1], bias [False], bn [True]; a 1x1 projection shortcut when the shape changes
 
 Batch normalization (``bn``) has 2 learned numbers per channel (scale gamma and shift beta), plus
 2 running statistics (mean and variance) that Keras also counts in ``count_params()``;
@@ -34,6 +36,7 @@ __all__ = [
     "vgg16_spec",
     "googlenet_spec",
     "resnet50_spec",
+    "digits_resnet_spec",
     "SPECS",
     "PUBLISHED",
     "summarize",
@@ -200,6 +203,25 @@ def resnet50_spec(keras_style: bool = False) -> dict:
     }
 
 
+def digits_resnet_spec(widths=(8, 16, 32)) -> dict:
+    """The small ResNet of notebook 09 for 28x28 digits: a 3x3 stem (batch norm, no bias), one
+    basic residual block per width (the first keeps the size, each next one halves it with
+    stride 2 and a 1x1 projection shortcut), global average pooling and a 10-way dense layer.
+    Not one of the classic networks: it is not in ``SPECS``."""
+    if not isinstance(widths, (list, tuple)) or not widths:
+        raise ValueError(f"widths must be a non-empty list of filter counts, got {widths!r}")
+    layers = [{"type": "conv", "name": "stem", "filters": widths[0], "kernel": 3,
+               "padding": "same", "bias": False, "bn": True}]
+    for i, w in enumerate(widths, start=1):
+        layers.append({"type": "residual", "name": f"res{i}", "filters": w,
+                       "stride": 1 if i == 1 else 2})
+    layers += [{"type": "gap", "name": "gap"}, {"type": "dense", "name": "probs", "units": 10}]
+    return {"name": "digits ResNet", "year": 2015,
+            "paper": "He, Zhang, Ren, Sun: Deep residual learning for image recognition (the "
+                     "basic block)",
+            "input": (28, 28, 1), "layers": layers}
+
+
 #: Name -> spec builder, in the order the networks appeared.
 SPECS = {
     "LeNet-5": lenet5_spec,
@@ -261,6 +283,7 @@ _KEYS = {
     "dense": ({"units"}, set()),
     "inception": ({"branches"}, set()),
     "bottleneck": ({"filters"}, {"stride", "bias", "bn"}),
+    "residual": ({"filters"}, {"stride", "bias", "bn"}),
 }
 POOL_MODES = ("max", "avg")
 
@@ -354,6 +377,19 @@ def _layer(shape, layer, bn_stats):
             *_, p4, m4 = _conv(h, w, c, f3, 1, s, "valid", bias=bias, bn=bn, bn_stats=bn_stats)
             params, macs, short = params + p4, macs + m4, f"1x1/{s} projection shortcut"
         return (oh3, ow3, f3), params, macs, f"1x1 {f1} -> 3x3/{s} {f2} -> 1x1 {f3}, {short}"
+    if kind == "residual":
+        f, s = layer["filters"], layer.get("stride", 1)
+        bias, bn = layer.get("bias", False), layer.get("bn", True)
+        oh1, ow1, _, p1, m1 = _conv(h, w, c, f, 3, s, "same", bias=bias, bn=bn,
+                                    bn_stats=bn_stats)
+        oh2, ow2, _, p2, m2 = _conv(oh1, ow1, f, f, 3, 1, "same", bias=bias, bn=bn,
+                                    bn_stats=bn_stats)
+        params, macs = p1 + p2, m1 + m2
+        short = "identity shortcut"
+        if s != 1 or c != f:
+            *_, p3, m3 = _conv(h, w, c, f, 1, s, "valid", bias=bias, bn=bn, bn_stats=bn_stats)
+            params, macs, short = params + p3, macs + m3, f"1x1/{s} projection shortcut"
+        return (oh2, ow2, f), params, macs, f"3x3/{s} {f} -> 3x3 {f}, {short}"
     raise ValueError(f"layer type must be one of {', '.join(_KEYS)}; got {kind!r}")
 
 

@@ -199,6 +199,23 @@ RECEPTIVE_FIELD_SECOND_POOL = 1 + 4 * 1 + 1 * 1 + 4 * 2 + 1 * 2
 
 
 # ---------------------------------------------------------------------------------------------
+# Modern CNNs and transfer learning
+# ---------------------------------------------------------------------------------------------
+# 1. LeNet-5's C3 with the paper's table: 6 maps see 3 of S2's maps, 9 see 4, 1 sees all 6,
+#    so 6*3 + 9*4 + 1*6 = 18 + 36 + 6 = 60 (map, input) pairs, each a 5x5 kernel of 25 weights:
+#    60 * 25 = 1,500, plus one bias per map: 1,516 (every map connected: 16 * 150 + 16 = 2,416).
+LENET_C3_PARTIAL = (6 * 3 + 9 * 4 + 1 * 6) * 25 + 16
+# 2. A residual block, 32 maps in and out: two 3x3 convolutions without bias, 9 * 32 * 32 =
+#    9,216 weights each; two batch norms, gamma and beta per channel, 2 * 32 = 64 each; the
+#    identity shortcut and the Add learn nothing: 2 * 9,216 + 2 * 64 = 18,560.
+RESIDUAL_BLOCK_32 = 2 * 9216 + 2 * 64
+# 3. Five blocks y = x + F(x), each branch passing back 0.1: dy/dx = 1 + 0.1 per block, and the
+#    chain rule multiplies: 1.1^5 = 1.21 * 1.21 * 1.1 = 1.4641 * 1.1 = 1.61051 (without the
+#    shortcuts 0.1^5 = 0.00001).
+SHORTCUT_GRADIENT_5 = 1.4641 * 1.1
+
+
+# ---------------------------------------------------------------------------------------------
 # Every exercise, with the checker and settings its notebook uses
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -309,4 +326,11 @@ def exercises() -> list[Exercise]:
                  dict(kh=5, kw=5, c_in=48, c_out=256), value(ALEXNET_SECOND_CONV)),
         Exercise("what_the_network_learned", 4, "check_receptive_field",
                  dict(layers=[(5, 1), (2, 2), (5, 1), (2, 2)]), value(RECEPTIVE_FIELD_SECOND_POOL)),
+
+        Exercise("modern_cnns", 1, "check_lenet_c3_params", dict(partial=True),
+                 value(LENET_C3_PARTIAL)),
+        Exercise("modern_cnns", 2, "check_residual_block_params", dict(channels=32),
+                 value(RESIDUAL_BLOCK_32)),
+        Exercise("modern_cnns", 3, "check_shortcut_gradient", dict(slope=0.1, blocks=5),
+                 value(SHORTCUT_GRADIENT_5)),
     ]

@@ -82,6 +82,7 @@ from .mnist import (
     plot_probs,
     probs_html,
 )
+from .modern import plot_grad_norms, plot_step_curves, plot_transfer_curve
 from .padding import (
     WINDOW_COLORS,
     plot_layer_curves,
@@ -135,4 +136,6 @@ __all__ = [
     "mosaic", "plot_maps", "plot_map_stack", "plot_kernels", "plot_kernel_matches",
     "plot_filter_images", "plot_ascent", "plot_class_images", "plot_heatmap", "plot_explanations",
     "plot_architecture_params", "plot_architecture_shapes", "plot_architecture_layers",
+    # modern CNNs
+    "plot_step_curves", "plot_grad_norms", "plot_transfer_curve",
 ]

@@ -86,7 +86,11 @@ TERMS = [
     Term("dropout", "随机失活", also="暂退法"),
     Term("batch normalization", "批量归一化", also="批量规范化"),
     Term("confusion matrix", "混淆矩阵"),
-    Term("pretrained network", "预训练网络"),
+    Term("residual connection (shortcut)", "残差连接", also="快捷连接", first="09"),
+    Term("residual block", "残差块"),
+    Term("pretrained", "预训练", first="09"),
+    Term("transfer learning", "迁移学习", first="09"),
+    Term("fine-tuning", "微调", first="09"),
     Term("feature extraction", "特征提取"),
 ]
 
@@ -109,6 +113,8 @@ NOTEBOOK_TERMS = {
            "epoch", "stochastic gradient descent (SGD)"],
     "07": ["training / validation / test set", "overfitting", "underfitting", "data augmentation",
            "dropout", "batch normalization", "confusion matrix", "epoch"],
+    "09": ["residual block", "residual connection (shortcut)", "vanishing gradient",
+           "batch normalization", "pretrained", "transfer learning", "fine-tuning"],
 }
 
 _BY_EN = {t.en: t for t in TERMS}

@@ -20,6 +20,7 @@ from .mnist import (
     check_same_padding_flatten,
     check_seed_params,
 )
+from .modern import check_lenet_c3_params, check_residual_block_params, check_shortcut_gradient
 from .padding import (
     check_output_size,
     check_output_size_function,
@@ -56,4 +57,6 @@ __all__ = [
     "check_augmentation",
     # how a CNN learns
     "check_kernel_grad", "check_input_grad", "check_max_pool_grad",
+    # modern CNNs and transfer learning
+    "check_lenet_c3_params", "check_residual_block_params", "check_shortcut_gradient",
 ]
