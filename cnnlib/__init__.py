@@ -31,7 +31,7 @@ _FACE = {
         "learning", "experiments", "gridstate")},
     **{name: f"cnnlib.text.{name}" for name in ("i18n", "locale", "glossary", "fonts")},
     **{name: f"cnnlib.tf.{name}" for name in (
-        "backend", "data", "models", "interpret", "pretrained")},
+        "backend", "data", "models", "interpret", "pretrained", "modern")},
     "checks": "cnnlib.exercises.checks",
     "solutions": "cnnlib.exercises.solutions",
     "plots": "cnnlib.plots",
