@@ -87,24 +87,26 @@ def seed_cnn(input_shape=(28, 28, 1), n_classes: int = 10):
 
 
 def better_cnn(input_shape=(28, 28, 1), n_classes: int = 10, width: int = 32,
-               dropout: float = 0.2, dense_units: int = 128):
+               dropout: float = 0.2, dense_units: int = 128, batch_norm: bool = True):
     """Our recommended model, two conv blocks and a small dense head:
 
     [Conv2D(width, 5x5) -> BatchNorm -> ReLU -> MaxPool(2)] -> [the same with 2*width filters]
     -> Flatten -> Dropout -> Dense(dense_units, relu) -> Dropout -> Dense(10, softmax).
 
     Compiled with adam; ``train`` swaps in the warm-up + cosine schedule. Chosen by measured
-    accuracy per second of training on 2 CPU cores (see bench/models.py).
+    accuracy per second of training on 2 CPU cores (see bench/models.py). ``batch_norm=False``
+    drops the normalization (and gives the convolutions their bias back), for the ablation.
     """
     keras = _keras()
     from keras import layers
 
     def block(x, filters, name):
         # no bias: batch norm's own shift does its job
-        x = layers.Conv2D(filters, 5, use_bias=False, name=f"{name}_conv")(x)
+        x = layers.Conv2D(filters, 5, use_bias=not batch_norm, name=f"{name}_conv")(x)
         # momentum 0.9: the running statistics settle within ~50 steps (Keras' 0.99 needs
         # ~500), so short runs evaluate well too
-        x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+        if batch_norm:
+            x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
         x = layers.Activation("relu", name=f"{name}_relu")(x)
         return layers.MaxPooling2D(2, name=f"{name}_pool")(x)
 
@@ -150,6 +152,8 @@ def build(name: str, seed: int = 0):
 # Augmentation: one random affine warp per digit (rotate, zoom, shift), done by TensorFlow
 # ---------------------------------------------------------------------------------------------
 AUGMENT = {"rotation": 12.0, "zoom": 0.12, "shift": 0.12, "shear": 0.0}
+#: Elastic distortion (``cnnlib.augment``), off unless asked for: strength and smoothing width.
+ELASTIC = {"elastic": 0.0, "elastic_sigma": 4.0}
 
 
 def _affine_batch(images, seed, rotation: float, zoom: float, shift: float, shear: float = 0.0):
@@ -182,7 +186,8 @@ def _affine_batch(images, seed, rotation: float, zoom: float, shift: float, shea
 
 
 #: The largest value each warp allows.
-AUGMENT_MAX = {"rotation": 180.0, "zoom": 0.9, "shift": 0.5, "shear": 1.0}
+AUGMENT_MAX = {"rotation": 180.0, "zoom": 0.9, "shift": 0.5, "shear": 1.0, "elastic": 100.0,
+               "elastic_sigma": 10.0}
 
 
 def _check_augment(params: dict) -> dict:
@@ -196,6 +201,8 @@ def _check_augment(params: dict) -> dict:
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
                 or not 0 <= v <= hi:
             raise ValueError(f"{name} must be a number in [0, {hi:g}], got {v!r}")
+    if params.get("elastic_sigma", 1) == 0:
+        raise ValueError("elastic_sigma must be a number in (0, 10], got 0")
     return params
 
 
@@ -278,11 +285,14 @@ def _schedule(keras, schedule: str | None, learning_rate: float, total_steps: in
 
 def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data=None,
           augment: bool | dict = False, schedule: str | None = None,
-          learning_rate: float = 1e-3, warmup: float = 0.1, seed: int = 0,
-          progress: bool = True, desc: str | None = None):
+          learning_rate: float = 1e-3, warmup: float = 0.1, label_smoothing: float = 0.0,
+          seed: int = 0, progress: bool = True, desc: str | None = None):
     """Train ``model`` on digits ``x`` (float (N, 28, 28, 1)) with labels ``y``.
 
-    augment: True (the default warps of ``augment``) or a dict of rotation/zoom/shift.
+    augment: True (the default warps of ``augment``) or a dict of rotation/zoom/shift/shear and
+    elastic/elastic_sigma (``cnnlib.augment``).
+    label_smoothing: train against targets 1 - s on the label and s / 10 spread over all ten
+    classes (then the model is compiled back to the plain loss, so it saves and loads as ever).
     schedule: None keeps the optimizer the model was compiled with; "constant" or "cosine"
     (linear warm-up over ``warmup`` of the steps, then cosine decay to 0) re-compiles with adam
     at ``learning_rate``. Shows one progress bar. Returns Keras' ``History``, with
@@ -308,20 +318,34 @@ def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data
         raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
     if not 1 <= batch_size <= len(x):
         raise ValueError(f"batch_size must be in [1, {len(x)}], got {batch_size}")
+    if not 0 <= label_smoothing < 1:
+        raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing!r}")
     steps = len(x) // batch_size
     total = steps * epochs
-    if schedule is not None:
-        lr = _schedule(keras, schedule, learning_rate, total, warmup)
-        model.compile(optimizer=keras.optimizers.Adam(lr), loss=model.loss,
+    plain_loss = model.loss
+    loss = plain_loss
+    if label_smoothing:
+        loss = keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing)
+        if validation_data is not None:
+            xv, yv = validation_data
+            validation_data = (xv, np.eye(n_classes, dtype=np.float32)[yv])
+    if schedule is not None or label_smoothing:
+        lr = _schedule(keras, schedule, learning_rate, total, warmup) if schedule is not None \
+            else float(np.asarray(model.optimizer.learning_rate))
+        model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss,
                       metrics=["accuracy"], jit_compile=model.jit_compile)
     ds = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int32)))
     ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).repeat(epochs)
     ds = ds.batch(batch_size, drop_remainder=True)
     if augment:
-        params = dict(AUGMENT, **(augment if isinstance(augment, dict) else {}))
+        from cnnlib.augment import warp_batch
+
+        params = {**AUGMENT, **ELASTIC, **(augment if isinstance(augment, dict) else {})}
         ds = ds.enumerate().map(
-            lambda i, xy: (_affine_batch(xy[0], tf.stack([tf.constant(seed, tf.int64), i]),
-                                         **params), xy[1]))
+            lambda i, xy: (warp_batch(xy[0], tf.stack([tf.constant(seed, tf.int64), i]),
+                                      **params), xy[1]))
+    if label_smoothing:
+        ds = ds.map(lambda xb, yb: (xb, tf.one_hot(yb, n_classes)))
     ds = ds.prefetch(2)
     timer = _timer_callback(keras)
     callbacks = [timer]
@@ -332,6 +356,9 @@ def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data
                         validation_data=validation_data, callbacks=callbacks)
     history.seconds = time.perf_counter() - start
     history.epoch_seconds = list(timer.epoch_seconds)
+    if label_smoothing:  # back to the plain loss: the saved model needs nothing unusual
+        model.compile(optimizer=model.optimizer, loss=plain_loss, metrics=["accuracy"],
+                      jit_compile=model.jit_compile)
     return history
 
 

@@ -1,0 +1,130 @@
+"""Elastic distortion of digits, and the whole training warp (affine, then elastic), in TensorFlow.
+
+Elastic distortion (Simard, Steinkraus and Platt, 2003, "Best practices for convolutional neural
+networks applied to visual document analysis"): every pixel gets a random displacement, uniform
+in [-1, 1] in each direction, the field is smoothed with a Gaussian of width ``sigma`` pixels
+(so neighbours move together, like a hand that wobbles), multiplied by ``alpha``, and the digit
+is resampled there (bilinear, zero outside). ``alpha = 0`` is the identity.
+
+``warp_batch`` is what ``cnnlib.models.train`` applies to each training batch: the random affine
+warp of ``models.augment`` (rotation, zoom, shift, shear), then the elastic distortion. Both are
+stateless: the same seed gives the same warps.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["ELASTIC_SIGMA", "gaussian_kernel", "displace", "elastic", "elastic_batch",
+           "warp_batch"]
+
+#: Simard et al.'s smoothing width for MNIST, in pixels.
+ELASTIC_SIGMA = 4.0
+
+
+def _tf():
+    from cnnlib.backend import import_tf
+
+    return import_tf()
+
+
+def gaussian_kernel(sigma: float) -> np.ndarray:
+    """A 1-D Gaussian of width ``sigma`` sampled at -r..r (r = ceil(3 sigma)), summing to 1."""
+    if not isinstance(sigma, (int, float, np.integer, np.floating)) or not 0 < sigma <= 10:
+        raise ValueError(f"sigma must be a number in (0, 10], got {sigma!r}")
+    r = max(1, int(math.ceil(3 * sigma)))
+    k = np.exp(-np.arange(-r, r + 1, dtype=np.float64) ** 2 / (2 * sigma ** 2))
+    return (k / k.sum()).astype(np.float32)
+
+
+def _displace_tf(images, field):
+    """Sample ``images`` (N, H, W, C) at (row + field[..., 0], col + field[..., 1]), bilinearly,
+    reading 0 outside the image."""
+    tf = _tf()
+    shape = tf.shape(images)
+    n, h, w, c = shape[0], shape[1], shape[2], shape[3]
+    rows = tf.cast(tf.range(h), tf.float32)[None, :, None] + field[..., 0]
+    cols = tf.cast(tf.range(w), tf.float32)[None, None, :] + field[..., 1]
+    r0, c0 = tf.floor(rows), tf.floor(cols)
+    fr, fc = rows - r0, cols - c0
+    flat = tf.reshape(images, (n, h * w, c))
+    hf, wf = tf.cast(h, tf.float32), tf.cast(w, tf.float32)
+
+    def at(r, q):
+        inside = (r >= 0) & (r <= hf - 1) & (q >= 0) & (q <= wf - 1)
+        ri = tf.cast(tf.clip_by_value(r, 0, hf - 1), tf.int32)
+        qi = tf.cast(tf.clip_by_value(q, 0, wf - 1), tf.int32)
+        idx = tf.reshape(ri * w + qi, (n, h * w))
+        got = tf.reshape(tf.gather(flat, idx, batch_dims=1), (n, h, w, c))
+        return got * tf.cast(inside, images.dtype)[..., None]
+
+    out = ((1 - fr) * (1 - fc))[..., None] * at(r0, c0) + \
+        ((1 - fr) * fc)[..., None] * at(r0, c0 + 1) + \
+        (fr * (1 - fc))[..., None] * at(r0 + 1, c0) + \
+        (fr * fc)[..., None] * at(r0 + 1, c0 + 1)
+    return out
+
+
+def elastic_batch(images, seed, alpha: float, sigma: float = ELASTIC_SIGMA):
+    """Elastic distortion of a batch (N, H, W, C) of float tensors; ``seed`` is a pair of ints."""
+    tf = _tf()
+    if not alpha:
+        return images
+    shape = tf.shape(images)
+    noise = tf.random.stateless_uniform((shape[0], shape[1], shape[2], 2), seed=seed,
+                                        minval=-1.0, maxval=1.0)
+    k = tf.constant(gaussian_kernel(sigma))
+    kr = tf.tile(tf.reshape(k, (-1, 1, 1, 1)), (1, 1, 2, 1))   # along rows, each channel alone
+    kc = tf.tile(tf.reshape(k, (1, -1, 1, 1)), (1, 1, 2, 1))   # along columns
+    smooth = tf.nn.depthwise_conv2d(noise, kr, (1, 1, 1, 1), "SAME")
+    smooth = tf.nn.depthwise_conv2d(smooth, kc, (1, 1, 1, 1), "SAME")
+    return _displace_tf(images, float(alpha) * smooth)
+
+
+def _check_images(x) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 4:
+        raise ValueError(f"x must be (N, H, W, C) floats, got shape {x.shape}")
+    return x
+
+
+def displace(x, field) -> np.ndarray:
+    """``x`` (N, H, W, C) resampled at each pixel's position plus ``field`` (N, H, W, 2: rows,
+    columns), bilinearly, 0 outside: the sampling step of ``elastic``."""
+    tf = _tf()
+    x = _check_images(x)
+    field = np.asarray(field, dtype=np.float32)
+    if field.shape != x.shape[:3] + (2,):
+        raise ValueError(f"field must have shape {x.shape[:3] + (2,)}, got {field.shape}")
+    return _displace_tf(tf.constant(x), tf.constant(field)).numpy()
+
+
+def elastic(x, seed: int = 0, alpha: float = 34.0, sigma: float = ELASTIC_SIGMA) -> np.ndarray:
+    """Elastically distorted copies of float digits (N, H, W, C); alpha in [0, 100] scales the
+    smoothed displacements (Simard et al. use 34 with sigma 4 on MNIST)."""
+    tf = _tf()
+    x = _check_images(x)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
+            or not 0 <= alpha <= 100:
+        raise ValueError(f"alpha must be a number in [0, 100], got {alpha!r}")
+    gaussian_kernel(sigma)  # checks sigma
+    return elastic_batch(tf.constant(x), tf.constant([seed, 0], tf.int64), alpha,
+                         sigma).numpy()
+
+
+def warp_batch(images, seed, rotation: float = 0.0, zoom: float = 0.0, shift: float = 0.0,
+               shear: float = 0.0, elastic: float = 0.0, elastic_sigma: float = ELASTIC_SIGMA):
+    """The training warp of one batch: a random affine warp (``models.augment``'s), then an
+    elastic distortion of strength ``elastic`` (its own random stream, split from ``seed``)."""
+    from cnnlib.models import _affine_batch
+
+    tf = _tf()
+    out = images
+    if rotation or zoom or shift or shear:
+        out = _affine_batch(out, seed, rotation, zoom, shift, shear)
+    if elastic:
+        out = elastic_batch(out, tf.random.experimental.stateless_split(seed, 2)[1], elastic,
+                            elastic_sigma)
+    return out
