@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from cnnlib.i18n import t
@@ -39,7 +40,8 @@ def _seed(text: str) -> int:
 
 def _out_problem(out: Path) -> str | None:
     """Why the model cannot be saved at ``out`` (None if it can): a ``.keras`` name, in a
-    folder that exists or can be made, and is writable."""
+    folder that exists or can be made (it is made now), where a file can be written (a
+    temporary one is written and removed)."""
     if out.suffix != ".keras":
         return t("must be a file name ending in .keras, got {out}", out=repr(str(out)))
     if out.is_dir():
@@ -52,8 +54,20 @@ def _out_problem(out: Path) -> str | None:
     if not folder.is_dir():
         return t("folder {folder} cannot be made: {file} is a file",
                  folder=repr(str(out.parent)), file=repr(str(folder)))
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return t("folder {folder} is not writable", folder=repr(str(folder)))
+    # Checked by trying, not with os.access: that says yes to root for everything (Docker and
+    # Colab run as root), even for a folder no one can make, such as one under /proc.
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return t("folder {folder} cannot be made: {why}", folder=repr(str(out.parent)),
+                 why=err.strerror or type(err).__name__)
+    try:
+        fd, probe = tempfile.mkstemp(dir=out.parent, prefix=".cnnlib-write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        return t("folder {folder} is not writable: {why}", folder=repr(str(out.parent)),
+                 why=err.strerror or type(err).__name__)
     return None
 
 
