@@ -8,8 +8,9 @@ test digits are never used here.
 - ``kfold(y, k, seed)``: k stratified folds, disjoint, covering every digit once.
 - ``fit(settings, x, y)``: build and train the model a settings dict describes.
 - ``cross_validate(settings, x, y, k)``: the k validation accuracies and training times.
-- ``STEPS``: the ablation, one change per step, each tried on top of the best so far
-  (``python -m bench models`` runs it and prints the table).
+- ``STEPS``: the ablation, one change per step, each tried on top of the best so far;
+  ``REMOVALS``: parts taken out of the final recipe, one at a time, to see what they buy
+  (``python -m bench models`` runs both and prints the table).
 - ``margin(p, n)``: the 95% margin of an accuracy p measured on n digits.
 """
 
@@ -19,7 +20,7 @@ import math
 
 import numpy as np
 
-__all__ = ["BASE", "STEPS", "kfold", "build", "fit", "cross_validate", "apply_step", "margin",
+__all__ = ["BASE", "STEPS", "REMOVALS", "kfold", "build", "fit", "cross_validate", "apply_step", "margin",
            "cosine_lr"]
 
 #: What a settings dict may hold, and the ablation's starting point (the model of section 6,
@@ -33,8 +34,6 @@ STEPS = [
     ("seed", "article 003's model (10 epochs, batch 32)",
      dict(model="seed", epochs=10, batch_size=32)),
     ("better", "two conv blocks, batch norm, dropout 0.2 (15 epochs)", {}),
-    ("no_bn", "without batch norm", dict(batch_norm=False)),
-    ("no_dropout", "without dropout", dict(dropout=0.0)),
     ("cosine", "warm-up + cosine learning rate, peak 3e-3", dict(schedule="cosine",
                                                                learning_rate=3e-3)),
     ("affine", "affine augmentation: 8 degrees, 8% zoom and shift",
@@ -45,6 +44,12 @@ STEPS = [
     ("smoothing", "label smoothing 0.1", dict(label_smoothing=0.1)),
     ("wider", "wider: 48 and 96 filters", dict(width=48)),
     ("longer", "25 epochs instead of 15", dict(epochs=25)),
+]
+
+#: What two parts of the final recipe buy: each taken out of it alone (reported, not chosen).
+REMOVALS = [
+    ("no_bn", "the final recipe without batch norm", dict(batch_norm=False)),
+    ("no_dropout", "the final recipe without dropout", dict(dropout=0.0)),
 ]
 
 
