@@ -9,6 +9,9 @@ is resampled there (bilinear, zero outside). ``alpha = 0`` is the identity.
 ``warp_batch`` is what ``cnnlib.models.train`` applies to each training batch: the random affine
 warp of ``models.augment`` (rotation, zoom, shift, shear), then the elastic distortion. Both are
 stateless: the same seed gives the same warps.
+
+``shift`` and ``shift_each`` move digits by whole pixels (numpy), to test how well a network
+reads digits that are not centred (notebook 07's dense baseline).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import math
 import numpy as np
 
 __all__ = ["ELASTIC_SIGMA", "gaussian_kernel", "displace", "elastic", "elastic_batch",
-           "warp_batch"]
+           "warp_batch", "warp", "DIRECTIONS", "shift", "shift_each"]
 
 #: Simard et al.'s smoothing width for MNIST, in pixels.
 ELASTIC_SIGMA = 4.0
@@ -127,4 +130,47 @@ def warp_batch(images, seed, rotation: float = 0.0, zoom: float = 0.0, shift: fl
     if elastic:
         out = elastic_batch(out, tf.random.experimental.stateless_split(seed, 2)[1], elastic,
                             elastic_sigma)
+    return out
+
+
+def warp(x, seed: int = 0, **params) -> np.ndarray:
+    """Numpy copies of float digits (N, H, W, C) warped as one training batch is: ``params``
+    are ``warp_batch``'s (rotation, zoom, shift, shear, elastic, elastic_sigma), checked as
+    ``models.train`` checks them."""
+    from cnnlib.models import _check_augment
+
+    tf = _tf()
+    x = _check_images(x)
+    _check_augment(dict(params))
+    return np.asarray(warp_batch(tf.constant(x), tf.constant([seed, 0], tf.int64), **params))
+
+
+def shift(x, dy: int, dx: int) -> np.ndarray:
+    """Digits (N, H, W[, C]) moved ``dy`` pixels down and ``dx`` right (negative: up, left):
+    what leaves the frame is lost, paper (0) comes in."""
+    x = np.asarray(x)
+    if x.ndim < 3:
+        raise ValueError(f"x must be digits (N, H, W) or (N, H, W, C), got shape {x.shape}")
+    h, w = x.shape[1:3]
+    for name, v, size in (("dy", dy, h), ("dx", dx, w)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or abs(v) > size:
+            raise ValueError(f"{name} must be a whole number in [-{size}, {size}], got {v!r}")
+    out = np.zeros_like(x)
+    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+        x[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+    return out
+
+
+#: up, down, left, right, as (dy, dx)
+DIRECTIONS = ((-1, 0), (1, 0), (0, -1), (0, 1))
+
+
+def shift_each(x, pixels: int, seed: int = 0) -> np.ndarray:
+    """Each digit moved ``pixels`` pixels in one of the four directions, drawn at random (the
+    same for every ``pixels`` with the same seed)."""
+    x = np.asarray(x)
+    way = np.random.default_rng(seed).integers(0, len(DIRECTIONS), len(x))
+    out = np.empty_like(x)
+    for k, (dy, dx) in enumerate(DIRECTIONS):
+        out[way == k] = shift(x[way == k], pixels * dy, pixels * dx)
     return out

@@ -7,7 +7,9 @@
     cnnlib-train --help                         # the same, as an installed script
 
 It trains on whatever ``cnnlib.data.load_mnist()`` finds (full MNIST from the cache or a
-download, else the offline 5,000-digit subset), prints the data source, the time taken and the
+download, else the offline 5,000-digit subset): the recommended recipe, chosen beforehand by
+cross-validation (``cnnlib.recipe``, ``python -m bench models``), retrained on all the training
+digits (train + validation; the test digits are never trained on). It prints the data source, the time taken and the
 test accuracy, and saves the model in Keras' ``.keras`` format (atomically, with a small JSON
 sidecar saying how it was trained). Every argument is checked before any work: a bad one exits
 with status 2 and one line saying why. It never replaces a saved model unless told ``--force``.
@@ -147,8 +149,9 @@ def main(argv=None) -> int:
         # The same number of training steps as the 4,000-digit recipe: the same time budget.
         recipe = models.recipe_for(args.model, data, quick=args.quick)
         overrides["epochs"] = max(1, round(recipe["epochs"] * 4000 / data.n_train))
-    # --all-digits keeps nothing back; otherwise the recipe's validation share is held out.
-    val_fraction = 0.0 if args.all_digits and not data.is_full else models.VAL_FRACTION
+    # Choose, then retrain: the recipe was chosen on validation digits (cnnlib.recipe,
+    # notebook 07), so the model is now trained on train + validation, with nothing held out.
+    val_fraction = 0.0
     model, history, acc = models.fit_recipe(args.model, data, quick=args.quick, seed=args.seed,
                                             validation=False, val_fraction=val_fraction,
                                             **overrides)

@@ -185,3 +185,23 @@ def test_label_smoothing_trains_and_saves_plainly(digits, tmp_path):
                                models.predict_probs(model, x[:4]), atol=1e-6)
     with pytest.raises(ValueError, match="label_smoothing"):
         models.train(model, x, y, epochs=1, label_smoothing=1.0, progress=False)
+
+
+# --- whole-pixel shifts (the dense baseline's test digits) -------------------------------
+def test_shift_by_hand():
+    x = np.arange(1, 10).reshape(1, 3, 3)
+    assert augment.shift(x, 0, 1).tolist() == [[[0, 1, 2], [0, 4, 5], [0, 7, 8]]]
+    assert augment.shift(x, -1, 0).tolist() == [[[4, 5, 6], [7, 8, 9], [0, 0, 0]]]
+    assert not augment.shift(x, 3, 0).any()
+    with pytest.raises(ValueError, match="dx"):
+        augment.shift(x, 0, 1.5)
+
+
+def test_shift_each_moves_every_digit_by_that_many_pixels(digits):
+    x, _ = digits
+    moved = augment.shift_each(x, 3, seed=0)
+    assert moved.shape == x.shape and np.array_equal(moved, augment.shift_each(x, 3, seed=0))
+    for i in range(16):
+        options = [augment.shift(x[i:i + 1], 3 * dy, 3 * dx) for dy, dx in augment.DIRECTIONS]
+        assert any(np.array_equal(moved[i:i + 1], o) for o in options)
+    assert np.array_equal(augment.shift_each(x, 0), x)
