@@ -48,7 +48,7 @@ def ablation(x, y, k: int = 3, seed: int = 0):
         row = {"step": key, "change": what,
                "CV accuracy": f"{cv['mean']:.2%} ± {cv['sd']:.2%}",
                "folds": " ".join(f"{a:.2%}" for a in cv["accuracy"]),
-               "s per training": f"{np.mean(cv['seconds']):.0f}",
+               "s per training": f"{np.mean(cv['seconds']):.0f} (CPU {np.mean(cv['cpu_seconds']):.0f})",
                "kept": "baseline" if key == "seed" else ("yes" if kept else "no")}
         rows.append(row)
         _say(f"{key}: {row}  (load {os.getloadavg()[0]:.1f})")
@@ -57,7 +57,7 @@ def ablation(x, y, k: int = 3, seed: int = 0):
         row = {"step": key, "change": what,
                "CV accuracy": f"{cv['mean']:.2%} ± {cv['sd']:.2%}",
                "folds": " ".join(f"{a:.2%}" for a in cv["accuracy"]),
-               "s per training": f"{np.mean(cv['seconds']):.0f}",
+               "s per training": f"{np.mean(cv['seconds']):.0f} (CPU {np.mean(cv['cpu_seconds']):.0f})",
                "kept": f"(final {best_mean:.2%})"}
         rows.append(row)
         _say(f"{key}: {row}  (load {os.getloadavg()[0]:.1f})")
@@ -95,14 +95,20 @@ def run() -> list[dict]:
     default = dict(recipe.BASE, **models.RECIPES["better"]["offline"])
     same = all(default.get(key) == value for key, value in final.items()
                if key not in ("model",))
+    changed = {key: value for key, value in final.items() if recipe.BASE.get(key) != value}
+    _say(f"final recipe: {final}")
     # The test digits, once: the final recipe retrained on all 4,000 training digits.
+    cpu0 = recipe._cpu_seconds()
     model, history = recipe.fit(final, x, y, progress=False)
+    cpu = recipe._cpu_seconds() - cpu0
     acc = models.evaluate(model, to_float(data.x_test), data.y_test)
     rows.append({"step": "final", "change": "the kept steps, retrained on all 4,000 training "
-                 f"digits ({'= the default of python -m cnnlib.train' if same else 'NOT the default of python -m cnnlib.train'})",
+                 f"digits: {changed} "
+                 f"({'the default of python -m cnnlib.train' if same else 'not yet the default of python -m cnnlib.train'})",
                  "CV accuracy": f"test: {acc:.2%} of {data.n_test:,} (± "
                                 f"{recipe.margin(acc, data.n_test):.2%})",
-                 "folds": "", "s per training": f"{history.seconds:.0f}", "kept": ""})
+                 "folds": "", "s per training": f"{history.seconds:.0f} (CPU {cpu:.0f})",
+                 "kept": ""})
     _say(f"final: {rows[-1]}")
     per_epoch = _full_cost(final)
     rows.append({"step": "full MNIST", "change": "the final recipe's cost per epoch on 60,000 "

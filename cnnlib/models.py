@@ -453,7 +453,7 @@ RECIPES = {
     },
     "better": {
         "offline": dict(epochs=15, batch_size=64, schedule="cosine", learning_rate=3e-3,
-                        augment=dict(rotation=8.0, zoom=0.08, shift=0.08)),
+                        augment=dict(rotation=8.0, zoom=0.08, shift=0.08, elastic=20.0)),
         "full": dict(epochs=4, batch_size=128, schedule="cosine", learning_rate=3e-3,
                      augment=dict(rotation=8.0, zoom=0.08, shift=0.08)),
     },
