@@ -121,12 +121,12 @@ def warp_batch(images, seed, rotation: float = 0.0, zoom: float = 0.0, shift: fl
                shear: float = 0.0, elastic: float = 0.0, elastic_sigma: float = ELASTIC_SIGMA):
     """The training warp of one batch: a random affine warp (``models.augment``'s), then an
     elastic distortion of strength ``elastic`` (its own random stream, split from ``seed``)."""
-    from cnnlib.models import _affine_batch
+    from cnnlib.models import affine_batch
 
     tf = _tf()
     out = images
     if rotation or zoom or shift or shear:
-        out = _affine_batch(out, seed, rotation, zoom, shift, shear)
+        out = affine_batch(out, seed, rotation, zoom, shift, shear)
     if elastic:
         out = elastic_batch(out, tf.random.experimental.stateless_split(seed, 2)[1], elastic,
                             elastic_sigma)
@@ -137,11 +137,11 @@ def warp(x, seed: int = 0, **params) -> np.ndarray:
     """Numpy copies of float digits (N, H, W, C) warped as one training batch is: ``params``
     are ``warp_batch``'s (rotation, zoom, shift, shear, elastic, elastic_sigma), checked as
     ``models.train`` checks them."""
-    from cnnlib.models import _check_augment
+    from cnnlib.models import check_augment
 
     tf = _tf()
     x = _check_images(x)
-    _check_augment(dict(params))
+    check_augment(dict(params))
     return np.asarray(warp_batch(tf.constant(x), tf.constant([seed, 0], tf.int64), **params))
 
 

@@ -206,6 +206,11 @@ def _check_augment(params: dict) -> dict:
     return params
 
 
+#: Public names for cnnlib.augment, whose training warp (``warp_batch``) builds on these two.
+affine_batch = _affine_batch
+check_augment = _check_augment
+
+
 def augment(x, seed: int = 0, rotation: float = AUGMENT["rotation"],
             zoom: float = AUGMENT["zoom"], shift: float = AUGMENT["shift"],
             shear: float = AUGMENT["shear"]) -> np.ndarray:
