@@ -3,7 +3,8 @@
 The offline subset: 4,000 training digits (3,600 train + 400 validation in notebook 07) and
 1,000 test digits. Each step of ``recipe.STEPS`` is tried on top of the best recipe so far, by
 stratified 3-fold cross-validation on the 4,000 training digits (each fold trains on about 2,667
-and validates on about 1,333), and kept only if its mean is higher. The test digits are touched
+and validates on about 1,333), and kept only if its mean is higher; each of ``recipe.EXTRAS`` is
+tried alone on top of where the steps end, and those that beat it are combined. The test digits are touched
 once, at the end: after two parts are taken out of the final recipe one at a time
 (``recipe.REMOVALS``, to see what they buy), the final recipe retrained on all 4,000 training digits (what
 ``python -m cnnlib.train`` does), tested on the 1,000. Then the cost of one full-MNIST epoch
@@ -32,36 +33,56 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def ablation(x, y, k: int = 3, seed: int = 0):
-    """Run ``recipe.STEPS`` greedily. Returns (rows, final settings)."""
+def _row(key, what, cv, kept) -> dict:
+    return {"step": key, "change": what,
+            "CV accuracy": f"{cv['mean']:.2%} ± {cv['sd']:.2%}",
+            "folds": " ".join(f"{a:.2%}" for a in cv["accuracy"]),
+            "s per training": f"{np.mean(cv['seconds']):.0f} "
+                              f"(CPU {np.mean(cv['cpu_seconds']):.0f})",
+            "kept": kept}
+
+
+def ablation(x, y, k: int = 3, seed: int = 0, cv=None):
+    """Run ``recipe.STEPS`` greedily, then ``recipe.EXTRAS`` each on top of where they end (the
+    winners combined), then ``recipe.REMOVALS`` from the final recipe. ``cv(settings)`` gives
+    the cross-validation of a settings dict (default: ``recipe.cross_validate`` on x, y).
+    Returns (rows, final settings)."""
     from cnnlib import recipe
 
-    best, best_mean, rows = None, -1.0, []
+    if cv is None:
+        def cv(settings):
+            return recipe.cross_validate(settings, x, y, k=k, seed=seed)
+
+    def say(row):
+        rows.append(row)
+        _say(f"{row['step']}: {row}  (load {os.getloadavg()[0]:.1f})")
+
+    best, best_mean, rows = dict(recipe.BASE), -1.0, []
     for key, what, change in recipe.STEPS:
-        settings = recipe.apply_step(dict(recipe.BASE) if best is None else best, change)
-        if key == "seed":
-            settings = recipe.apply_step(recipe.BASE, change)
-        cv = recipe.cross_validate(settings, x, y, k=k, seed=seed)
-        kept = key != "seed" and cv["mean"] > best_mean
+        settings = recipe.apply_step(recipe.BASE if key == "seed" else best, change)
+        result = cv(settings)
+        kept = key != "seed" and result["mean"] > best_mean
         if kept:
-            best, best_mean = settings, cv["mean"]
-        row = {"step": key, "change": what,
-               "CV accuracy": f"{cv['mean']:.2%} ± {cv['sd']:.2%}",
-               "folds": " ".join(f"{a:.2%}" for a in cv["accuracy"]),
-               "s per training": f"{np.mean(cv['seconds']):.0f} (CPU {np.mean(cv['cpu_seconds']):.0f})",
-               "kept": "baseline" if key == "seed" else ("yes" if kept else "no")}
-        rows.append(row)
-        _say(f"{key}: {row}  (load {os.getloadavg()[0]:.1f})")
+            best, best_mean = settings, result["mean"]
+        say(_row(key, what, result, "baseline" if key == "seed" else ("yes" if kept else "no")))
+    base, base_mean, winners = best, best_mean, []
+    for key, what, change in recipe.EXTRAS:
+        result = cv(recipe.apply_step(base, change))
+        kept = result["mean"] > base_mean
+        if kept:
+            winners.append((key, change))
+        say(_row(key, what, result, "yes" if kept else "no"))
+    final = base
+    for _, change in winners:
+        final = recipe.apply_step(final, change)
+    final_mean = base_mean
+    if len(winners) > 1:
+        result = cv(final)
+        final_mean = result["mean"]
+        say(_row("combined", " + ".join(key for key, _ in winners), result, "final"))
     for key, what, change in recipe.REMOVALS:
-        cv = recipe.cross_validate(recipe.apply_step(best, change), x, y, k=k, seed=seed)
-        row = {"step": key, "change": what,
-               "CV accuracy": f"{cv['mean']:.2%} ± {cv['sd']:.2%}",
-               "folds": " ".join(f"{a:.2%}" for a in cv["accuracy"]),
-               "s per training": f"{np.mean(cv['seconds']):.0f} (CPU {np.mean(cv['cpu_seconds']):.0f})",
-               "kept": f"(final {best_mean:.2%})"}
-        rows.append(row)
-        _say(f"{key}: {row}  (load {os.getloadavg()[0]:.1f})")
-    return rows, best
+        say(_row(key, what, cv(recipe.apply_step(final, change)), f"(final {final_mean:.2%})"))
+    return rows, final
 
 
 def _full_cost(settings) -> float:

@@ -9,6 +9,7 @@ test digits are never used here.
 - ``fit(settings, x, y)``: build and train the model a settings dict describes.
 - ``cross_validate(settings, x, y, k)``: the k validation accuracies and training times.
 - ``STEPS``: the ablation, one change per step, each tried on top of the best so far;
+  ``EXTRAS``: candidates each tried alone on top of where STEPS end, the winners combined;
   ``REMOVALS``: parts taken out of the final recipe, one at a time, to see what they buy
   (``python -m bench models`` runs both and prints the table).
 - ``margin(p, n)``: the 95% margin of an accuracy p measured on n digits.
@@ -20,7 +21,7 @@ import math
 
 import numpy as np
 
-__all__ = ["BASE", "STEPS", "REMOVALS", "kfold", "build", "fit", "cross_validate", "apply_step", "margin",
+__all__ = ["BASE", "STEPS", "EXTRAS", "REMOVALS", "kfold", "build", "fit", "cross_validate", "apply_step", "margin",
            "cosine_lr"]
 
 #: What a settings dict may hold, and the ablation's starting point (the model of section 6,
@@ -40,9 +41,14 @@ STEPS = [
      dict(augment=dict(rotation=8.0, zoom=0.08, shift=0.08))),
     ("shear", "stronger affine: 12 degrees, 10% zoom and shift, shear 0.15",
      dict(augment=dict(rotation=12.0, zoom=0.1, shift=0.1, shear=0.15))),
+]
+
+#: Further candidates, each tried alone on top of the recipe STEPS end with (so they can be run
+#: side by side); those that beat it are combined, and the combination is cross-validated too.
+EXTRAS = [
     ("elastic", "+ elastic distortion (alpha 20, sigma 4)", dict(augment={"elastic": 20.0})),
-    ("smoothing", "label smoothing 0.1", dict(label_smoothing=0.1)),
-    ("wider", "wider: 48 and 96 filters", dict(width=48)),
+    ("smoothing", "+ label smoothing 0.1", dict(label_smoothing=0.1)),
+    ("wider", "+ wider: 48 and 96 filters", dict(width=48)),
 ]
 
 #: What two parts of the final recipe buy: each taken out of it alone (reported, not chosen).
