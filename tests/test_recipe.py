@@ -205,3 +205,13 @@ def test_shift_each_moves_every_digit_by_that_many_pixels(digits):
         options = [augment.shift(x[i:i + 1], 3 * dy, 3 * dx) for dy, dx in augment.DIRECTIONS]
         assert any(np.array_equal(moved[i:i + 1], o) for o in options)
     assert np.array_equal(augment.shift_each(x, 0), x)
+
+
+def test_the_command_lines_recipe_is_where_the_ablation_ends():
+    """``python -m cnnlib.train``'s default is the recipe the ablation kept (bench models found
+    every step of STEPS kept and none of EXTRAS): BASE with each step applied in turn."""
+    chosen = dict(recipe.BASE)
+    for key, _, change in recipe.STEPS[1:]:   # the first is the seed model, a baseline
+        chosen = recipe.apply_step(chosen, change)
+    default = dict(recipe.BASE, **models.RECIPES["better"]["offline"])
+    assert default == chosen
