@@ -45,7 +45,7 @@ def gaussian_kernel(sigma: float) -> np.ndarray:
 def _displace_tf(images, field):
     """Sample ``images`` (N, H, W, C) at (row + field[..., 0], col + field[..., 1]), bilinearly,
     reading 0 outside the image."""
-    tf = _tf()
+    import tensorflow as tf  # not _tf(): this runs inside tf.data's graph, where it would be traced
     shape = tf.shape(images)
     n, h, w, c = shape[0], shape[1], shape[2], shape[3]
     rows = tf.cast(tf.range(h), tf.float32)[None, :, None] + field[..., 0]
@@ -72,7 +72,7 @@ def _displace_tf(images, field):
 
 def elastic_batch(images, seed, alpha: float, sigma: float = ELASTIC_SIGMA):
     """Elastic distortion of a batch (N, H, W, C) of float tensors; ``seed`` is a pair of ints."""
-    tf = _tf()
+    import tensorflow as tf  # not _tf(): this runs inside tf.data's graph, where it would be traced
     if not alpha:
         return images
     shape = tf.shape(images)
@@ -123,7 +123,7 @@ def warp_batch(images, seed, rotation: float = 0.0, zoom: float = 0.0, shift: fl
     elastic distortion of strength ``elastic`` (its own random stream, split from ``seed``)."""
     from cnnlib.models import affine_batch
 
-    tf = _tf()
+    import tensorflow as tf  # inside tf.data's graph: no set-up calls to trace
     out = images
     if rotation or zoom or shift or shear:
         out = affine_batch(out, seed, rotation, zoom, shift, shear)
