@@ -121,9 +121,9 @@ def warp_batch(images, seed, rotation: float = 0.0, zoom: float = 0.0, shift: fl
                shear: float = 0.0, elastic: float = 0.0, elastic_sigma: float = ELASTIC_SIGMA):
     """The training warp of one batch: a random affine warp (``models.augment``'s), then an
     elastic distortion of strength ``elastic`` (its own random stream, split from ``seed``)."""
-    from cnnlib.models import affine_batch
-
     import tensorflow as tf  # inside tf.data's graph: no set-up calls to trace
+
+    from cnnlib.models import affine_batch
     out = images
     if rotation or zoom or shift or shear:
         out = affine_batch(out, seed, rotation, zoom, shift, shear)

@@ -311,7 +311,7 @@ def test_fit_recipe_honours_epochs_in_quick_mode(monkeypatch, tf):
 
 @pytest.mark.parametrize("augment, match", [
     ({"rotation": 1000}, r"rotation must be a number in \[0, 180\], got 1000"),
-    ({"rotate": 5}, r"augment keys must be among rotation, zoom, shift, shear; got 'rotate'"),
+    ({"rotate": 5}, r"augment keys must be among rotation, zoom, shift, shear, elastic, elastic_sigma; got 'rotate'"),
     ({"zoom": "big"}, "zoom must be a number"),
     ("yes", "augment must be True, False or a dict"),
 ])
