@@ -32,6 +32,8 @@ _FACE = {
     **{name: f"cnnlib.text.{name}" for name in ("i18n", "locale", "glossary", "fonts")},
     **{name: f"cnnlib.tf.{name}" for name in (
         "backend", "data", "models", "interpret", "pretrained", "modern")},
+    "recipe": "cnnlib.tf.recipe",
+    "augment": "cnnlib.tf.models.augment",
     "checks": "cnnlib.exercises.checks",
     "solutions": "cnnlib.exercises.solutions",
     "plots": "cnnlib.plots",

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -192,10 +193,14 @@ def test_bad_arguments_exit_2_before_any_work(tmp_path, no_training, capsys, mon
     (tmp_path / "dir.keras").mkdir()
     locked = tmp_path / "locked"
     locked.mkdir()
-    real_access = os.access
-    # A read-only folder, as seen by any user (root may write anywhere, so it is simulated).
-    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == locked
-                        else real_access(p, mode))
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):  # a read-only folder (root may write anywhere)
+        if dir is not None and Path(dir) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     args = [a.format(tmp=tmp_path) for a in args]
     with pytest.raises(SystemExit) as exit_:
         train.main(["--offline", *args])
@@ -213,6 +218,28 @@ def test_a_missing_folder_that_can_be_made_is_fine(tmp_path, no_training):
     out = tmp_path / "new" / "deeper" / "m.keras"
     assert train.main(["--quick", "--offline", "--out", str(out)]) == 0
     assert out.is_file()
+
+
+def test_out_is_checked_by_trying_and_leaves_no_trace(tmp_path, no_training, capsys):
+    """The folder is made and a file written and removed there before any work; only the
+    model (and its sidecar) are left."""
+    out = tmp_path / "made" / "m.keras"
+    args = train.parse_args(["--offline", "--out", str(out)])
+    assert args.out == out and out.parent.is_dir() and list(out.parent.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_no_one_can_make_gives_one_line_and_exit_2():
+    """/proc refuses new folders even to root, for whom os.access says yes to everything."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = subprocess.run([sys.executable, "-m", "cnnlib.train", "--offline", "--out",
+                          "/proc/nope/m.keras"], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    errors = [line for line in run.stderr.splitlines() if "error:" in line]
+    assert errors == [run.stderr.strip().splitlines()[-1]]
+    assert "--out: folder '/proc/nope' cannot be made" in errors[0]
+    assert not Path("/proc/nope").exists()
 
 
 def test_bad_arguments_from_a_shell_give_no_traceback(tmp_path):
@@ -286,7 +313,7 @@ def test_fit_recipe_honours_epochs_in_quick_mode(monkeypatch, tf):
 
 @pytest.mark.parametrize("augment, match", [
     ({"rotation": 1000}, r"rotation must be a number in \[0, 180\], got 1000"),
-    ({"rotate": 5}, r"augment keys must be among rotation, zoom, shift, shear; got 'rotate'"),
+    ({"rotate": 5}, r"augment keys must be among rotation, zoom, shift, shear, elastic, elastic_sigma; got 'rotate'"),
     ({"zoom": "big"}, "zoom must be a number"),
     ("yes", "augment must be True, False or a dict"),
 ])

@@ -30,24 +30,26 @@ def seed_cnn(input_shape=(28, 28, 1), n_classes: int = 10):
 
 
 def better_cnn(input_shape=(28, 28, 1), n_classes: int = 10, width: int = 32,
-               dropout: float = 0.2, dense_units: int = 128):
+               dropout: float = 0.2, dense_units: int = 128, batch_norm: bool = True):
     """Our recommended model, two conv blocks and a small dense head:
 
     [Conv2D(width, 5x5) -> BatchNorm -> ReLU -> MaxPool(2)] -> [the same with 2*width filters]
     -> Flatten -> Dropout -> Dense(dense_units, relu) -> Dropout -> Dense(10, softmax).
 
     Compiled with adam; ``train`` swaps in the warm-up + cosine schedule. Chosen by measured
-    accuracy per second of training on 2 CPU cores (see bench/models.py).
+    accuracy per second of training on 2 CPU cores (see bench/models.py). ``batch_norm=False``
+    drops the normalization (and gives the convolutions their bias back), for the ablation.
     """
     keras = keras_module()
     from keras import layers
 
     def block(x, filters, name):
         # no bias: batch norm's own shift does its job
-        x = layers.Conv2D(filters, 5, use_bias=False, name=f"{name}_conv")(x)
+        x = layers.Conv2D(filters, 5, use_bias=not batch_norm, name=f"{name}_conv")(x)
         # momentum 0.9: the running statistics settle within ~50 steps (Keras' 0.99 needs
         # ~500), so short runs evaluate well too
-        x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+        if batch_norm:
+            x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
         x = layers.Activation("relu", name=f"{name}_relu")(x)
         return layers.MaxPooling2D(2, name=f"{name}_pool")(x)
 

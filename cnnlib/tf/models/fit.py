@@ -9,7 +9,7 @@ import numpy as np
 from cnnlib.core import metrics
 from cnnlib.text.i18n import t
 
-from .augment import AUGMENT, AUGMENT_MAX, affine_batch, check_augment
+from .augment import AUGMENT, AUGMENT_MAX, ELASTIC, check_augment, warp_batch
 from .builders import keras_module
 
 
@@ -66,11 +66,14 @@ def _schedule(keras, schedule: str | None, learning_rate: float, total_steps: in
 
 def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data=None,
           augment: bool | dict = False, schedule: str | None = None,
-          learning_rate: float = 1e-3, warmup: float = 0.1, seed: int = 0,
-          progress: bool = True, desc: str | None = None):
+          learning_rate: float = 1e-3, warmup: float = 0.1, label_smoothing: float = 0.0,
+          seed: int = 0, progress: bool = True, desc: str | None = None):
     """Train ``model`` on digits ``x`` (float (N, 28, 28, 1)) with labels ``y``.
 
-    augment: True (the default warps of ``augment``) or a dict of rotation/zoom/shift.
+    augment: True (the default warps of ``augment``) or a dict of rotation/zoom/shift/shear and
+    elastic/elastic_sigma (``models.augment``).
+    label_smoothing: train against targets 1 - s on the label and s / 10 spread over all ten
+    classes (then the model is compiled back to the plain loss, so it saves and loads as ever).
     schedule: None keeps the optimizer the model was compiled with; "constant" or "cosine"
     (linear warm-up over ``warmup`` of the steps, then cosine decay to 0) re-compiles with adam
     at ``learning_rate``. Shows one progress bar. Returns Keras' ``History``, with
@@ -96,20 +99,32 @@ def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data
         raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
     if not 1 <= batch_size <= len(x):
         raise ValueError(f"batch_size must be in [1, {len(x)}], got {batch_size}")
+    if not 0 <= label_smoothing < 1:
+        raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing!r}")
     steps = len(x) // batch_size
     total = steps * epochs
-    if schedule is not None:
-        lr = _schedule(keras, schedule, learning_rate, total, warmup)
-        model.compile(optimizer=keras.optimizers.Adam(lr), loss=model.loss,
+    plain_loss = model.loss
+    loss = plain_loss
+    if label_smoothing:
+        loss = keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing)
+        if validation_data is not None:
+            xv, yv = validation_data
+            validation_data = (xv, np.eye(n_classes, dtype=np.float32)[yv])
+    if schedule is not None or label_smoothing:
+        lr = _schedule(keras, schedule, learning_rate, total, warmup) if schedule is not None \
+            else float(np.asarray(model.optimizer.learning_rate))
+        model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss,
                       metrics=["accuracy"], jit_compile=model.jit_compile)
     ds = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int32)))
     ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).repeat(epochs)
     ds = ds.batch(batch_size, drop_remainder=True)
     if augment:
-        params = dict(AUGMENT, **(augment if isinstance(augment, dict) else {}))
+        params = {**AUGMENT, **ELASTIC, **(augment if isinstance(augment, dict) else {})}
         ds = ds.enumerate().map(
-            lambda i, xy: (affine_batch(xy[0], tf.stack([tf.constant(seed, tf.int64), i]),
-                                         **params), xy[1]))
+            lambda i, xy: (warp_batch(xy[0], tf.stack([tf.constant(seed, tf.int64), i]),
+                                      **params), xy[1]))
+    if label_smoothing:
+        ds = ds.map(lambda xb, yb: (xb, tf.one_hot(yb, n_classes)))
     ds = ds.prefetch(2)
     timer = _timer_callback(keras)
     callbacks = [timer]
@@ -120,6 +135,9 @@ def train(model, x, y, *, epochs: int = 5, batch_size: int = 64, validation_data
                         validation_data=validation_data, callbacks=callbacks)
     history.seconds = time.perf_counter() - start
     history.epoch_seconds = list(timer.epoch_seconds)
+    if label_smoothing:  # back to the plain loss: the saved model needs nothing unusual
+        model.compile(optimizer=model.optimizer, loss=plain_loss, metrics=["accuracy"],
+                      jit_compile=model.jit_compile)
     return history
 
 
