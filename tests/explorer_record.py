@@ -25,20 +25,11 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 
-from tests.explorer_checks import control_values, value_for  # noqa: E402
+from tests.explorer_checks import control_values, explorer_names, value_for  # noqa: E402
 
 #: Slider tops lowered for the record (the slow gradient ascents), the same before and after.
 CAPS = {"filter_visualization_explorer": {"steps": 40},
         "class_visualization_explorer": {"steps": 100}}
-TF_NAMES = {"digit_canvas_explorer", "activation_explorer", "filter_visualization_explorer",
-            "class_visualization_explorer", "grad_cam_explorer"}
-
-
-def explorer_names(numpy_only: bool = False) -> list[str]:
-    from cnnlib import widgets
-
-    return [n for n in widgets.__all__ if n.endswith("_explorer")
-            and not (numpy_only and n in TF_NAMES)]
 
 
 def _digest(a: np.ndarray) -> str:
@@ -128,7 +119,7 @@ def build(name: str, model=None):
 def record(names: list[str]) -> dict:
     import matplotlib.pyplot as plt
 
-    model = _keras_model() if TF_NAMES & set(names) else None
+    model = _keras_model() if set(explorer_names("keras")) & set(names) else None
     out = {}
     for name in names:
         explorer = build(name, model)
@@ -152,7 +143,7 @@ def main(argv=None) -> int:
     parser.add_argument("--numpy", action="store_true", help="the numpy explorers only")
     parser.add_argument("--only", nargs="*", help="these explorers only")
     args = parser.parse_args(argv)
-    names = args.only or explorer_names(args.numpy)
+    names = args.only or explorer_names("numpy" if args.numpy else "all")
     data = record(names)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, ensure_ascii=False, sort_keys=True)

@@ -1,8 +1,9 @@
 """*_explorer() builders: controls + output, wiring only; each returns the widget.
 
-Numbers come from ``cnnlib.core.ops`` (and ``cnnlib.core.experiments``), pictures from ``cnnlib.plots``;
-see ``base.Explorer`` for the one contract (a pure ``compute``, a separate ``draw``) and ``controls`` for every control. One module per topic;
-every public name is re-exported here, by name. The Keras explorers live in ``widgets.tf`` and
+Numbers come from ``cnnlib.core.ops`` (and ``cnnlib.core.experiments``), pictures from
+``cnnlib.plots``; see ``base.Explorer`` for the one contract (a pure ``compute``, a separate
+``draw``) and ``controls`` for every control. One module per topic; every public name is
+re-exported here, by name. The Keras explorers live in ``widgets.tf`` and
 load on first use (``widgets.grad_cam_explorer``), so ``from cnnlib import widgets`` in a numpy
 notebook loads nothing of the TensorFlow side.
 """
