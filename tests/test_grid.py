@@ -7,6 +7,7 @@ sliced out here with plain loops, the output-size formula written out here, and 
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 
 from cnnlib import gridstate, ops, widgets
 from cnnlib.widgets import grid_explorers
-from cnnlib.widgets.grid import GridWidget
+from cnnlib.widgets.grid import GridWidget, grid_words
 from tests.explorer_checks import explorer_names, sweep
 from tests.worked_examples import IMAGE_5X5, KERNEL_X, RESULT_5X5
 
@@ -220,6 +221,24 @@ def test_widget_ships_its_module_and_stylesheet():
     assert '"cnnlib.widgets" = ["*.js", "*.css"]' in pyproject
     w = GridWidget()
     assert "export default" in str(w._esm)  # anywidget read the file
+
+
+def test_the_view_has_one_source_for_its_words_cell_height_and_play_glyph():
+    js = (ROOT / "cnnlib" / "widgets" / "grid.js").read_text()
+    css = (ROOT / "cnnlib" / "widgets" / "grid.css").read_text()
+    words = grid_words()
+    used = set(re.findall(r"\b(?:W|v\.words)\.(\w+)", js)) | {"prev", "play", "next"}
+    assert used <= set(words) and {"step", "pointing", "none", "grid"} <= used
+    literals = [a or b for a, b in re.findall(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`', js)]
+    # no English copy of the catalogue's phrases in the view (single words such as "max" are
+    # also the data's op names)
+    for english in words.values():
+        head = english.split("{")[0].strip(" ·")
+        assert " " not in head or not any(head in lit for lit in literals), english
+    # the cell height: set in the stylesheet, read by the view (no copy of the number)
+    assert re.search(r"--cnn-cell-h:\s*28px", css) and "height: var(--cnn-cell-h)" in css
+    assert "--cnn-cell-h" in js and not re.search(r"\b28\b", js)
+    assert js.count("\\u25B6\"") == 1 and js.count("\\u23F8") == 1  # ▶ and ⏸, once each
 
 
 # --------------------------------------------------------------------------------------------
