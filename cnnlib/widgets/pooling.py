@@ -39,11 +39,21 @@ def _dropdown(description, options, value, width="200px"):
 
 
 def _maps_and_curve():
-    """A 2 x 2 grid of maps and, where the third column was, one tall ax for a curve."""
+    """A 2 x 2 grid of maps and, where the third column was, one tall ax for a curve; and the
+    function that draws into them."""
     fig, axes = common.new_figure(2, 3, figsize=(8.4, 4.3), dpi=80)
     axes[0, 2].remove()
     axes[1, 2].remove()
-    return fig, axes, fig.add_axes(CURVE_BOX)
+    ax_curve = fig.add_axes(CURVE_BOX)
+
+    def draw(maps, xs, curves, current, **labels):
+        """maps: four (array, cmap, vmax, title), row by row; curves: {name: ys} over xs, with
+        ``current`` marked; labels: the curve's xlabel, ylabel and title."""
+        for ax, (values, cmap, vmax, title) in zip(axes[:, :2].ravel(), maps):
+            pplots.plot_map(values, ax, cmap=cmap, vmin=0, vmax=vmax, title=title)
+        pplots.plot_curves(xs, curves, current=current, ax=ax_curve, ylim=(0, 1.05), **labels)
+
+    return fig, draw
 
 
 def _pool_name(mode):
@@ -126,7 +136,7 @@ def pool_shift_explorer(image="cat (chelsea)", shift=1, direction="right", size=
         "size": compact_slider("pool size", size, 2, 6, **SLIDER),
         "mode": _dropdown("pooling", MODES, mode, width="170px"),
     }
-    fig, axes, ax_curve = _maps_and_curve()
+    fig, draw_maps = _maps_and_curve()
 
     def compute(image, shift, direction, size, mode):
         c = experiments.shift_comparison(image, shift, direction, size, mode)
@@ -146,23 +156,19 @@ def pool_shift_explorer(image="cat (chelsea)", shift=1, direction="right", size=
         top_raw = float(raw_a.max()) or 1.0
         top_pool = float(pool_a.max()) or 1.0
         name = _pool_name(mode)
-        pplots.plot_map(raw_b, axes[0, 0], cmap="magma", vmin=0, vmax=top_raw,
-                        title=t("edge map, moved {shift} px {direction}", shift=shift,
-                                direction=t(direction)))
-        pplots.plot_map(np.abs(raw_b - raw_a) / top_raw, axes[0, 1], cmap="Reds", vmin=0,
-                        vmax=1, title=t("raw change (1 − r = {v:.2f})", v=c["change_raw"]))
-        pplots.plot_map(pool_b, axes[1, 0], cmap="magma", vmin=0, vmax=top_pool,
-                        title=t("{name} pooled {size}×{size}, moved", name=name, size=size))
-        pplots.plot_map(np.abs(pool_b - pool_a) / top_pool, axes[1, 1], cmap="Reds", vmin=0,
-                        vmax=1, title=t("pooled change (1 − r = {v:.2f})",
-                                        v=c["change_pooled"]))
-        pplots.plot_curves(np.arange(MAX_SHIFT + 1),
-                           {t("raw edge map"): c["curve_raw"],
-                            t("{name} pooled", name=name): c["curve_pooled"]},
-                           current=shift, ax=ax_curve, ylim=(0, 1.05),
-                           xlabel=t("shift (pixels, {direction})", direction=t(direction)),
-                           ylabel=t("change = 1 − correlation"),
-                           title=t("how much the map changes"))
+        draw_maps([
+            (raw_b, "magma", top_raw, t("edge map, moved {shift} px {direction}", shift=shift,
+                                        direction=t(direction))),
+            (np.abs(raw_b - raw_a) / top_raw, "Reds", 1,
+             t("raw change (1 − r = {v:.2f})", v=c["change_raw"])),
+            (pool_b, "magma", top_pool, t("{name} pooled {size}×{size}, moved", name=name,
+                                          size=size)),
+            (np.abs(pool_b - pool_a) / top_pool, "Reds", 1,
+             t("pooled change (1 − r = {v:.2f})", v=c["change_pooled"]))],
+            np.arange(MAX_SHIFT + 1), {t("raw edge map"): c["curve_raw"],
+                                       t("{name} pooled", name=name): c["curve_pooled"]}, shift,
+            xlabel=t("shift (pixels, {direction})", direction=t(direction)),
+            ylabel=t("change = 1 − correlation"), title=t("how much the map changes"))
 
     return Explorer(controls, compute, draw, fig, layout=GRID_LAYOUT,
                     title="Shift the input: what pooling forgives")
@@ -194,7 +200,7 @@ def pool_noise_explorer(image="cat (chelsea)", kind="gaussian", level=0.2, size=
                               width="230px"),
         "size": compact_slider("pool size", size, 2, 6, **SLIDER),
     }
-    fig, axes, ax_curve = _maps_and_curve()
+    fig, draw_maps = _maps_and_curve()
 
     def compute(image, kind, level, size):
         level = round(float(level), 2)
@@ -207,22 +213,18 @@ def pool_noise_explorer(image="cat (chelsea)", kind="gaussian", level=0.2, size=
 
     def draw(c, image, kind, level, size):
         level = round(float(level), 2)
-        pplots.plot_map(c["clean"], axes[0, 0], cmap="magma", vmin=0, vmax=1,
-                        title=t("clean edge map"))
-        pplots.plot_map(c["noisy"], axes[0, 1], cmap="magma", vmin=0, vmax=1,
-                        title=t("{kind} noise, level {level:.2f}", kind=t(kind), level=level))
-        pplots.plot_map(c["max"], axes[1, 0], cmap="magma", vmin=0, vmax=1,
-                        title=t("max pooled {size}×{size} (r = {r:.2f})", size=size,
-                                r=c["r_max"]))
-        pplots.plot_map(c["avg"], axes[1, 1], cmap="magma", vmin=0, vmax=1,
-                        title=t("average pooled {size}×{size} (r = {r:.2f})", size=size,
-                                r=c["r_avg"]))
-        pplots.plot_curves(NOISE_LEVELS, {t("max pooling"): c["curve_max"],
-                                          t("average pooling"): c["curve_avg"]},
-                           current=level, ax=ax_curve, ylim=(0, 1.05),
-                           xlabel=t("{kind} noise level", kind=t(kind)),
-                           ylabel=t("r with the clean pooled map"),
-                           title=t("which pooling shrugs the noise off"))
+        draw_maps([
+            (c["clean"], "magma", 1, t("clean edge map")),
+            (c["noisy"], "magma", 1, t("{kind} noise, level {level:.2f}", kind=t(kind),
+                                       level=level)),
+            (c["max"], "magma", 1, t("max pooled {size}×{size} (r = {r:.2f})", size=size,
+                                     r=c["r_max"])),
+            (c["avg"], "magma", 1, t("average pooled {size}×{size} (r = {r:.2f})", size=size,
+                                     r=c["r_avg"]))],
+            NOISE_LEVELS, {t("max pooling"): c["curve_max"],
+                           t("average pooling"): c["curve_avg"]}, level,
+            xlabel=t("{kind} noise level", kind=t(kind)),
+            ylabel=t("r with the clean pooled map"), title=t("which pooling shrugs the noise off"))
 
     return Explorer(controls, compute, draw, fig, layout=GRID_LAYOUT,
                     title="Noise: max vs average pooling")
