@@ -1,8 +1,9 @@
 """Every control an explorer shows, made one way: labels through ``i18n.t``, one set of styles.
 
 A builder names its controls in a dict (``{"stride": int_slider("stride", 1, 1, 3)}``); the
-keys are the ``render`` function's keyword arguments. ``continuous=False`` redraws only when the
-slider is released (for explorers whose redraw is not instant).
+keys are the ``compute`` and ``draw`` functions' keyword arguments. ``continuous=False``
+redraws only when the slider is released (for explorers whose redraw is not instant);
+``compact_slider`` is such a slider for a row of several.
 """
 
 from __future__ import annotations
