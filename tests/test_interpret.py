@@ -435,7 +435,7 @@ def test_activation_explorer(small_trained):
     assert sweep(e, n_random=8)["ok"] > 5
     e.controls["layer"].value = "pool1"
     e.controls["channel"].value = 2
-    x = widgets.interpret._default_digits()[0][e.controls["digit"].value]
+    x = widgets.tf.interpret._default_digits()[0][e.controls["digit"].value]
     want = interpret.activations(small_trained, x, ["pool1"])["pool1"]
     np.testing.assert_allclose(e.state["maps"], want, atol=1e-6)
     assert "output_size(26, 2, 2, 'valid') = <b>13</b>" in e.info.value
@@ -487,7 +487,7 @@ def test_grad_cam_explorer(small_trained):
     e.controls["digit"].value = 3
     e.controls["explain"].value = 5
     e.controls["method"].value = "Grad-CAM"
-    x = widgets.interpret._default_digits()[0][3]
+    x = widgets.tf.interpret._default_digits()[0][3]
     np.testing.assert_allclose(e.state["heat"], interpret.grad_cam(small_trained, x, 5),
                                atol=1e-6)
     assert "explaining class <b>5</b>" in e.info.value
