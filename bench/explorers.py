@@ -6,13 +6,11 @@ browser shows; what the browser adds is measured by tests/browser.
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from bench.timing import percentile_ms
 from cnnlib import widgets
-from tests.explorer_checks import control_values, value_for
+from tests.explorer_checks import control_values, explorer_names, value_for
 
 TITLE = "Explorer redraw latency (compute + draw + PNG; goal: median <= 150 ms, p90 <= 300 ms)"
 
@@ -20,10 +18,9 @@ SKIP = {"digit_canvas_explorer"}  # drawn with the mouse; timed in the browser t
 
 
 def builders():
-    for name in widgets.__all__:
-        fn = getattr(widgets, name)
-        if name.endswith("_explorer") and inspect.isfunction(fn) and name not in SKIP:
-            yield name, fn
+    for name in explorer_names():
+        if name not in SKIP:
+            yield name, getattr(widgets, name)
 
 
 def run() -> list[dict]:

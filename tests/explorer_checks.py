@@ -1,18 +1,34 @@
 """Drive an explorer headless: every control through its values, and random combinations; read
-its picture back as pixels.
+its picture back as pixels. One helper for both kinds, a figure or a grid drawn in the browser.
 
-Used by the explorer tests and by bench/explorers.py:
+Used by the explorer tests, the behaviour record and bench/explorers.py:
 
-    from tests.explorer_checks import sweep
+    from tests.explorer_checks import explorer_names, sweep
     report = sweep(widgets.pooling_explorer())
 """
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 import ipywidgets as widgets
 import numpy as np
+
+
+def explorer_names(kind: str = "all") -> list[str]:
+    """The explorers ``cnnlib.widgets`` exports (names ending in ``_explorer``), discovered:
+    "all", "numpy" (no TensorFlow), "keras", "figure" (numpy, drawn as a PNG) or "grid" (numpy,
+    drawn in the browser, ``widgets.grid_explorers``)."""
+    from cnnlib import widgets as cw
+
+    names = [n for n in cw.__all__ if n.endswith("_explorer")]
+    keras = [n for n in names if n in cw._TF_EXPLORERS]
+    numpy = [n for n in names if n not in keras]
+    grid = [n for n in numpy
+            if importlib.import_module(getattr(cw, n).__module__) is cw.grid_explorers]
+    return {"all": names, "keras": keras, "numpy": numpy, "grid": grid,
+            "figure": [n for n in numpy if n not in grid]}[kind]
 
 
 def control_values(control, max_values: int = 6) -> list:
@@ -45,13 +61,29 @@ def value_for(control, v):
     return v
 
 
+def check_picture(explorer) -> None:
+    """The picture matches the state: a PNG, or a grid whose arrays have the output's shape."""
+    if explorer.image is not None:
+        assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+        return
+    d, g = explorer.grid.data, explorer.state
+    oh, ow = g["out_shape"]
+    assert d["out_shape"] == [oh, ow] and len(d["tap_rows"]) == len(d["terms"]) == oh * ow
+    for o in d["outputs"]:
+        assert np.shape(o["values"]) == (oh, ow)
+    assert 0 <= explorer.grid.step < max(1, oh * ow)
+
+
 def check_state(explorer) -> str:
-    """After a change: a picture and no message, or a one-line ValueError message. Returns
-    "ok" or "message"."""
+    """After a change: a picture and no message, or a one-line ValueError message. The pure
+    step, called again without the widgets, gives the info line shown. Returns "ok" or
+    "message"."""
     err = explorer.last_error
     if err is None:
         assert explorer.message.value == ""
-        assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+        check_picture(explorer)
+        state, info = explorer.compute(**explorer.values)
+        assert info == explorer.info.value and state.keys() == explorer.state.keys()
         return "ok"
     assert isinstance(err, ValueError), f"{type(err).__name__}: {err} with {explorer.values}"
     text = explorer.message.value

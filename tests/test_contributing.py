@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from cnnlib import ops
 
@@ -36,3 +37,9 @@ def test_the_guides_explorer_example_works():
     explorer.controls["size"].value = 8  # larger than the 6x6 input: a message, no traceback
     assert "pool size 8" in explorer.message.value and "Traceback" not in explorer.message.value
     assert explorer.image.value == png  # the last good picture stays
+    # the pure step, without the widgets, as the guide tells a test to call it
+    state, info = explorer.compute(size=3, mode="max")
+    np.testing.assert_array_equal(state["out"], [[14, 17], [32, 35]])  # bottom-right numbers
+    assert info == "output: 2×2"
+    with pytest.raises(ValueError, match="pool size 8"):
+        explorer.compute(size=8, mode="max")

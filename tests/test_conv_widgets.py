@@ -69,7 +69,7 @@ def test_editor_stride_changes_output_and_formula(tf):
     assert explorer.state["output"].shape == (rows, cols) == (149, 225)
     assert f"floor((300 − 3)/2) + 1 = {rows}" in explorer.info.value
     assert f"floor((451 − 3)/2) + 1 = {cols}" in explorer.info.value
-    assert f"{rows} x {cols}" in explorer.info.value
+    assert f"<b>output {rows} × {cols}</b>" in explorer.info.value
     assert explorer.image.value != before
     explorer.controls["stride"].value = 5
     assert "floor((300 − 3)/5) + 1 = 60" in explorer.info.value

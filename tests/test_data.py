@@ -251,7 +251,6 @@ def test_subset_keeps_classes_balanced():
 # plots (Agg)
 # ---------------------------------------------------------------------------------------------
 def test_plots_draw_what_they_say():
-    import matplotlib.pyplot as plt
 
     from cnnlib import plots
 
@@ -281,7 +280,6 @@ def test_plots_draw_what_they_say():
     axes = plots.plot_drawing_steps(drawing.prepare_drawing(ink))
     assert [len(a.images) for a in axes] == [1, 1, 1, 1]
     assert axes[3].get_title().startswith("4. 28x28")
-    plt.close("all")
 
 
 def test_no_warnings_from_a_good_offline_load():

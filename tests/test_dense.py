@@ -282,7 +282,6 @@ def test_every_dense_explorer_builds_with_no_arguments():
 # Plots (Agg): they draw what they say
 # ---------------------------------------------------------------------------------------------
 def test_plot_flatten_and_dense_product():
-    import matplotlib.pyplot as plt
 
     x = np.array([[0, 1, 0], [2, 3, 1], [0, 1, 2]], float)
     fig = plots.plot_flatten(x, ops.flatten(x))
@@ -298,7 +297,6 @@ def test_plot_flatten_and_dense_product():
     # the last panel writes b and y: y's numbers must appear as text
     texts = [t.get_text() for t in fig2.axes[3].texts]
     assert texts[3:] == [f"{v:g}" if float(v).is_integer() else f"{v:.2f}" for v in y]
-    plt.close("all")
 
 
 def test_plot_softmax_updates_in_place():
@@ -312,11 +310,9 @@ def test_plot_softmax_updates_in_place():
     assert len(axes[1].patches) == 3 and axes[1].texts[0].get_text() == "nan"
     plots.plot_softmax([0, 0, 0, 0, 0], ops.softmax(np.zeros(5)), axes=axes)
     assert len(axes[1].patches) == 5
-    plt.close("all")
 
 
 def test_plot_connections_draws_one_line_per_weight():
-    import matplotlib.pyplot as plt
 
     fig = plots.plot_connections(8, 3)
     full, local, shared = (len(ax.lines) for ax in fig.axes)
@@ -327,11 +323,9 @@ def test_plot_connections_draws_one_line_per_weight():
     assert len(colors) == 3                                         # 3 shared weights
     with pytest.raises(ValueError, match="kernel"):
         plots.plot_connections(4, 5)
-    plt.close("all")
 
 
 def test_plot_param_counts_layer_stack_and_loss():
-    import matplotlib.pyplot as plt
 
     ax = plots.plot_param_counts({"full": 10**12, "local": 10**8, "shared": 100})
     assert ax.get_yscale() == "log" and len(ax.patches) == 3
@@ -344,11 +338,9 @@ def test_plot_param_counts_layer_stack_and_loss():
     assert len(ax3.lines) >= 1 and ax3.get_xlabel() == "gradient step"
     with pytest.raises(ValueError, match="log scale"):
         plots.plot_param_counts({"none": 0})
-    plt.close("all")
 
 
 def test_plot_weights_activations_and_forward_pass(net):
-    import matplotlib.pyplot as plt
 
     fig = plots.plot_weight_templates(net.weights, (13, 13, 4), tinycnn.CHANNEL_NAMES)
     assert sum(len(ax.images) for ax in fig.axes) == 40
@@ -367,4 +359,3 @@ def test_plot_weights_activations_and_forward_pass(net):
     assert f"predicts {pred}" in fig3.axes[-1].get_title()
     plots.plot_forward_pass(tinycnn.forward(X[1], net), fig=fig3, maps="conv")
     assert sum(len(a.images) for a in fig3.axes) == n_images  # updated, not redrawn
-    plt.close("all")

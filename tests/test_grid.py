@@ -7,6 +7,7 @@ sliced out here with plain loops, the output-size formula written out here, and 
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,8 @@ import pytest
 
 from cnnlib import gridstate, ops, widgets
 from cnnlib.widgets import grid_explorers
-from cnnlib.widgets.grid import GridWidget
-from tests.explorer_checks import control_values, value_for
+from cnnlib.widgets.grid import GridWidget, grid_words
+from tests.explorer_checks import explorer_names, sweep
 from tests.worked_examples import IMAGE_5X5, KERNEL_X, RESULT_5X5
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,6 +223,24 @@ def test_widget_ships_its_module_and_stylesheet():
     assert "export default" in str(w._esm)  # anywidget read the file
 
 
+def test_the_view_has_one_source_for_its_words_cell_height_and_play_glyph():
+    js = (ROOT / "cnnlib" / "widgets" / "grid.js").read_text()
+    css = (ROOT / "cnnlib" / "widgets" / "grid.css").read_text()
+    words = grid_words()
+    used = set(re.findall(r"\b(?:W|v\.words)\.(\w+)", js)) | {"prev", "play", "next"}
+    assert used <= set(words) and {"step", "pointing", "none", "grid"} <= used
+    literals = [a or b for a, b in re.findall(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`', js)]
+    # no English copy of the catalogue's phrases in the view (single words such as "max" are
+    # also the data's op names)
+    for english in words.values():
+        head = english.split("{")[0].strip(" ·")
+        assert " " not in head or not any(head in lit for lit in literals), english
+    # the cell height: set in the stylesheet, read by the view (no copy of the number)
+    assert re.search(r"--cnn-cell-h:\s*28px", css) and "height: var(--cnn-cell-h)" in css
+    assert "--cnn-cell-h" in js and not re.search(r"\b28\b", js)
+    assert js.count("\\u25B6\"") == 1 and js.count("\\u23F8") == 1  # ▶ and ⏸, once each
+
+
 # --------------------------------------------------------------------------------------------
 # The explorers
 # --------------------------------------------------------------------------------------------
@@ -295,53 +314,18 @@ def test_pool_step_explorer_sends_max_and_average():
 
 
 # -- every control setting, headless ---------------------------------------------------------
-def check_grid_state(e) -> str:
-    """After a change: a fresh grid matching the formula and no message, or a one-line message."""
-    err = e.last_error
-    if err is not None:
-        assert isinstance(err, ValueError), f"{type(err).__name__}: {err} with {e.values}"
-        assert e.message.value and "\n" not in e.message.value
-        return "message"
-    assert e.message.value == ""
-    d, g = e.grid.data, e.state
-    oh, ow = g["out_shape"]
-    assert d["out_shape"] == [oh, ow] and len(d["tap_rows"]) == len(d["terms"]) == oh * ow
-    for o in d["outputs"]:
-        assert np.shape(o["values"]) == (oh, ow)
-    assert 0 <= e.grid.step < oh * ow
-    return "ok"
-
-
-def grid_sweep(e, n_random=25, seed=0) -> dict:
-    counts = {"ok": 0, "message": 0}
-    defaults = e.values
-    for name, control in e.controls.items():
-        for v in control_values(control, max_values=12):
-            control.value = value_for(control, v)
-            counts[check_grid_state(e)] += 1
-        control.value = defaults[name]
-    rng = np.random.default_rng(seed)
-    options = {n: control_values(c, 12) for n, c in e.controls.items()}
-    for _ in range(n_random):
-        for name, values in options.items():
-            e.controls[name].value = value_for(e.controls[name], values[rng.integers(len(values))])
-        counts[check_grid_state(e)] += 1
-    return counts
-
-
-@pytest.mark.parametrize("name", ["conv_step_explorer", "conv_arithmetic_explorer",
-                                  "pool_step_explorer"])
+@pytest.mark.parametrize("name", explorer_names("grid"))
 def test_sweep_every_control(name):
     e = getattr(widgets, name)()
     assert "cnn-grid-explorer" in e._dom_classes
-    counts = grid_sweep(e)
+    counts = sweep(e, max_values=12)
     assert counts["ok"] >= 10
     if name == "conv_arithmetic_explorer":
         assert counts["message"] >= 1  # kernel 7 on a small input is refused, with a message
 
 
 def test_conv_arithmetic_every_setting_gives_the_formulas_size():
-    """All 5,040 settings of the five controls, through the explorer's own computation."""
+    """All 5,040 settings of the five controls, through the explorer's pure compute step."""
     e = widgets.conv_arithmetic_explorer()
     c = e.controls
     pads = [v for _, v in c["padding"].options]
@@ -354,15 +338,15 @@ def test_conv_arithmetic_every_setting_gives_the_formulas_size():
                         fits = p == "same" or d * (k - 1) + 1 <= n + 2 * (
                             0 if p == "valid" else p)
                         try:
-                            payload, info, g = e._compute(n=n, kernel=k, stride=s, padding=p,
-                                                          dilation=d)
+                            g, info = e.compute(n=n, kernel=k, stride=s, padding=p,
+                                                dilation=d)
                         except ValueError as err:
                             assert not fits, (n, k, s, p, d, err)
                             seen["message"] += 1
                             continue
                         assert fits, (n, k, s, p, d)
                         want = formula(n, k, s, p, d)
-                        assert payload["out_shape"] == [want, want], (n, k, s, p, d)
+                        assert g["out_shape"] == (want, want), (n, k, s, p, d)
                         assert f"output: {want} × {want}" in info
                         seen["ok"] += 1
     assert seen["ok"] + seen["message"] == 10 * 7 * 4 * 6 * 3 and seen["message"] > 0

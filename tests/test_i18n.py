@@ -2,20 +2,17 @@
 ``cnnlib.text.i18n.t``, so a catalogue can translate it in one place."""
 
 import importlib
+import pkgutil
 
 import ipywidgets
 import pytest
 
 from cnnlib import i18n, widgets
+from tests.explorer_checks import explorer_names
 
-NUMPY_EXPLORERS = ["pixel_explorer", "conv_step_explorer", "kernel_gallery_explorer",
-                   "kernel_editor_explorer", "rgb_conv_explorer", "conv_arithmetic_explorer",
-                   "receptive_field_explorer", "pooling_explorer", "pool_shift_explorer",
-                   "pool_noise_explorer", "softmax_explorer", "connections_explorer",
-                   "forward_pass_explorer", "pool_step_explorer", "loss_landscape_explorer",
-                   "kernel_learning_explorer"]
-MODULES = ["base", "controls", "photos", "pixels", "conv", "padding", "pooling", "dense",
-           "grid_explorers", "learning"]
+#: The numpy side's widget modules that translate with ``t`` (the Keras ones in widgets.tf).
+MODULES = [m.name for m in pkgutil.iter_modules(widgets.__path__)
+           if not m.ispkg and hasattr(importlib.import_module(f"cnnlib.widgets.{m.name}"), "t")]
 
 
 def test_t_fills_values_in():
@@ -42,7 +39,11 @@ def marked(monkeypatch):
         monkeypatch.setattr(importlib.import_module(f"cnnlib.widgets.{name}"), "t", fake)
 
 
-@pytest.mark.parametrize("name", NUMPY_EXPLORERS)
+def test_the_modules_are_found():
+    assert {"base", "controls", "photos", "conv", "grid_explorers", "sizes"} <= set(MODULES)
+
+
+@pytest.mark.parametrize("name", explorer_names("numpy"))
 def test_every_shown_string_goes_through_t(marked, name):
     explorer = getattr(widgets, name)()
     title = explorer.children[0]

@@ -375,7 +375,6 @@ def test_bad_input_raises_value_error_naming_the_parameter(keras, untrained, dig
 # Plots (Agg) and explorers (headless)
 # ---------------------------------------------------------------------------------------------
 def test_plots_draw_what_they_are_given(untrained, digits):
-    import matplotlib.pyplot as plt
 
     from cnnlib import architectures, plots
 
@@ -415,7 +414,6 @@ def test_plots_draw_what_they_are_given(untrained, digits):
     assert len(fig.axes[0].lines) == 1
     ax = plots.plot_architecture_layers(architectures.summarize("VGG-16"))
     assert len(ax.patches) == 16
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -4,19 +4,12 @@ References are independent of the code under test: TensorFlow's GradientTape, fi
 differences, the closed form of gradient descent on a parabola, and answers worked by hand.
 """
 
-import matplotlib.pyplot as plt  # the Agg backend: conftest sets MPLBACKEND
 import numpy as np
 import pytest
 
 from cnnlib import checks, learning, ops, plots, widgets
 from cnnlib.widgets import learning as wlearning
 from tests.explorer_checks import sweep
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_kernel_pairs_target_is_sobel_x_applied_by_tf(tf):

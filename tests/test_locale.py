@@ -21,7 +21,7 @@ import cnnlib
 from cnnlib import checks, i18n, locale, solutions, widgets
 from cnnlib.exercises.checks import common
 from cnnlib.text.locale.zh import ZH
-from tests.explorer_checks import control_values
+from tests.explorer_checks import control_values, explorer_names
 from tools.i18n_strings import fields, used_strings
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -75,14 +75,6 @@ def test_english_is_the_default_and_untouched():
         locale.set_language("klingon")
 
 
-NUMPY_EXPLORERS = ["pixel_explorer", "kernel_gallery_explorer", "kernel_editor_explorer",
-                   "rgb_conv_explorer", "conv_step_explorer", "conv_arithmetic_explorer",
-                   "pool_step_explorer", "receptive_field_explorer", "pooling_explorer",
-                   "pool_shift_explorer", "pool_noise_explorer", "softmax_explorer",
-                   "connections_explorer", "forward_pass_explorer", "loss_landscape_explorer",
-                   "kernel_learning_explorer"]
-
-
 def _shown_text(explorer) -> list[str]:
     """Every label, option and line of text the explorer's widgets show."""
     out = []
@@ -100,7 +92,7 @@ def _shown_text(explorer) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", NUMPY_EXPLORERS)
+@pytest.mark.parametrize("name", explorer_names("numpy"))
 def test_every_explorer_speaks_chinese_through_its_values(chinese, name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -164,10 +156,7 @@ def test_the_mnist_loader_speaks_chinese(chinese, capsys, tmp_path, monkeypatch)
     assert data.n_train > 0 and np.isfinite(data.x_train).all()
 
 
-GRID_EXPLORERS = ("conv_step_explorer", "conv_arithmetic_explorer", "pool_step_explorer")
-
-
-@pytest.mark.parametrize("name", [n for n in NUMPY_EXPLORERS if n not in GRID_EXPLORERS])
+@pytest.mark.parametrize("name", explorer_names("figure"))
 def test_every_explorer_figure_draws_chinese(chinese, name):
     """No English phrase (two words in a row) left among the figure's titles, labels, legends
     and annotations: a string drawn without passing through ft would show here."""

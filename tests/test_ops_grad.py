@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnnlib import ops
-from tests.strategies import paddings, pair, slow_settings, tf_padding
+from tests.strategies import conv_case, pool_case, slow_settings, tf_padding
 from tests.worked_examples import IMAGE_5X5, KERNEL_X
 
 SETTINGS = slow_settings(120)
@@ -36,23 +36,6 @@ def tf_conv_grads(tf, x4, k4, g4, stride, padding, dilation):
         out = tf.nn.conv2d(x_t, k_t, strides=stride, padding=tf_padding(padding))
     dx, dk = tape.gradient(out, [x_t, k_t], output_gradients=tf.constant(g4))
     return out.numpy(), dx.numpy(), dk.numpy()[::dilation[0], ::dilation[1]], g4.sum(axis=(0, 1, 2))
-
-
-@st.composite
-def conv_case(draw):
-    n = draw(st.integers(1, 2))
-    h, w = draw(st.integers(1, 10)), draw(st.integers(1, 10))
-    c, f = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    stride, dilation, padding = draw(pair), draw(pair), draw(paddings)
-    integers = draw(st.booleans())
-    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
-    if integers:  # small integers: exact sums, and many equal values
-        x = rng.integers(-3, 4, size=(n, h, w, c)).astype(float)
-        k = rng.integers(-2, 3, size=(kh, kw, c, f)).astype(float)
-    else:
-        x, k = rng.normal(size=(n, h, w, c)), rng.normal(size=(kh, kw, c, f))
-    return x, k, stride, padding, dilation, rng
 
 
 @SETTINGS
@@ -199,23 +182,6 @@ def test_5x5_example_by_hand(grad):
 # --------------------------------------------------------------------------------------------
 # Pooling
 # --------------------------------------------------------------------------------------------
-@st.composite
-def pool_case(draw):
-    n = draw(st.integers(1, 2))
-    h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
-    c = draw(st.integers(1, 3))
-    size, stride = draw(pair), draw(st.one_of(st.none(), pair))
-    padding = draw(st.one_of(st.sampled_from(["valid", "same"]),
-                             st.tuples(st.integers(0, 1), st.integers(0, 1))))
-    integers = draw(st.booleans())
-    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
-    if integers:  # values 0..2: ties in almost every window
-        x = rng.integers(0, 3, size=(n, h, w, c)).astype(float)
-    else:
-        x = rng.normal(size=(n, h, w, c))
-    return x, size, stride, padding, rng
-
-
 def tf_pool_grad(tf, x, g, size, stride, padding, mode):
     """dx from tf.GradientTape. Explicit padding: pad by hand (-inf for max), pool VALID; for avg
     divide the zero-padded sum by the count of real cells."""

@@ -6,32 +6,19 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cnnlib import ops
-from tests.strategies import paddings, pair, slow_settings, tf_padding
+from tests.strategies import conv_case, pool_case, slow_settings, tf_padding
 
 SETTINGS = slow_settings(150)
-
-
-@st.composite
-def conv_case(draw):
-    n = draw(st.integers(1, 2))
-    h, w = draw(st.integers(1, 11)), draw(st.integers(1, 11))
-    c, f = draw(st.integers(1, 3)), draw(st.integers(1, 4))
-    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    stride, dilation = draw(pair), draw(pair)
-    # TensorFlow's CPU kernel does not do strides and dilations > 1 at once.
-    assume(stride == (1, 1) or dilation == (1, 1))
-    padding = draw(paddings)
-    seed = draw(st.integers(0, 2**31 - 1))
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, h, w, c)).astype(np.float32)
-    k = rng.normal(size=(kh, kw, c, f)).astype(np.float32)
-    return x, k, stride, padding, dilation
+#: float32 normals, what TensorFlow's CPU kernels take
+TF_CONV_CASES = conv_case(size=11, filters=4, kernel=5, integers=False, dtype=np.float32,
+                          tf_cpu=True)
+TF_POOL_CASES = pool_case(size=10, explicit_padding=False, integers=False, dtype=np.float32)
 
 
 @SETTINGS
-@given(conv_case())
+@given(TF_CONV_CASES)
 def test_conv2d_matches_tf(tf, case):
-    x, k, stride, padding, dilation = case
+    x, k, stride, padding, dilation, _ = case
     try:
         expected = tf.nn.conv2d(x, k, strides=stride, padding=tf_padding(padding),
                                 dilations=dilation).numpy()
@@ -51,9 +38,9 @@ def test_conv2d_matches_tf(tf, case):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(conv_case())
+@given(TF_CONV_CASES)
 def test_conv2d_loops_matches_conv2d(case):
-    x, k, stride, padding, dilation = case
+    x, k, stride, padding, dilation, _ = case
     try:
         fast = ops.conv2d(x, k, stride, padding, dilation, bias=np.arange(k.shape[3]))
     except ValueError:
@@ -64,22 +51,10 @@ def test_conv2d_loops_matches_conv2d(case):
     np.testing.assert_allclose(slow, fast, rtol=1e-4, atol=1e-4)
 
 
-@st.composite
-def pool_case(draw):
-    n = draw(st.integers(1, 2))
-    h, w = draw(st.integers(1, 10)), draw(st.integers(1, 10))
-    c = draw(st.integers(1, 3))
-    size, stride = draw(pair), draw(st.one_of(st.none(), pair))
-    padding = draw(st.sampled_from(["valid", "same"]))
-    seed = draw(st.integers(0, 2**31 - 1))
-    x = np.random.default_rng(seed).normal(size=(n, h, w, c)).astype(np.float32)
-    return x, size, stride, padding
-
-
 @SETTINGS
-@given(pool_case(), st.sampled_from(["max", "avg"]))
+@given(TF_POOL_CASES, st.sampled_from(["max", "avg"]))
 def test_pool2d_matches_tf(tf, case, mode):
-    x, size, stride, padding = case
+    x, size, stride, padding, _ = case
     tf_pool = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
     tf_stride = size if stride is None else stride
     try:
@@ -95,11 +70,11 @@ def test_pool2d_matches_tf(tf, case, mode):
 
 
 @settings(max_examples=60, deadline=None)
-@given(pool_case(), st.integers(0, 1))
+@given(TF_POOL_CASES, st.integers(0, 1))
 def test_pool2d_explicit_padding_matches_tf_on_padded_input(tf, case, pad):
     # Reference: pad by hand (-inf for max), pool VALID in TF; for avg divide the sum of
     # zero-padded values by the count of real cells, both pooled by TF.
-    x, size, stride, _ = case
+    x, size, stride, _, _ = case
     assume(pad <= min(size) // 2)
     s = size if stride is None else stride
     paddings = [[0, 0], [pad, pad], [pad, pad], [0, 0]]

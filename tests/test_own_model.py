@@ -378,7 +378,7 @@ def test_upload_a_photo_into_the_grad_cam_and_activation_explorers(colour_model)
     from cnnlib import widgets
 
     def upload(explorer, content: bytes):
-        explorer.images.upload.value = ({
+        explorer.photos.upload.value = ({
             "name": "mine.png", "type": "image/png", "size": len(content),
             "content": memoryview(content),
             "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
@@ -390,8 +390,8 @@ def test_upload_a_photo_into_the_grad_cam_and_activation_explorers(colour_model)
         e = build(colour_model, images=["camera"], class_names=NAMES)
         upload(e, buf.getvalue())
         assert e.controls["digit"].max == 1 and e.controls["digit"].value == 1
-        assert e.last_error is None and e.images.upload.value == ()
-        np.testing.assert_allclose(e.images.x[1], x, atol=1e-6)
+        assert e.last_error is None and e.photos.upload.value == ()
+        np.testing.assert_allclose(e.photos.x[1], x, atol=1e-6)
         if build is widgets.grad_cam_explorer:
             np.testing.assert_allclose(e.state["heat"], interpret.grad_cam(colour_model, x),
                                        atol=1e-6)

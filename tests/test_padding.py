@@ -154,7 +154,6 @@ def test_receptive_field_explorer():
 # Plots (Agg)
 # ---------------------------------------------------------------------------------------------
 def test_plot_window_coverage_writes_counts_and_outlines_windows():
-    import matplotlib.pyplot as plt
 
     rows = ops.window_coverage(6, 3, 2)
     cov = np.outer(rows, rows)
@@ -174,11 +173,9 @@ def test_plot_window_coverage_writes_counts_and_outlines_windows():
     pplots.plot_window_coverage(np.outer(rows[:4], rows[:4]), ((0, 0), (0, 0)), [(0, 0)], 3,
                                 ax=ax)
     assert len(ax.images) == 1 and sum(numbers(ax).values()) == 16
-    plt.close("all")
 
 
 def test_other_padding_plots():
-    import matplotlib.pyplot as plt
 
     x = np.pad(np.ones((5, 5)), 1)
     ax = pplots.plot_padded_grid(x, ((1, 1), (1, 1)), window=(0, 0, 3), title="same")
@@ -187,4 +184,3 @@ def test_other_padding_plots():
     assert len(ax.lines) == 2
     ax = pplots.plot_receptive_field([1, 3, 5, 7])
     assert len(ax.patches) == 4 and "7×7" in ax.get_title()
-    plt.close("all")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import io
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from PIL import Image
@@ -17,12 +16,6 @@ from cnnlib import images, ops, widgets
 
 BUILDERS = [widgets.pixel_explorer, widgets.kernel_gallery_explorer,
             widgets.kernel_editor_explorer, widgets.pooling_explorer]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _photo(h=48, w=64, seed=0):

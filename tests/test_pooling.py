@@ -166,7 +166,6 @@ def test_noise_explorer_compares_max_and_average_honestly():
 # Plots (Agg)
 # ---------------------------------------------------------------------------------------------
 def test_pool_plots():
-    import matplotlib.pyplot as plt
 
     ax = pplots.plot_map(np.ones((5, 8)))
     image = ax.images[0]
@@ -180,4 +179,3 @@ def test_pool_plots():
     assert len(ax.lines) == 3  # two curves and the marker, reused
     ax = pplots.plot_value_counts(["none", "2×2"], [3_168_400, 774_400])
     assert [t.get_text() for t in ax.texts] == ["3,168,400", "774,400"]
-    plt.close("all")

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # translate their description themselves)
 FUNCS = {"t": 0, "ft": 0, "ft_default": 1, "int_slider": 0, "float_slider": 0,
          "selection_slider": 0, "dropdown": 0, "toggle_buttons": 0, "checkbox": 0,
-         "number_box": 0, "_slider": 0}
+         "number_box": 0, "compact_slider": 0}
 
 
 def _name(func: ast.expr) -> str:

@@ -55,7 +55,7 @@ def channel_cmap(name: str) -> str:
 class LayeredFigure(Figure):
     """A Figure that, between redraws, repaints only what changes (matplotlib "blitting").
 
-    An explorer sets two attributes on every render:
+    An explorer's draw step sets two attributes on every redraw:
 
     - ``dynamic``: the artists (or whole axes) that change from one control value to the next,
       e.g. the moving window and the products' numbers;

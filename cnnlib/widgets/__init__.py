@@ -1,8 +1,9 @@
 """*_explorer() builders: controls + output, wiring only; each returns the widget.
 
-Numbers come from ``cnnlib.core.ops`` (and ``cnnlib.core.experiments``), pictures from ``cnnlib.plots``;
-see ``base.Explorer`` for the pattern and ``controls`` for every control. One module per topic;
-every public name is re-exported here, by name. The Keras explorers live in ``widgets.tf`` and
+Numbers come from ``cnnlib.core.ops`` (and ``cnnlib.core.experiments``), pictures from
+``cnnlib.plots``; see ``base.Explorer`` for the one contract (a pure ``compute``, a separate
+``draw``) and ``controls`` for every control. One module per topic; every public name is
+re-exported here, by name. The Keras explorers live in ``widgets.tf`` and
 load on first use (``widgets.grad_cam_explorer``), so ``from cnnlib import widgets`` in a numpy
 notebook loads nothing of the TensorFlow side.
 """
@@ -72,14 +73,14 @@ __all__ = [
     # learning
     "LANDSCAPE_TAP", "loss_landscape_explorer", "kernel_learning_explorer",
     # mnist
-    "DigitCanvas", "digit_canvas_explorer",
+    "DigitCanvas", "DigitCanvasExplorer", "digit_canvas_explorer",
     # interpret
     "activation_explorer", "filter_visualization_explorer", "class_visualization_explorer",
     "grad_cam_explorer", "top_k_explorer",
 ]
 
 #: The Keras explorers' names, served from ``widgets.tf`` when first used.
-_TF_EXPLORERS = frozenset({"DigitCanvas", "digit_canvas_explorer", "activation_explorer",
+_TF_EXPLORERS = frozenset({"DigitCanvas", "DigitCanvasExplorer", "digit_canvas_explorer", "activation_explorer",
                            "filter_visualization_explorer", "class_visualization_explorer",
                            "grad_cam_explorer", "top_k_explorer"})
 

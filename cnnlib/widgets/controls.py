@@ -1,8 +1,9 @@
 """Every control an explorer shows, made one way: labels through ``i18n.t``, one set of styles.
 
 A builder names its controls in a dict (``{"stride": int_slider("stride", 1, 1, 3)}``); the
-keys are the ``render`` function's keyword arguments. ``continuous=False`` redraws only when the
-slider is released (for explorers whose redraw is not instant).
+keys are the ``compute`` and ``draw`` functions' keyword arguments. ``continuous=False``
+redraws only when the slider is released (for explorers whose redraw is not instant);
+``compact_slider`` is such a slider for a row of several.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import ipywidgets as widgets
 
 from cnnlib.text.i18n import t
 
-__all__ = ["WIDE", "label_width", "int_slider", "float_slider", "selection_slider", "dropdown",
+__all__ = ["WIDE", "label_width", "int_slider", "compact_slider", "float_slider", "selection_slider", "dropdown",
            "checkbox", "toggle_buttons", "number_box", "play_for", "upload_button"]
 
 #: The description takes the room its text needs.
@@ -35,6 +36,13 @@ def _common(style, width) -> dict:
 def int_slider(description, value, lo, hi, *, step=1, continuous=True, style=None, width=None):
     return widgets.IntSlider(value=value, min=lo, max=hi, step=step, description=t(description),
                              continuous_update=continuous, **_common(style, width))
+
+
+def compact_slider(description, value, lo, hi, *, label="70px", width="220px"):
+    """An integer slider for a row of several: a fixed label width (so they line up), a fixed
+    width, and a redraw only when it is released."""
+    return int_slider(description, value, lo, hi, continuous=False, style=label_width(label),
+                      width=width)
 
 
 def float_slider(description, value, lo, hi, step, *, continuous=True, readout_format=".2f",

@@ -25,9 +25,9 @@ from cnnlib.widgets.controls import (
     int_slider,
     label_width,
     number_box,
-    play_for,
 )
 from cnnlib.widgets.photos import PhotoChoice
+from cnnlib.widgets.sizes import output_size_line
 
 __all__ = ["STEP_EXAMPLES", "kernel_gallery_explorer",
            "kernel_editor_explorer", "rgb_conv_explorer"]
@@ -39,18 +39,6 @@ STEP_EXAMPLES = {
                                 lambda: kernels.get("sobel x (vertical edges)")),
     "7x7 X image, X kernel": (images.cross_7x7, partial(kernels.get, "x (article)")),
 }
-
-
-def _size_formula(n, k, stride) -> str:
-    """'floor((5 − 3)/1) + 1 = 3': the output size along one axis, numbers filled in."""
-    return f"{ops.output_size_formula(n, k, stride, short=True)} = {ops.output_size(n, k, stride)}"
-
-
-def _output_size_html(shape, kernel_shape, stride) -> str:
-    (h, w), (kh, kw) = shape[:2], kernel_shape[:2]
-    return t("output size = floor((n − k)/s) + 1: rows {rows}, columns {cols} → <b>{oh} x {ow}</b>",
-             rows=_size_formula(h, kh, stride), cols=_size_formula(w, kw, stride),
-             oh=ops.output_size(h, kh, stride), ow=ops.output_size(w, kw, stride))
 
 
 def _gray_photos():
@@ -82,29 +70,29 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
     photo = _gray_photos()
     fig, axes = new_layered_figure(1, 3, figsize=(10.5, 3.6), width_ratios=[1.5, 0.8, 1.5])
 
-    def render(state, kernel, image, relu):
+    def compute(kernel, image, relu):
         x, k = photo(image), kernels.get(kernel)
         fmap = ops.conv2d(x, k)
         shown = ops.relu(fmap) if relu else fmap
-        signed = kernel_is_signed(k)
+        state = dict(image=x, kernel=k, feature_map=fmap, output=shown)
+        return state, choice.note(image) + t(
+            "sum of the kernel's numbers: {total:.3g} · values {lo:.0f} to {hi:.0f} ({scale}) · ",
+            total=k.sum(), lo=shown.min(), hi=shown.max(),
+            scale=t("drawn blue < 0 < red" if kernel_is_signed(k) else "drawn in gray")) \
+            + output_size_line(x.shape, k.shape, 1)
+
+    def draw(state, kernel, image, relu):
+        shown = state["output"]
         fig.static_key = image  # the photo panel stays put while the kernel changes
         fig.dynamic = [axes[1], axes[2]]
-        plot_kernel_on_image(x, k, shown, axes=axes, signed=signed, titles=[
+        plot_kernel_on_image(state["image"], state["kernel"], shown, axes=axes,
+                             signed=kernel_is_signed(state["kernel"]), titles=[
             t("{image} (grayscale)", image=t_name(image)), t(kernel),
             t("feature map{relu} {h}x{w}", relu=t(" after ReLU") if relu else "",
               h=shown.shape[0], w=shown.shape[1])])
-        state.update(image=x, kernel=k, feature_map=fmap, output=shown)
-        return choice.note(image) + t("sum of the kernel's numbers: {total:.3g} · values {lo:.0f} to {hi:.0f} "
-                 "({scale}) · ", total=k.sum(), lo=shown.min(), hi=shown.max(),
-                 scale=t("drawn blue < 0 < red" if signed else "drawn in gray")) \
-            + _output_size_html(x.shape, k.shape, 1)
 
-    explorer = Explorer(controls, render, fig, title="Kernel gallery: named filters on a photo",
-                        arrange=[controls["kernel"], controls["image"], choice.upload,
-                                 controls["relu"]])
-    choice.connect(explorer)
-    explorer.photos = choice
-    return explorer
+    return Explorer(controls, compute, draw, fig, photos=choice,
+                    title="Kernel gallery: named filters on a photo")
 
 
 CUSTOM = "(custom)"
@@ -147,32 +135,34 @@ def kernel_editor_explorer(kernel: str = "edges (Laplacian)", image="cat (chelse
     photo = _gray_photos()
     fig, axes = new_layered_figure(1, 3, figsize=(10.5, 3.6), width_ratios=[1.5, 0.8, 1.5])
 
-    def render(state, preset, image, stride, **ks):
+    def compute(preset, image, stride, **ks):
         k = np.array([[ks[f"k{r}{c}"] for c in range(3)] for r in range(3)], dtype=float)
         bad = [f"[{r},{c}]" for r in range(3) for c in range(3) if not np.isfinite(k[r, c])]
         if bad:
             raise ValueError(t("kernel box {box} must hold a finite number", box=bad[0]))
         x = photo(image)
         out = ops.conv2d(x, k, stride=stride)
+        return (dict(image=x, kernel=k, output=out, stride=stride),
+                choice.note(image) + output_size_line(x.shape, k.shape, stride))
+
+    def draw(state, preset, image, stride, **ks):
+        x, out = state["image"], state["output"]
         fig.static_key = image  # the photo panel stays put while the kernel changes
         fig.dynamic = [axes[1], axes[2]]
-        plot_kernel_on_image(x, k, out, axes=axes, signed=kernel_is_signed(k), titles=[
+        plot_kernel_on_image(x, state["kernel"], out, axes=axes,
+                             signed=kernel_is_signed(state["kernel"]), titles=[
             t("{image} (grayscale) {h}x{w}", image=t_name(image), h=x.shape[0], w=x.shape[1]),
             t("your kernel"), t("feature map {h}x{w} (stride {stride})", h=out.shape[0],
                                 w=out.shape[1], stride=stride)])
-        state.update(image=x, kernel=k, output=out, stride=stride)
-        return choice.note(image) + _output_size_html(x.shape, k.shape, stride)
 
     # The nine boxes laid out as the 3x3 kernel they are, beside the other controls.
     grid = widgets.GridBox(list(boxes.values()), layout=widgets.Layout(
         grid_template_columns="repeat(3, 124px)", grid_gap="2px 4px"))
     others = widgets.VBox([controls["preset"],
                            widgets.HBox([controls["image"], choice.upload]), controls["stride"]])
-    explorer = Explorer(controls, render, fig, on_change=sync, arrange=[others, grid],
-                        title="Kernel editor: type the nine numbers, pick a stride")
-    choice.connect(explorer)
-    explorer.photos = choice
-    return explorer
+    return Explorer(controls, compute, draw, fig, photos=choice, on_change=sync,
+                    arrange=[others, grid],
+                    title="Kernel editor: type the nine numbers, pick a stride")
 
 
 RGB_KERNELS = {
@@ -203,29 +193,28 @@ def rgb_conv_explorer(kernel: str = "small integers (example)", bias: float = 1.
     fit_step(None, controls)
     fig, axes = new_layered_figure(3, 4, figsize=(9.5, 6.6), width_ratios=[5, 3.4, 3.4, 4.2])
 
-    def render(state, kernel, bias, stride, step):
+    def compute(kernel, bias, stride, step):
         k = RGB_KERNELS[kernel]()
         st = ops.conv_step(x, k, step, stride=stride, bias=bias)
         out = ops.conv2d(x, k, stride=stride, bias=bias)
-        plot_rgb_conv_step(x, k, st, out, axes=axes)
+        (i, j) = st["cell"]
+        return dict(x=x, kernel=k, step=st, output=out), t(
+            "step {step} of {n}: red + green + blue + bias = {sums} + {bias} = "
+            "<b>{total:.4g}</b> → output[{i}, {j}]<br>", step=step + 1, n=st["n_steps"],
+            sums=" + ".join(f"{s:.4g}" for s in st["channel_sums"]),
+            bias=html.escape(f"{bias:g}"), total=st["total"], i=i, j=j) \
+            + output_size_line(x.shape, k.shape, stride)
+
+    def draw(state, kernel, bias, stride, step):
+        plot_rgb_conv_step(x, state["kernel"], state["step"], state["output"], axes=axes)
         # The input channels and the kernel slices stay put while the window steps.
         fig.static_key = (kernel, stride)
         fig.dynamic = [part for c in range(3) for part in (
             *changing_parts(axes[c, 0], images=False, texts=False), axes[c, 2])]
         fig.dynamic += [axes[0, 3], *axes[1, 3].texts,
                         outline(axes[2, 3], "window", color="white")]
-        state.update(x=x, kernel=k, step=st, output=out)
-        (i, j) = st["cell"]
-        return t("step {step} of {n}: red + green + blue + bias = {sums} + {bias} = "
-                 "<b>{total:.4g}</b> → output[{i}, {j}]<br>", step=step + 1, n=st["n_steps"],
-                 sums=" + ".join(f"{s:.4g}" for s in st["channel_sums"]),
-                 bias=html.escape(f"{bias:g}"), total=st["total"], i=i, j=j) \
-            + _output_size_html(x.shape, k.shape, stride)
 
-    play = play_for(controls["step"])
     # Placed by hand (no layout pass): no tick labels here, so nothing can overlap.
-    explorer = Explorer(controls, render, fig, on_change=fit_step, extra=[play],
-                        layout=dict(left=0.01, right=0.99, bottom=0.01, top=0.95, wspace=0.12,
-                                    hspace=0.22), title="A 3x3x3 kernel over an RGB image")
-    explorer.play = play
-    return explorer
+    return Explorer(controls, compute, draw, fig, play="step", on_change=fit_step,
+                    layout=dict(left=0.01, right=0.99, bottom=0.01, top=0.95, wspace=0.12,
+                                hspace=0.22), title="A 3x3x3 kernel over an RGB image")

@@ -82,10 +82,8 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: 
     }
     fig, axes = new_figure(1, 2, figsize=(7.5, 2.9))
 
-    def render(state, classes, temperature, label, stable, **zs):
+    def compute(classes, temperature, label, stable, **zs):
         n = int(classes)
-        for i in range(MAX_CLASSES):  # show only the boxes in use
-            boxes[f"z{i}"].layout.display = None if i < n else "none"
         z = np.array([zs[f"z{i}"] for i in range(n)], dtype=float)
         if not np.all(np.isfinite(z)):
             raise ValueError(t("logits must be finite numbers"))
@@ -94,18 +92,22 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: 
                                temperature=temperature))
         scaled = z / temperature
         probs = ops.softmax(scaled) if stable else ops.softmax_naive(scaled)
-        in_range = 0 <= label < n
-        dplots.plot_softmax(scaled, probs, label=label if in_range else None, axes=axes,
+        ce = ops.cross_entropy(probs, label) if 0 <= label < n else None
+        state = dict(z=z, z_over_t=scaled, probs=probs, cross_entropy=ce, label=label,
+                     stable=bool(stable))
+        return state, _softmax_text(scaled, probs, label, ce)
+
+    def draw(state, classes, temperature, label, stable, **zs):
+        for i in range(MAX_CLASSES):  # show only the boxes in use
+            boxes[f"z{i}"].layout.display = None if i < classes else "none"
+        dplots.plot_softmax(state["z_over_t"], state["probs"],
+                            label=label if 0 <= label < classes else None, axes=axes,
                             title_logits=t("logits / T  (T = {temperature:.1f})",
                                            temperature=temperature),
                             title_probs=t("softmax(z / T)" if stable
                                           else "softmax(z / T), naive formula"))
-        ce = ops.cross_entropy(probs, label) if in_range else None
-        state.update(z=z, z_over_t=scaled, probs=probs, cross_entropy=ce, label=label,
-                     stable=bool(stable))
-        return _softmax_text(scaled, probs, label, ce)
 
-    return Explorer(controls, render, fig, title="Softmax and temperature")
+    return Explorer(controls, compute, draw, fig, title="Softmax and temperature")
 
 
 def _human_bytes(n: float) -> str:
@@ -131,7 +133,7 @@ def connections_explorer(size: int = 1000, window: int = 10, channels: int = 1,
     }
     fig, ax = new_figure(1, 1, figsize=(6.4, 3.2))
 
-    def render(state, size, window, channels, filters):
+    def compute(size, window, channels, filters):
         if window > size:
             raise ValueError(t("window {window} is larger than the image {size}: use window <= "
                                "{size}", window=window, size=size))
@@ -140,19 +142,22 @@ def connections_explorer(size: int = 1000, window: int = 10, channels: int = 1,
         full = ops.dense_param_count(n_in, n_out, bias=False)
         local = ops.local_param_count(size, size, window, window, channels, filters, bias=False)
         shared = ops.conv_param_count(window, window, channels, filters, bias=False)
-        state.update(full=full, local=local, shared=shared)
-        dplots.plot_param_counts({t("fully connected"): full, t("locally connected"): local,
-                                  t("shared (conv)"): shared}, ax=ax,
+        return dict(full=full, local=local, shared=shared), t(
+            "fully connected: ({n}·{n}·{c}) × ({n}·{n}·{f}) = <b>{full:,}</b> ({bytes} as "
+            "float32)<br>locally connected: {n}·{n}·{f} outputs × {k}·{k}·{c} = "
+            "<b>{local:,}</b><br>convolution (shared): {k}·{k}·{c}·{f} = <b>{shared:,}</b>"
+            "; full / shared = {ratio:.3g}", n=size, c=channels, f=filters, k=window,
+            full=full, bytes=_human_bytes(4 * full), local=local, shared=shared,
+            ratio=full / shared)
+
+    def draw(state, size, window, channels, filters):
+        dplots.plot_param_counts({t("fully connected"): state["full"],
+                                  t("locally connected"): state["local"],
+                                  t("shared (conv)"): state["shared"]}, ax=ax,
                                  title=t("{n}×{n}×{c} image → {n}×{n}×{f} maps: weights "
                                          "(log scale)", n=size, c=channels, f=filters))
-        return t("fully connected: ({n}·{n}·{c}) × ({n}·{n}·{f}) = <b>{full:,}</b> ({bytes} as "
-                 "float32)<br>locally connected: {n}·{n}·{f} outputs × {k}·{k}·{c} = "
-                 "<b>{local:,}</b><br>convolution (shared): {k}·{k}·{c}·{f} = <b>{shared:,}</b>"
-                 "; full / shared = {ratio:.3g}", n=size, c=channels, f=filters, k=window,
-                 full=full, bytes=_human_bytes(4 * full), local=local, shared=shared,
-                 ratio=full / shared)
 
-    return Explorer(controls, render, fig, title="Full vs local vs shared connections")
+    return Explorer(controls, compute, draw, fig, title="Full vs local vs shared connections")
 
 
 def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20):
@@ -179,15 +184,11 @@ def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20
     fig, _ = new_figure(1, 1, figsize=(9.6, 4.6))
     shapes = net.shapes(X.shape[1])
 
-    def render(state, digit, example, dx, dy, maps):
+    def compute(digit, example, dx, dy, maps):
         index = int(by_digit[digit][example])
-        x = tinycnn.shift(X[index], dx, dy)
-        stages = tinycnn.forward(x, net)
-        dplots.plot_forward_pass(stages, label=digit, channel_names=net.channel_names,
-                                 maps=maps, fig=fig)
+        stages = tinycnn.forward(tinycnn.shift(X[index], dx, dy), net)
         probs = stages["probs"]
         pred = int(np.argmax(probs))
-        state.update(stages=stages, index=index, label=int(digit), prediction=pred)
         ce = ops.cross_entropy(probs, digit)
         arrow = " → ".join([
             "{}×{}×1".format(*shapes["input"][:2]),
@@ -197,9 +198,15 @@ def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20
         verdict = (t("correct") if pred == digit else
                    '<span style="color:#b00020">{}</span>'.format(t("wrong")))
         moved = t(", shifted ({dx:+d}, {dy:+d}) px", dx=dx, dy=dy) if dx or dy else ""
-        return t("test digit #{index} (label {digit}){moved}: predicts <b>{pred}</b> "
-                 "(p = {p:.2f}), {verdict}; cross-entropy −log p[{digit}] = {ce}<br>"
-                 "<small>{arrow}</small>", index=index, digit=digit, moved=moved, pred=pred,
-                 p=probs[pred], verdict=verdict, ce=_fmt(ce), arrow=html.escape(arrow))
+        state = dict(stages=stages, index=index, label=int(digit), prediction=pred)
+        return state, t("test digit #{index} (label {digit}){moved}: predicts <b>{pred}</b> "
+                        "(p = {p:.2f}), {verdict}; cross-entropy −log p[{digit}] = {ce}<br>"
+                        "<small>{arrow}</small>", index=index, digit=digit, moved=moved,
+                        pred=pred, p=probs[pred], verdict=verdict, ce=_fmt(ce),
+                        arrow=html.escape(arrow))
 
-    return Explorer(controls, render, fig, title="A tiny CNN, stage by stage")
+    def draw(state, digit, example, dx, dy, maps):
+        dplots.plot_forward_pass(state["stages"], label=digit, channel_names=net.channel_names,
+                                 maps=maps, fig=fig)
+
+    return Explorer(controls, compute, draw, fig, title="A tiny CNN, stage by stage")

@@ -1,20 +1,16 @@
 // The grid widget's view: draws the numbers Python sent and handles pointing and stepping.
-// It computes nothing: every value, product, sum and window coordinate comes in `data`.
+// It computes nothing: every value, product, sum and window coordinate comes in `data`, and
+// every word it writes too (data.words, from cnnlib.widgets.grid.grid_words: the catalogue).
+//
+// One `view` record holds the widget's DOM and what it shows; small functions below take it.
 
-// The words this view writes come from Python in data.words (cnnlib.text.i18n: the learner's
-// language); these English ones stand in until the first data arrives.
-const WORDS = {
-  output: "output", max: "max", average: "average", window: "window", taps: "taps (dilated)",
-  padding: "padding (zeros)", unread: "never read", kept: "kept by max", cell: "output cell",
-  none: "no output cells", step: "step {step} of {n}", pointing: " \u00B7 pointing at output[{i}, {j}]",
-  prev: "previous step (\u2190)", play: "play (space); pointing at the output pauses",
-  next: "next step (\u2192)", grid: "convolution grid: arrow keys step, space plays",
-};
+const GLYPH = { prev: "\u25C0", play: "\u25B6", pause: "\u23F8", next: "\u25B6|" };
+
+// -- small helpers ---------------------------------------------------------------------------
 
 function fillIn(text, values) {
   return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 }
-const CELL_H = 28; // px, as .cnn-grid-cell in grid.css
 
 function fmt(v, digits) {
   if (v === null || v === undefined) return "";
@@ -30,12 +26,15 @@ function el(tag, cls, text) {
   return e;
 }
 
-function button(text, title, cls) {
+function button(text, cls) {
   const b = el("button", "cnn-grid-button " + (cls || ""), text);
   b.type = "button";
-  b.title = title;
-  b.setAttribute("aria-label", title);
   return b;
+}
+
+function setTitle(node, text) {
+  node.title = text;
+  node.setAttribute("aria-label", text);
 }
 
 // A panel: a title and a CSS grid of cells; returns {panel, box, cells[r][c]}.
@@ -72,16 +71,24 @@ function widthFor(arrays, digits) {
   return Math.max(30, 9 * longest + 10);
 }
 
-function render({ model, el: host }) {
+// The cell height grid.css gives (--cnn-cell-h), read once per view: the frame is placed by
+// arithmetic, without asking the browser for a layout in the middle of a pointer event.
+function cellHeight(root, someCell) {
+  const h = parseFloat(getComputedStyle(root).getPropertyValue("--cnn-cell-h"));
+  return Number.isFinite(h) ? h : someCell.getBoundingClientRect().height;
+}
+
+// -- the view --------------------------------------------------------------------------------
+
+function createView(model, host) {
   const root = el("div", "cnn-grid");
   root.tabIndex = 0;
   root.setAttribute("data-lm-suppress-shortcuts", "true"); // arrows step the grid, not the notebook
   root.setAttribute("role", "group");
-  root.setAttribute("aria-label", WORDS.grid);
   const bar = el("div", "cnn-grid-bar");
-  const prev = button("\u25C0", WORDS.prev, "cnn-grid-prev");
-  const play = button("\u25B6", WORDS.play, "cnn-grid-play");
-  const next = button("\u25B6|", WORDS.next, "cnn-grid-next");
+  const prev = button(GLYPH.prev, "cnn-grid-prev");
+  const play = button(GLYPH.play, "cnn-grid-play");
+  const next = button(GLYPH.next, "cnn-grid-next");
   const label = el("span", "cnn-grid-step");
   bar.append(prev, play, next, label);
   const panels = el("div", "cnn-grid-panels");
@@ -89,245 +96,297 @@ function render({ model, el: host }) {
   const legend = el("div", "cnn-grid-legend");
   root.append(bar, panels, calc, legend);
   host.appendChild(root);
+  return {
+    model, root, prev, play, next, label, panels, calc, legend,
+    words: {},    // the words of the data being shown
+    data: null,   // the data being shown
+    dom: null,    // its DOM: input, kernel, terms and output grids, the frame, sizes
+    hover: null,  // the output cell pointed at (flat index) or null
+    lit: [],      // [cell, classes] highlighted now, to clear next time
+    timer: null,  // the ▶ interval
+    cellH: null,  // px, from grid.css
+    renders: 0,
+    highlights: 0,
+  };
+}
 
-  let W = WORDS;         // the words of the data being shown
-  let d = null;          // the data being shown
-  let L = null;          // its DOM: input, kernel, terms and output grids
-  let hover = null;      // the output cell pointed at (flat index) or null
-  let lit = [];          // cells highlighted now, to clear next time
-  let timer = null;
-  let renders = 0, highlights = 0;
+const nSteps = (v) => (v.data ? v.data.out_shape[0] * v.data.out_shape[1] : 0);
+const stepShown = (v) => Math.min(v.model.get("step"), nSteps(v) - 1);
+const current = (v) => (v.hover !== null ? v.hover : stepShown(v));
 
-  const nSteps = () => (d ? d.out_shape[0] * d.out_shape[1] : 0);
-  const current = () => (hover !== null ? hover : Math.min(model.get("step"), nSteps() - 1));
+function applyWords(v) {
+  const W = v.words;
+  if (W.grid) v.root.setAttribute("aria-label", W.grid);
+  for (const key of ["prev", "play", "next"]) if (W[key]) setTitle(v[key], W[key]);
+}
 
-  function build() {
-    const t0 = performance.now();
-    d = model.get("data");
-    W = { ...WORDS, ...((d && d.words) || {}) };
-    root.setAttribute("aria-label", W.grid);
-    for (const [b, key] of [[prev, "prev"], [play, "play"], [next, "next"]]) {
-      b.title = W[key];
-      b.setAttribute("aria-label", W[key]);
+// -- build: new data -> new panels -----------------------------------------------------------
+
+function drawInput(d, w) {
+  const input = makeGrid(d.titles.input, d.input, "cnn-grid-input", w, (r, c) =>
+    fmt(d.input[r][c], d.digits));
+  for (let r = 0; r < d.input.length; r++) {
+    for (let c = 0; c < d.input[r].length; c++) {
+      const cell = input.cells[r][c];
+      if (d.pad[r][c]) cell.classList.add("pad");
+      if (d.unread[r][c]) cell.classList.add("unread");
+      if (d.coverage) cell.appendChild(el("span", "cnn-grid-count", String(d.coverage[r][c])));
     }
-    panels.textContent = "";
-    lit = [];
-    L = null;
-    if (!d || !d.input) return;
-    const digits = d.digits;
-    const [oh, ow] = d.out_shape;
-    const [kh, kw] = d.window;
-    const outs = d.outputs.map((o) => o.values);
-    const w = widthFor([d.input, d.kernel, d.terms.length ? [d.terms.flat()] : null, ...outs],
-                       digits);
-    const input = makeGrid(d.titles.input, d.input, "cnn-grid-input", w, (r, c) =>
-      fmt(d.input[r][c], digits));
-    for (let r = 0; r < d.input.length; r++) {
-      for (let c = 0; c < d.input[r].length; c++) {
-        const cell = input.cells[r][c];
-        if (d.pad[r][c]) cell.classList.add("pad");
-        if (d.unread[r][c]) cell.classList.add("unread");
-        if (d.coverage) {
-          const n = el("span", "cnn-grid-count", String(d.coverage[r][c]));
-          cell.appendChild(n);
-        }
-      }
-    }
-    const frame = el("div", "cnn-grid-frame");
-    input.box.appendChild(frame);
-    panels.appendChild(input.panel);
-    let kernel = null;
-    if (d.kernel) {
-      kernel = makeGrid(d.titles.kernel, d.kernel, "cnn-grid-kernel", w, (r, c) =>
-        fmt(d.kernel[r][c], digits));
-      panels.appendChild(kernel.panel);
-    }
-    const blank = Array.from({ length: kh }, () => Array(kw).fill(null));
-    const terms = makeGrid(d.titles.terms, blank, "cnn-grid-terms", w, () => "");
-    panels.appendChild(terms.panel);
-    const outputs = d.outputs.map((o, k) => {
-      const g = makeGrid(o.name, o.values, "cnn-grid-output", w, (r, c) =>
-        fmt(o.values[r][c], digits));
-      g.panel.dataset.output = k;
-      g.box.addEventListener("pointerover", onPoint);
-      g.box.addEventListener("pointerleave", onLeave);
-      panels.appendChild(g.panel);
-      return g;
-    });
-    L = { input, kernel, terms, outputs, frame, oh, ow, w };
-    legend.textContent = "";
-    const items = [["cnn-key-win", W.window], ["cnn-key-tap", d.dilation > 1 ? W.taps : null],
-      ["cnn-key-pad", d.pad.some((row) => row.some(Boolean)) ? W.padding : null],
-      ["cnn-key-unread", d.unread.some((row) => row.some(Boolean)) ? W.unread : null],
-      ["cnn-key-best", d.mode === "max" ? W.kept : null], ["cnn-key-cur", W.cell]];
-    for (const [cls, text] of items) {
-      if (!text) continue;
-      const item = el("span", "cnn-grid-key");
-      item.append(el("span", "cnn-grid-swatch " + cls), document.createTextNode(text));
-      legend.appendChild(item);
-    }
-    root.dataset.outRows = oh;
-    root.dataset.outCols = ow;
-    highlight();
-    renders += 1;
-    root.dataset.buildMs = (performance.now() - t0).toFixed(2); // this view's own work
-    root.dataset.renders = renders;
   }
+  return input;
+}
 
-  function term(k, t) {
-    // the text of one term of the calculation: "a·b" (conv) or "a" (pooling)
-    const r = d.tap_rows[k][t], c = d.tap_cols[k][t];
-    const a = fmt(d.input[r][c], d.digits);
-    if (!d.kernel) return a;
-    const [, kw] = d.window;
-    const b = fmt(d.kernel[Math.floor(t / kw)][t % kw], d.digits);
-    const wrap = (s) => (s.startsWith("\u2212") ? `(${s})` : s);
-    return `${wrap(a)}\u00B7${wrap(b)}`;
+function drawPanels(v) {
+  const d = v.data;
+  const [oh, ow] = d.out_shape;
+  const [kh, kw] = d.window;
+  const w = widthFor([d.input, d.kernel, d.terms.length ? [d.terms.flat()] : null,
+                      ...d.outputs.map((o) => o.values)], d.digits);
+  const input = drawInput(d, w);
+  const frame = el("div", "cnn-grid-frame");
+  input.box.appendChild(frame);
+  v.panels.appendChild(input.panel);
+  let kernel = null;
+  if (d.kernel) {
+    kernel = makeGrid(d.titles.kernel, d.kernel, "cnn-grid-kernel", w, (r, c) =>
+      fmt(d.kernel[r][c], d.digits));
+    v.panels.appendChild(kernel.panel);
   }
-
-  function highlight() {
-    const t0 = performance.now();
-    for (const [cell, classes] of lit) cell.classList.remove(...classes);
-    lit = [];
-    const n = nSteps();
-    if (!L || n === 0) {
-      label.textContent = W.none;
-      calc.textContent = "";
-      return;
-    }
-    const k = current();
-    const step = Math.min(model.get("step"), n - 1);
-    const i = Math.floor(k / L.ow), j = k % L.ow;
-    const mark = (cell, ...classes) => { cell.classList.add(...classes); lit.push([cell, classes]); };
-    const rows = d.tap_rows[k], cols = d.tap_cols[k];
-    const r0 = rows[0], c0 = cols[0], r1 = rows[rows.length - 1], c1 = cols[cols.length - 1];
-    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) mark(L.input.cells[r][c], "win");
-    const best = d.winner ? d.winner[k] : -1;
-    for (let t = 0; t < rows.length; t++) {
-      mark(L.input.cells[rows[t]][cols[t]], "tap");
-      if (t === best) mark(L.input.cells[rows[t]][cols[t]], "best");
-    }
-    // cells are w × 28 px with 1 px gaps: place the frame by arithmetic, without asking the
-    // browser for a layout in the middle of a pointer event
-    const pitchX = L.w + 1, pitchY = CELL_H + 1;
-    Object.assign(L.frame.style, {
-      display: "block", left: `${c0 * pitchX - 2}px`, top: `${r0 * pitchY - 2}px`,
-      width: `${(c1 - c0 + 1) * pitchX + 3}px`, height: `${(r1 - r0 + 1) * pitchY + 3}px`,
-    });
-    const [, kw] = d.window;
-    d.terms[k].forEach((v, t) => {
-      const cell = L.terms.cells[Math.floor(t / kw)][t % kw];
-      cell.textContent = fmt(v, d.digits);
-      cell.classList.toggle("best", t === best);
-    });
-    L.outputs.forEach((g, o) => {
-      mark(g.cells[i][j], "cur");
-      if (d.reveal) {
-        g.cells.forEach((line, r) => line.forEach((cell, c) =>
-          cell.classList.toggle("todo", r * L.ow + c > step && r * L.ow + c !== k)));
-      }
-    });
-    calc.textContent = "";
-    d.outputs.forEach((o) => {
-      const parts = d.terms[k].map((_, t) => term(k, t));
-      const value = fmt(o.values[i][j], d.digits);
-      let text;
-      if (o.op === "max") text = `max(${parts.join(", ")}) = ${value}`;
-      else if (o.op === "avg") text = `(${parts.join(" + ")}) / ${parts.length} = ${value}`;
-      else text = `${parts.join(" + ")} = ${value}`;
-      const line = el("div", "cnn-grid-calc-line");
-      const opName = { sum: W.output, max: W.max, avg: W.average }[o.op] || o.name;
-      line.append(el("span", "cnn-grid-calc-name", `${opName}[${i}, ${j}] = `),
-                  el("span", "cnn-grid-calc-text", text));
-      line.dataset.op = o.op;
-      calc.appendChild(line);
-    });
-    label.textContent = fillIn(W.step, { step: step + 1, n }) +
-      (hover !== null ? fillIn(W.pointing, { i, j }) : "");
-    play.textContent = model.get("playing") ? "\u23F8" : "\u25B6";
-    highlights += 1;
-    root.dataset.highlightMs = (performance.now() - t0).toFixed(2); // this view's own work
-    root.dataset.step = step;
-    root.dataset.current = k;
-    root.dataset.highlights = highlights;
-  }
-
-  function setStep(s) {
-    const n = nSteps();
-    if (!n) return;
-    model.set("step", ((s % n) + n) % n);
-    model.save_changes();
-  }
-
-  function onPoint(e) {
-    const cell = e.target.closest(".cnn-grid-cell");
-    if (!cell || !L) return;
-    const k = Number(cell.dataset.r) * L.ow + Number(cell.dataset.c);
-    if (k === hover) return;
-    hover = k;
-    root.dataset.hover = k;
-    highlight();
-  }
-
-  function onLeave() {
-    hover = null;
-    delete root.dataset.hover;
-    highlight();
-  }
-
-  function tick() {
-    if (hover !== null) return; // pointing pauses the walk
-    setStep(model.get("step") + 1);
-  }
-
-  function syncTimer() {
-    clearInterval(timer);
-    timer = null;
-    if (model.get("playing")) timer = setInterval(tick, Math.max(50, model.get("interval_ms")));
-    play.textContent = model.get("playing") ? "\u23F8" : "\u25B6";
-    root.dataset.playing = model.get("playing");
-  }
-
-  function setPlaying(on) {
-    model.set("playing", on);
-    model.save_changes();
-  }
-
-  play.addEventListener("click", () => setPlaying(!model.get("playing")));
-  prev.addEventListener("click", () => { setPlaying(false); setStep(model.get("step") - 1); });
-  next.addEventListener("click", () => { setPlaying(false); setStep(model.get("step") + 1); });
-  root.addEventListener("keydown", (e) => {
-    const moves = { ArrowRight: 1, ArrowDown: L ? L.ow : 1, ArrowLeft: -1, ArrowUp: L ? -L.ow : -1 };
-    if (e.key in moves) {
-      setPlaying(false);
-      setStep(model.get("step") + moves[e.key]);
-    } else if (e.key === " ") {
-      setPlaying(!model.get("playing"));
-    } else if (e.key === "Home") {
-      setStep(0);
-    } else if (e.key === "End") {
-      setStep(nSteps() - 1);
-    } else {
-      return;
-    }
-    e.preventDefault();
-    e.stopPropagation();
+  const blank = Array.from({ length: kh }, () => Array(kw).fill(null));
+  const terms = makeGrid(d.titles.terms, blank, "cnn-grid-terms", w, () => "");
+  v.panels.appendChild(terms.panel);
+  const outputs = d.outputs.map((o, k) => {
+    const g = makeGrid(o.name, o.values, "cnn-grid-output", w, (r, c) =>
+      fmt(o.values[r][c], d.digits));
+    g.panel.dataset.output = k;
+    g.box.addEventListener("pointerover", (e) => onPoint(v, e));
+    g.box.addEventListener("pointerleave", () => onLeave(v));
+    v.panels.appendChild(g.panel);
+    return g;
   });
+  v.cellH = v.cellH || cellHeight(v.root, input.cells[0][0]);
+  return { input, kernel, terms, outputs, frame, oh, ow, w };
+}
 
-  const onData = () => build();
-  const onStep = () => highlight();
-  model.on("change:data", onData);
-  model.on("change:step", onStep);
-  model.on("change:playing", syncTimer);
-  model.on("change:interval_ms", syncTimer);
-  build();
-  syncTimer();
+function drawLegend(v) {
+  const d = v.data, W = v.words;
+  const items = [["cnn-key-win", W.window], ["cnn-key-tap", d.dilation > 1 ? W.taps : null],
+    ["cnn-key-pad", d.pad.some((row) => row.some(Boolean)) ? W.padding : null],
+    ["cnn-key-unread", d.unread.some((row) => row.some(Boolean)) ? W.unread : null],
+    ["cnn-key-best", d.mode === "max" ? W.kept : null], ["cnn-key-cur", W.cell]];
+  v.legend.textContent = "";
+  for (const [cls, text] of items) {
+    if (!text) continue;
+    const item = el("span", "cnn-grid-key");
+    item.append(el("span", "cnn-grid-swatch " + cls), document.createTextNode(text));
+    v.legend.appendChild(item);
+  }
+}
+
+function build(v) {
+  const t0 = performance.now();
+  v.data = v.model.get("data");
+  v.words = (v.data && v.data.words) || {};
+  applyWords(v);
+  v.panels.textContent = "";
+  v.lit = [];
+  v.dom = null;
+  if (!v.data || !v.data.input) return;
+  v.dom = drawPanels(v);
+  drawLegend(v);
+  v.root.dataset.outRows = v.dom.oh;
+  v.root.dataset.outCols = v.dom.ow;
+  highlight(v);
+  v.renders += 1;
+  v.root.dataset.buildMs = (performance.now() - t0).toFixed(2); // this view's own work
+  v.root.dataset.renders = v.renders;
+}
+
+// -- highlight: the window of one output cell --------------------------------------------------
+
+function mark(v, cell, ...classes) {
+  cell.classList.add(...classes);
+  v.lit.push([cell, classes]);
+}
+
+function clearMarks(v) {
+  for (const [cell, classes] of v.lit) cell.classList.remove(...classes);
+  v.lit = [];
+}
+
+// the text of one term of the calculation: "a·b" (conv) or "a" (pooling)
+function term(d, k, t) {
+  const a = fmt(d.input[d.tap_rows[k][t]][d.tap_cols[k][t]], d.digits);
+  if (!d.kernel) return a;
+  const kw = d.window[1];
+  const b = fmt(d.kernel[Math.floor(t / kw)][t % kw], d.digits);
+  const wrap = (s) => (s.startsWith("\u2212") ? `(${s})` : s);
+  return `${wrap(a)}\u00B7${wrap(b)}`;
+}
+
+function markWindow(v, k, best) {
+  const d = v.data, cells = v.dom.input.cells;
+  const rows = d.tap_rows[k], cols = d.tap_cols[k];
+  const r0 = rows[0], c0 = cols[0], r1 = rows[rows.length - 1], c1 = cols[cols.length - 1];
+  for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) mark(v, cells[r][c], "win");
+  for (let t = 0; t < rows.length; t++) {
+    mark(v, cells[rows[t]][cols[t]], "tap");
+    if (t === best) mark(v, cells[rows[t]][cols[t]], "best");
+  }
+  // cells are w × cellH px with 1 px gaps
+  const pitchX = v.dom.w + 1, pitchY = v.cellH + 1;
+  Object.assign(v.dom.frame.style, {
+    display: "block", left: `${c0 * pitchX - 2}px`, top: `${r0 * pitchY - 2}px`,
+    width: `${(c1 - c0 + 1) * pitchX + 3}px`, height: `${(r1 - r0 + 1) * pitchY + 3}px`,
+  });
+}
+
+function fillTerms(v, k, best) {
+  const kw = v.data.window[1];
+  v.data.terms[k].forEach((value, t) => {
+    const cell = v.dom.terms.cells[Math.floor(t / kw)][t % kw];
+    cell.textContent = fmt(value, v.data.digits);
+    cell.classList.toggle("best", t === best);
+  });
+}
+
+function markOutputs(v, k, i, j, step) {
+  const ow = v.dom.ow;
+  v.dom.outputs.forEach((g) => {
+    mark(v, g.cells[i][j], "cur");
+    if (v.data.reveal) {
+      g.cells.forEach((line, r) => line.forEach((cell, c) =>
+        cell.classList.toggle("todo", r * ow + c > step && r * ow + c !== k)));
+    }
+  });
+}
+
+function writeCalc(v, k, i, j) {
+  const d = v.data, W = v.words;
+  v.calc.textContent = "";
+  const parts = d.terms[k].map((_, t) => term(d, k, t));
+  d.outputs.forEach((o) => {
+    const value = fmt(o.values[i][j], d.digits);
+    let text;
+    if (o.op === "max") text = `max(${parts.join(", ")}) = ${value}`;
+    else if (o.op === "avg") text = `(${parts.join(" + ")}) / ${parts.length} = ${value}`;
+    else text = `${parts.join(" + ")} = ${value}`;
+    const line = el("div", "cnn-grid-calc-line");
+    const opName = { sum: W.output, max: W.max, avg: W.average }[o.op] || o.name;
+    line.append(el("span", "cnn-grid-calc-name", `${opName}[${i}, ${j}] = `),
+                el("span", "cnn-grid-calc-text", text));
+    line.dataset.op = o.op;
+    v.calc.appendChild(line);
+  });
+}
+
+function highlight(v) {
+  const t0 = performance.now();
+  clearMarks(v);
+  const n = nSteps(v);
+  if (!v.dom || n === 0) {
+    v.label.textContent = v.words.none || "";
+    v.calc.textContent = "";
+    return;
+  }
+  const k = current(v), step = stepShown(v);
+  const i = Math.floor(k / v.dom.ow), j = k % v.dom.ow;
+  const best = v.data.winner ? v.data.winner[k] : -1;
+  markWindow(v, k, best);
+  fillTerms(v, k, best);
+  markOutputs(v, k, i, j, step);
+  writeCalc(v, k, i, j);
+  v.label.textContent = fillIn(v.words.step || "", { step: step + 1, n }) +
+    (v.hover !== null ? fillIn(v.words.pointing || "", { i, j }) : "");
+  v.highlights += 1;
+  Object.assign(v.root.dataset, {
+    highlightMs: (performance.now() - t0).toFixed(2), // this view's own work
+    step, current: k, highlights: v.highlights,
+  });
+}
+
+// -- stepping, playing, pointing, keys ---------------------------------------------------------
+
+function setStep(v, s) {
+  const n = nSteps(v);
+  if (!n) return;
+  v.model.set("step", ((s % n) + n) % n);
+  v.model.save_changes();
+}
+
+function setPlaying(v, on) {
+  v.model.set("playing", on);
+  v.model.save_changes();
+}
+
+function onPoint(v, e) {
+  const cell = e.target.closest(".cnn-grid-cell");
+  if (!cell || !v.dom) return;
+  const k = Number(cell.dataset.r) * v.dom.ow + Number(cell.dataset.c);
+  if (k === v.hover) return;
+  v.hover = k;
+  v.root.dataset.hover = k;
+  highlight(v);
+}
+
+function onLeave(v) {
+  v.hover = null;
+  delete v.root.dataset.hover;
+  highlight(v);
+}
+
+function tick(v) {
+  if (v.hover !== null) return; // pointing pauses the walk
+  setStep(v, v.model.get("step") + 1);
+}
+
+// The one place the ▶/⏸ glyph follows `playing`.
+function syncTimer(v) {
+  clearInterval(v.timer);
+  v.timer = null;
+  const playing = v.model.get("playing");
+  if (playing) v.timer = setInterval(() => tick(v), Math.max(50, v.model.get("interval_ms")));
+  v.play.textContent = playing ? GLYPH.pause : GLYPH.play;
+  v.root.dataset.playing = playing;
+}
+
+function onKey(v, e) {
+  const ow = v.dom ? v.dom.ow : 1;
+  const moves = { ArrowRight: 1, ArrowDown: ow, ArrowLeft: -1, ArrowUp: -ow };
+  if (e.key in moves) {
+    setPlaying(v, false);
+    setStep(v, v.model.get("step") + moves[e.key]);
+  } else if (e.key === " ") {
+    setPlaying(v, !v.model.get("playing"));
+  } else if (e.key === "Home") {
+    setStep(v, 0);
+  } else if (e.key === "End") {
+    setStep(v, nSteps(v) - 1);
+  } else {
+    return;
+  }
+  e.preventDefault();
+  e.stopPropagation();
+}
+
+function render({ model, el: host }) {
+  const v = createView(model, host);
+  v.play.addEventListener("click", () => setPlaying(v, !model.get("playing")));
+  v.prev.addEventListener("click", () => { setPlaying(v, false); setStep(v, model.get("step") - 1); });
+  v.next.addEventListener("click", () => { setPlaying(v, false); setStep(v, model.get("step") + 1); });
+  v.root.addEventListener("keydown", (e) => onKey(v, e));
+  const handlers = {
+    "change:data": () => build(v),
+    "change:step": () => highlight(v),
+    "change:playing": () => syncTimer(v),
+    "change:interval_ms": () => syncTimer(v),
+  };
+  for (const [event, handler] of Object.entries(handlers)) model.on(event, handler);
+  build(v);
+  syncTimer(v);
   return () => {
-    clearInterval(timer);
-    model.off("change:data", onData);
-    model.off("change:step", onStep);
-    model.off("change:playing", syncTimer);
-    model.off("change:interval_ms", syncTimer);
+    clearInterval(v.timer);
+    for (const [event, handler] of Object.entries(handlers)) model.off(event, handler);
   };
 }
 

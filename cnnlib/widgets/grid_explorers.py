@@ -1,17 +1,16 @@
 """Explorers drawn as grids in the browser: the step-by-step convolution (02), conv arithmetic
 (03) and the pooling stepper (04).
 
-Each one is controls (ipywidgets) + ``cnnlib.core.gridstate`` (numbers from ``cnnlib.core.ops``) + a
-``GridWidget`` that draws them. A control change recomputes in Python and sends only arrays;
-pointing, ▶ and the arrow keys are handled in the browser. Tests drive them headless: set
-``explorer.controls["stride"].value = 2``, then read ``explorer.state`` (the gridstate dict),
-``explorer.grid.data`` (what the browser gets), ``explorer.info.value`` and
-``explorer.message.value``.
+Each one is controls (ipywidgets) + ``compute`` (``cnnlib.core.gridstate``, numbers from
+``cnnlib.core.ops``) + a ``GridWidget`` that draws them. A control change recomputes in Python
+and sends only arrays; pointing, ▶ and the arrow keys are handled in the browser. Tests drive
+them headless: ``explorer.compute(**values)`` (the gridstate dict and the info line), or set
+``explorer.controls["stride"].value = 2`` and read ``explorer.state``, ``explorer.grid.data``
+(what the browser gets), ``explorer.info.value`` and ``explorer.message.value``.
 """
 
 from __future__ import annotations
 
-import collections
 import html
 
 import numpy as np
@@ -20,55 +19,28 @@ from cnnlib.core import gridstate, ops
 from cnnlib.text.i18n import t
 
 from .base import Explorer
-from .controls import WIDE, dropdown, int_slider, label_width
+from .controls import WIDE, compact_slider, dropdown, label_width
 from .conv import STEP_EXAMPLES
 from .grid import GridWidget, grid_payload
 from .padding import PADDING_OPTIONS
+from .sizes import axis_sizes, output_size_line
 
 __all__ = ["GridExplorer", "conv_step_explorer", "conv_arithmetic_explorer",
            "pool_step_explorer", "POOL_EXAMPLE", "arithmetic_input", "x_kernel"]
 
 
 class GridExplorer(Explorer):
-    """An ``Explorer`` drawn in the browser: ``compute(**values)`` returns (payload, info html,
-    state), and the payload goes to a ``GridWidget`` instead of a figure. A ValueError becomes a
-    one-line message and the last good grid stays."""
+    """An ``Explorer`` drawn in the browser: ``compute(**values) -> (state, info)`` as for every
+    explorer, and ``payload(state, **values)`` turns the state into what the ``GridWidget``
+    (``explorer.grid``) draws (``grid.grid_payload``). A ValueError becomes a one-line message
+    and the last good grid stays."""
 
-    def __init__(self, controls: dict, compute, *, title: str | None = None):
+    CSS = "cnn-grid-explorer"
+
+    def __init__(self, controls: dict, compute, payload, *, title: str | None = None):
         self.grid = GridWidget()
-        self._compute = compute  # the pure step, without the widget (tests sweep it)
-        self.draw_ms = collections.deque(maxlen=100)  # the kernel's share of recent redraws
-
-        def render(state, **values):
-            data, info, new_state = compute(**values)  # ValueError -> message, grid stays
-            state.clear()
-            state.update(new_state)
-            self.grid.show(data)  # before the info line: the grid is what the hand waits for
-            return info
-
-        super().__init__(controls, render, None, title=title, view=self.grid,
-                         css="cnn-grid-explorer")
-
-    def refresh(self) -> None:
-        count = getattr(self, "draw_count", 0)
-        super().refresh()
-        if self.draw_count > count:
-            self.draw_ms.append(self.last_draw_ms)
-
-
-def _slider(description, value, lo, hi):
-    return int_slider(description, value, lo, hi, continuous=False, style=label_width("70px"),
-                      width="220px")
-
-
-def _sizes_text(shape, window, stride) -> str:
-    """'rows floor((5 − 3)/1) + 1 = 3, columns ...': the formula filled in, from ops."""
-    (h, w), (kh, kw) = shape, window
-    return t("rows {rows} = {oh}, columns {cols} = {ow}",
-             rows=ops.output_size_formula(h, kh, stride, short=True),
-             oh=ops.output_size(h, kh, stride),
-             cols=ops.output_size_formula(w, kw, stride, short=True),
-             ow=ops.output_size(w, kw, stride))
+        super().__init__(controls, compute, lambda state, **values: self.grid.show(
+            payload(state, **values)), self.grid, title=title)
 
 
 # -- 02: the step-by-step convolution --------------------------------------------------------
@@ -81,26 +53,24 @@ def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1):
     """
     controls = {
         "example": dropdown("example", list(STEP_EXAMPLES), example, style=WIDE),
-        "stride": _slider("stride", stride, 1, 3),
+        "stride": compact_slider("stride", stride, 1, 3),
     }
     data = {name: (np.asarray(mk_x(), float), np.asarray(mk_k(), float))
             for name, (mk_x, mk_k) in STEP_EXAMPLES.items()}
 
     def compute(example, stride):
         x, k = data[example]
-        g = gridstate.conv_grid(x, k, stride=stride)
-        oh, ow = g["out_shape"]
-        payload = grid_payload(g, reveal=True, titles={
-            "input": t("input {h} × {w}", h=x.shape[0], w=x.shape[1]),
-            "kernel": t("kernel {h} × {w}", h=k.shape[0], w=k.shape[1]),
+        return gridstate.conv_grid(x, k, stride=stride), output_size_line(
+            x.shape, k.shape, stride, steps=True)
+
+    def payload(g, example, stride):
+        (h, w), (kh, kw), (oh, ow) = g["input"].shape, g["kernel"].shape, g["out_shape"]
+        return grid_payload(g, reveal=True, titles={
+            "input": t("input {h} × {w}", h=h, w=w), "kernel": t("kernel {h} × {w}", h=kh, w=kw),
             "terms": t("window × kernel"), "output": t("output {h} × {w}", h=oh, w=ow)},
             outputs=[(t("output {h} × {w}", h=oh, w=ow), "sum", g["output"])])
-        info = t("output size = floor((n − k)/s) + 1: {sizes} → <b>output {oh} × {ow}</b>, "
-                 "{n} steps", sizes=_sizes_text(x.shape, k.shape, stride), oh=oh, ow=ow,
-                 n=oh * ow)
-        return payload, info, g
 
-    return GridExplorer(controls, compute, title="Convolution, one step at a time")
+    return GridExplorer(controls, compute, payload, title="Convolution, one step at a time")
 
 
 # -- 03: conv arithmetic ----------------------------------------------------------------------
@@ -129,27 +99,19 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
     ``coverage``, ``visited``, ...).
     """
     controls = {
-        "n": _slider("input n", n, 3, 12),
-        "kernel": _slider("kernel k", kernel, 1, 7),
-        "stride": _slider("stride s", stride, 1, 4),
+        "n": compact_slider("input n", n, 3, 12),
+        "kernel": compact_slider("kernel k", kernel, 1, 7),
+        "stride": compact_slider("stride s", stride, 1, 4),
         "padding": dropdown("padding p", PADDING_OPTIONS, padding, style=label_width("70px"),
                             width="170px"),
-        "dilation": _slider("dilation d", dilation, 1, 3),
+        "dilation": compact_slider("dilation d", dilation, 1, 3),
     }
 
     def compute(n, kernel, stride, padding, dilation):
         out = ops.output_size(n, kernel, stride, padding, dilation)  # ValueError -> message
         g = gridstate.conv_grid(arithmetic_input(n), x_kernel(kernel), stride, padding, dilation)
         (top, bottom), (left, right) = g["pads"]
-        hp, wp = g["input"].shape
         span = dilation * (kernel - 1) + 1
-        kernel_title = (t("kernel {k} × {k}, spans {span} × {span}", k=kernel, span=span)
-                        if dilation > 1 else t("kernel {h} × {w}", h=kernel, w=kernel))
-        payload = grid_payload(g, show_coverage=True, titles={
-            "input": t("input {n} × {n}, padded {hp} × {wp}", n=n, hp=hp, wp=wp),
-            "kernel": kernel_title,
-            "terms": t("window × kernel"), "output": t("output {h} × {w}", h=out, w=out)},
-            outputs=[(t("output {h} × {w}", h=out, w=out), "sum", g["output"])])
         pad_text = (t("{top} pixel(s) on every side", top=top) if (top, left) == (bottom, right)
                     else t("{top} top / {bottom} bottom, {left} left / {right} right "
                            "(TensorFlow puts the odd pixel at the bottom/right)",
@@ -166,9 +128,22 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
                            "reach the output", listed=", ".join(map(str, missing))))
         else:
             lines.append(t("every input pixel is read by at least one window"))
-        return payload, "<br>".join(lines), g
+        return g, "<br>".join(lines)
 
-    return GridExplorer(controls, compute, title="Conv arithmetic: padding, stride, dilation")
+    def payload(g, n, kernel, stride, padding, dilation):
+        hp, wp = g["input"].shape
+        out, _ = g["out_shape"]
+        span = dilation * (kernel - 1) + 1
+        kernel_title = (t("kernel {k} × {k}, spans {span} × {span}", k=kernel, span=span)
+                        if dilation > 1 else t("kernel {h} × {w}", h=kernel, w=kernel))
+        return grid_payload(g, show_coverage=True, titles={
+            "input": t("input {n} × {n}, padded {hp} × {wp}", n=n, hp=hp, wp=wp),
+            "kernel": kernel_title,
+            "terms": t("window × kernel"), "output": t("output {h} × {w}", h=out, w=out)},
+            outputs=[(t("output {h} × {w}", h=out, w=out), "sum", g["output"])])
+
+    return GridExplorer(controls, compute, payload,
+                        title="Conv arithmetic: padding, stride, dilation")
 
 
 # -- 04: pooling by hand --------------------------------------------------------------------
@@ -189,21 +164,24 @@ def pool_step_explorer(x=None, size: int = 2, stride: int | None = None, digits:
         raise ValueError(t('x must be a 2-D feature map, got shape {shape}', shape=x.shape))
     top = max(2, min(x.shape))
     stride = size if stride is None else stride
-    controls = {"size": _slider("size", size, 1, top),
-                "stride": _slider("stride", stride, 1, top)}
+    controls = {"size": compact_slider("size", size, 1, top),
+                "stride": compact_slider("stride", stride, 1, top)}
 
     def compute(size, stride):
         g = gridstate.pool_grid(x, size, stride, mode="max")
         avg = ops.pool2d(x, size, stride, mode="avg")
         oh, ow = g["out_shape"]
-        payload = grid_payload(g, digits=digits, reveal=True, titles={
-            "input": t("feature map {h} × {w}", h=x.shape[0], w=x.shape[1]),
-            "terms": t("window")},
-            outputs=[(t("max pooled {h} × {w}", h=oh, w=ow), "max", g["output"]),
-                     (t("average pooled {h} × {w}", h=oh, w=ow), "avg", avg)])
         info = t("<b>pooled output: {oh} × {ow}</b>: {sizes}; each output keeps the max (or the "
                  "mean) of a {size} × {size} window", oh=oh, ow=ow,
-                 sizes=_sizes_text(x.shape, (size, size), stride), size=size)
-        return payload, info, {**g, "max": g["output"], "avg": avg}
+                 sizes=axis_sizes(x.shape, (size, size), stride), size=size)
+        return {**g, "max": g["output"], "avg": avg}, info
 
-    return GridExplorer(controls, compute, title="Pooling by hand: max and average")
+    def payload(g, size, stride):
+        oh, ow = g["out_shape"]
+        return grid_payload(g, digits=digits, reveal=True, titles={
+            "input": t("feature map {h} × {w}", h=x.shape[0], w=x.shape[1]),
+            "terms": t("window")},
+            outputs=[(t("max pooled {h} × {w}", h=oh, w=ow), "max", g["max"]),
+                     (t("average pooled {h} × {w}", h=oh, w=ow), "avg", g["avg"])])
+
+    return GridExplorer(controls, compute, payload, title="Pooling by hand: max and average")

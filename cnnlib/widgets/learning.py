@@ -56,21 +56,12 @@ def loss_landscape_explorer(weight: float = -1.0, lr: float = 0.4):
     }
     fig, ax = new_figure(1, 1, figsize=(6.4, 3.6), dpi=80)
 
-    def render(state, weight, lr):
-        x, target, kernel, curve = _landscape()
+    def compute(weight, lr):
+        x, target, kernel, _ = _landscape()
         loss, slope = learning.weight_loss(x, target, kernel, LANDSCAPE_TAP, weight)
         path_ws, path_losses = learning.descend_weight(x, target, kernel, LANDSCAPE_TAP, weight,
                                                        lr, LANDSCAPE_STEPS)
         diverged = bool(path_losses[-1] > path_losses[0] > 0)
-        state.update(w=float(weight), loss=loss, slope=slope, path_ws=path_ws,
-                     path_losses=path_losses, diverged=diverged)
-        ax.clear()
-        lplots.plot_loss_landscape(LANDSCAPE_WS, curve, weight, loss, slope,
-                                   path=(path_ws, path_losses), ax=ax, best=2.0,
-                                   xlabel=t("weight w = kernel[{r}, {c}]", r=LANDSCAPE_TAP[0],
-                                            c=LANDSCAPE_TAP[1]),
-                                   title=t("{n} steps of w ← w − {lr:g} × slope",
-                                           n=LANDSCAPE_STEPS, lr=lr))
         if slope == 0:
             way = t("the slope is 0: this is the bottom")
         elif slope < 0:
@@ -84,10 +75,23 @@ def loss_landscape_explorer(weight: float = -1.0, lr: float = 0.4):
         else:
             end = t("after {n} steps w = {w:.3f}, loss {last:.4f}", n=path_ws.size - 1,
                     w=path_ws[-1], last=path_losses[-1])
-        return t("<b>w = {w:.2f}: loss {loss:.3f}, slope dLoss/dw = {slope:.3f}</b> — "
-                 "{way}<br>{end}", w=weight, loss=loss, slope=slope, way=way, end=end)
+        state = dict(w=float(weight), loss=loss, slope=slope, path_ws=path_ws,
+                     path_losses=path_losses, diverged=diverged)
+        return state, t("<b>w = {w:.2f}: loss {loss:.3f}, slope dLoss/dw = {slope:.3f}</b> — "
+                        "{way}<br>{end}", w=weight, loss=loss, slope=slope, way=way, end=end)
 
-    return Explorer(controls, render, fig, title="One weight, its loss, and the way downhill",
+    def draw(state, weight, lr):
+        ax.clear()
+        lplots.plot_loss_landscape(LANDSCAPE_WS, _landscape()[3], weight, state["loss"],
+                                   state["slope"], path=(state["path_ws"], state["path_losses"]),
+                                   ax=ax, best=2.0,
+                                   xlabel=t("weight w = kernel[{r}, {c}]", r=LANDSCAPE_TAP[0],
+                                            c=LANDSCAPE_TAP[1]),
+                                   title=t("{n} steps of w ← w − {lr:g} × slope",
+                                           n=LANDSCAPE_STEPS, lr=lr))
+
+    return Explorer(controls, compute, draw, fig,
+                    title="One weight, its loss, and the way downhill",
                     layout=dict(left=0.1, right=0.98, bottom=0.14, top=0.9))
 
 
@@ -118,24 +122,26 @@ def kernel_learning_explorer(lr: float = 0.1, steps: int = 200, init: str = "ran
     fig, axes = new_figure(1, 3, figsize=(9.6, 3.2), dpi=80,
                            gridspec_kw={"width_ratios": [1, 1, 1.6]})
 
-    def render(state, lr, steps, init):
+    def compute(lr, steps, init):
         run = _trajectory(float(lr), init)
         kernel, loss = run["kernels"][steps], float(run["losses"][steps])
         error = float(np.max(np.abs(kernel - learning.HIDDEN_KERNEL)))
-        state.update(kernel=kernel, loss=loss, losses=run["losses"], diverged=run["diverged"],
+        state = dict(kernel=kernel, loss=loss, losses=run["losses"], diverged=run["diverged"],
                      error=error)
-        lplots.plot_kernel_fit(kernel, learning.HIDDEN_KERNEL, run["losses"], steps, axes=axes,
-                               diverged=run["diverged"])
         if run["diverged"] is not None and steps >= run["diverged"]:
-            return t('<b><span style="color:#b00020">diverged at step {step}: with learning '
-                     "rate {lr:g} every step overshoots, and the loss passed {limit:.0e}"
-                     "</span></b><br>try a smaller learning rate", step=run["diverged"], lr=lr,
-                     limit=learning.DIVERGED)
-        return t("<b>step {steps}: loss {loss:.3g} (it started at {first:.3g}); largest "
-                 "difference from the hidden kernel {error:.3f}</b><br>each step: "
-                 "k ← k − learning rate × dLoss/dk, with dLoss/dk = the input correlated with "
-                 "the output's gradient", steps=steps, loss=loss, first=float(run["losses"][0]),
-                 error=error)
+            return state, t('<b><span style="color:#b00020">diverged at step {step}: with '
+                            "learning rate {lr:g} every step overshoots, and the loss passed "
+                            "{limit:.0e}</span></b><br>try a smaller learning rate",
+                            step=run["diverged"], lr=lr, limit=learning.DIVERGED)
+        return state, t("<b>step {steps}: loss {loss:.3g} (it started at {first:.3g}); largest "
+                        "difference from the hidden kernel {error:.3f}</b><br>each step: "
+                        "k ← k − learning rate × dLoss/dk, with dLoss/dk = the input correlated "
+                        "with the output's gradient", steps=steps, loss=loss,
+                        first=float(run["losses"][0]), error=error)
 
-    return Explorer(controls, render, fig, title="Learn a kernel by gradient descent",
+    def draw(state, lr, steps, init):
+        lplots.plot_kernel_fit(state["kernel"], learning.HIDDEN_KERNEL, state["losses"], steps,
+                               axes=axes, diverged=state["diverged"])
+
+    return Explorer(controls, compute, draw, fig, title="Learn a kernel by gradient descent",
                     layout=dict(left=0.03, right=0.98, bottom=0.16, top=0.88, wspace=0.3))

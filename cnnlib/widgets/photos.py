@@ -17,7 +17,27 @@ from cnnlib.text.i18n import t
 
 from .controls import dropdown, upload_button
 
-__all__ = ["PhotoChoice"]
+__all__ = ["PhotoChoice", "watch_upload"]
+
+
+def watch_upload(upload, add, explorer) -> None:
+    """The one upload handler: each file chosen with ``upload`` goes to ``add(content, name)``
+    (its bytes and file name); a ValueError it raises (a photo that cannot be used) is shown in
+    the explorer, which stays as it was. The button is emptied, so the same file can be chosen
+    again."""
+    def on_upload(change):
+        files = change["new"]
+        if not files:
+            return
+        f = files[-1]
+        try:
+            add(bytes(f["content"]), f["name"])
+        except ValueError as err:
+            explorer.show_message(str(err))
+        finally:
+            upload.value = ()
+
+    upload.observe(on_upload, names="value")
 
 
 class PhotoChoice:
@@ -49,7 +69,7 @@ class PhotoChoice:
 
     def connect(self, explorer) -> None:
         self.explorer = explorer
-        self.upload.observe(self._on_upload, names="value")
+        watch_upload(self.upload, lambda content, name: self.add(content, name=name), explorer)
         if self.first_error:
             explorer.show_message(self.first_error)
 
@@ -72,18 +92,6 @@ class PhotoChoice:
         else:
             self.dropdown.value = label
         return label
-
-    def _on_upload(self, change) -> None:
-        files = change["new"]
-        if not files:
-            return
-        f = files[-1]
-        try:
-            self.add(bytes(f["content"]), name=f["name"])
-        except ValueError:
-            pass  # already shown in the explorer
-        finally:
-            self.upload.value = ()  # so the same file can be chosen again
 
     def note(self, name: str) -> str:
         """The info line's prefix for the learner's photo ``name``: what was done to it."""

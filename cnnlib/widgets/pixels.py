@@ -79,29 +79,28 @@ def pixel_explorer(image="cat (chelsea)", channel: str = "red", row: int = 106,
 
     fig, axes = new_layered_figure(1, 3, figsize=(10.5, 3.6), width_ratios=[1.5, 1, 1])
 
-    def render(state, image, channel, row, col, size):
+    def compute(image, channel, row, col, size):
         img, values = photos.image(image), photos.plane(image, channel)
         h, w = values.shape
         if row + size > h or col + size > w:
             raise ValueError(t("a {size}x{size} patch at row {row}, column {col} does not fit "
                                "in the {h}x{w} photo", size=size, row=row, col=col, h=h, w=w))
-        plot_patch(img, values, row, col, size, name="gray" if channel == GRAY else channel,
-                   axes=axes)
+        patch = values[row:row + size, col:col + size]
+        state = dict(image=img, plane=values, patch=patch, position=(row, col))
+        return state, choice.note(image) + t(
+            "{image}: {shape} = {n:,} numbers · patch rows {r0}-{r1}, columns {c0}-{c1} of the "
+            "{channel} plane · min {lo:.0f}, max {hi:.0f}, mean {mean:.1f} (0 = black, 255 = "
+            "full brightness)", image=html.escape(t_name(image)),
+            shape="x".join(map(str, img.shape)), n=int(np.prod(img.shape)), r0=row,
+            r1=row + size - 1, c0=col, c1=col + size - 1, channel=html.escape(t_name(channel)),
+            lo=patch.min(), hi=patch.max(), mean=patch.mean())
+
+    def draw(state, image, channel, row, col, size):
+        plot_patch(state["image"], state["plane"], row, col, size,
+                   name="gray" if channel == GRAY else channel, axes=axes)
         # Only the photo itself stays put while the patch moves.
         fig.static_key = image
         fig.dynamic = [outline(axes[0], "patch"), axes[1], axes[2]]
-        patch = values[row:row + size, col:col + size]
-        state.update(image=img, plane=values, patch=patch, position=(row, col))
-        return choice.note(image) + t("{image}: {shape} = {n:,} numbers · patch rows {r0}-{r1}, columns {c0}-{c1} of "
-                 "the {channel} plane · min {lo:.0f}, max {hi:.0f}, mean {mean:.1f} "
-                 "(0 = black, 255 = full brightness)", image=html.escape(t_name(image)),
-                 shape="x".join(map(str, img.shape)), n=int(np.prod(img.shape)), r0=row,
-                 r1=row + size - 1, c0=col, c1=col + size - 1, channel=html.escape(t_name(channel)),
-                 lo=patch.min(), hi=patch.max(), mean=patch.mean())
 
-    explorer = Explorer(controls, render, fig, on_change=fit_sliders,
-                        arrange=[controls["image"], choice.upload, *list(controls.values())[1:]],
-                        title="Pixel explorer: a photo is a grid of numbers")
-    choice.connect(explorer)
-    explorer.photos = choice
-    return explorer
+    return Explorer(controls, compute, draw, fig, photos=choice, on_change=fit_sliders,
+                    title="Pixel explorer: a photo is a grid of numbers")

@@ -17,7 +17,7 @@ from cnnlib.plots import pooling as pplots
 from cnnlib.text.i18n import t
 
 from .base import Explorer
-from .controls import dropdown, float_slider, int_slider, label_width
+from .controls import compact_slider, dropdown, float_slider, label_width
 from .photos import PhotoChoice
 
 __all__ = ["POOL_IMAGES", "pooling_explorer", "pool_shift_explorer", "pool_noise_explorer"]
@@ -31,8 +31,7 @@ GRID_LAYOUT = dict(left=0.01, right=0.99, bottom=0.03, top=0.93, wspace=0.06, hs
 CURVE_BOX = [0.745, 0.12, 0.24, 0.78]
 
 
-def _slider(description, value, lo, hi):
-    return int_slider(description, value, lo, hi, continuous=False, style=STYLE, width="230px")
+SLIDER = {"label": "60px", "width": "230px"}
 
 
 def _dropdown(description, options, value, width="200px"):
@@ -40,11 +39,21 @@ def _dropdown(description, options, value, width="200px"):
 
 
 def _maps_and_curve():
-    """A 2 x 2 grid of maps and, where the third column was, one tall ax for a curve."""
+    """A 2 x 2 grid of maps and, where the third column was, one tall ax for a curve; and the
+    function that draws into them."""
     fig, axes = common.new_figure(2, 3, figsize=(8.4, 4.3), dpi=80)
     axes[0, 2].remove()
     axes[1, 2].remove()
-    return fig, axes, fig.add_axes(CURVE_BOX)
+    ax_curve = fig.add_axes(CURVE_BOX)
+
+    def draw(maps, xs, curves, current, **labels):
+        """maps: four (array, cmap, vmax, title), row by row; curves: {name: ys} over xs, with
+        ``current`` marked; labels: the curve's xlabel, ylabel and title."""
+        for ax, (values, cmap, vmax, title) in zip(axes[:, :2].ravel(), maps):
+            pplots.plot_map(values, ax, cmap=cmap, vmin=0, vmax=vmax, title=title)
+        pplots.plot_curves(xs, curves, current=current, ax=ax_curve, ylim=(0, 1.05), **labels)
+
+    return fig, draw
 
 
 def _pool_name(mode):
@@ -67,22 +76,16 @@ def pooling_explorer(image="cat (chelsea)", kind="edges", mode="max", size=2, st
         "kind": _dropdown("map", [("edges (Sobel)", "edges"), ("photo", "photo")], kind,
                           width="190px"),
         "mode": _dropdown("pooling", MODES, mode, width="170px"),
-        "size": _slider("size", size, 1, 8),
-        "stride": _slider("stride", stride, 1, 8),
+        "size": compact_slider("size", size, 1, 8, **SLIDER),
+        "stride": compact_slider("stride", stride, 1, 8, **SLIDER),
     }
     fig, (ax_in, ax_out) = common.new_figure(1, 2, figsize=(8.4, 3.5), dpi=80)
 
-    def render(state, image, kind, mode, size, stride):
+    def compute(image, kind, mode, size, stride):
         feature = experiments.feature(image, kind)
         pooled = ops.pool2d(feature, size, stride, mode=mode)  # ValueError -> message
-        state.update(feature=feature, pooled=pooled, mode=mode, size=size, stride=stride)
         (h, w), (oh, ow) = feature.shape, pooled.shape
-        cmap = "magma" if kind == "edges" else "gray"
         name = _pool_name(mode)
-        pplots.plot_map(feature, ax=ax_in, cmap=cmap, vmin=0, vmax=1,
-                        title=t("feature map {h} × {w}", h=h, w=w))
-        pplots.plot_map(pooled, ax=ax_out, cmap=cmap, vmin=0, vmax=1,
-                        title=t("{name} pooled {oh} × {ow}", name=name, oh=oh, ow=ow))
         lines = [
             t("<b>pooled: {oh} × {ow} = {rows} rows, {cols} columns</b>", oh=oh, ow=ow,
               rows=ops.output_size_formula(h, size, stride, short=True),
@@ -99,14 +102,21 @@ def pooling_explorer(image="cat (chelsea)", kind="edges", mode="max", size=2, st
         elif stride < size:
             lines.append(t("stride {stride} &lt; size {size}: the windows overlap, so a strong "
                            "value can win several outputs", stride=stride, size=size))
-        return choice.note(image) + "<br>".join(lines)
+        state = dict(feature=feature, pooled=pooled, mode=mode, size=size, stride=stride)
+        return state, choice.note(image) + "<br>".join(lines)
 
-    explorer = Explorer(controls, render, fig, title="Pooling a feature map of a photo",
-                        arrange=[controls["image"], choice.upload, *list(controls.values())[1:]],
-                        layout=dict(left=0.01, right=0.99, bottom=0.03, top=0.9, wspace=0.04))
-    choice.connect(explorer)
-    explorer.photos = choice
-    return explorer
+    def draw(state, image, kind, mode, size, stride):
+        feature, pooled = state["feature"], state["pooled"]
+        cmap = "magma" if kind == "edges" else "gray"
+        pplots.plot_map(feature, ax=ax_in, cmap=cmap, vmin=0, vmax=1,
+                        title=t("feature map {h} × {w}", h=feature.shape[0], w=feature.shape[1]))
+        pplots.plot_map(pooled, ax=ax_out, cmap=cmap, vmin=0, vmax=1,
+                        title=t("{name} pooled {oh} × {ow}", name=_pool_name(mode),
+                                oh=pooled.shape[0], ow=pooled.shape[1]))
+
+    return Explorer(controls, compute, draw, fig, photos=choice,
+                    title="Pooling a feature map of a photo",
+                    layout=dict(left=0.01, right=0.99, bottom=0.03, top=0.9, wspace=0.04))
 
 
 def pool_shift_explorer(image="cat (chelsea)", shift=1, direction="right", size=2, mode="max"):
@@ -121,47 +131,46 @@ def pool_shift_explorer(image="cat (chelsea)", shift=1, direction="right", size=
     """
     controls = {
         "image": _dropdown("image", POOL_IMAGES, image),
-        "shift": _slider("shift (px)", shift, 0, MAX_SHIFT),
+        "shift": compact_slider("shift (px)", shift, 0, MAX_SHIFT, **SLIDER),
         "direction": _dropdown("direction", ["right", "down"], direction, width="170px"),
-        "size": _slider("pool size", size, 2, 6),
+        "size": compact_slider("pool size", size, 2, 6, **SLIDER),
         "mode": _dropdown("pooling", MODES, mode, width="170px"),
     }
-    fig, axes, ax_curve = _maps_and_curve()
+    fig, draw_maps = _maps_and_curve()
 
-    def render(state, image, shift, direction, size, mode):
+    def compute(image, shift, direction, size, mode):
         c = experiments.shift_comparison(image, shift, direction, size, mode)
-        state.update(c)
-        raw_a, raw_b, pool_a, pool_b = (c["raw_before"], c["raw_after"], c["pooled_before"],
-                                        c["pooled_after"])
         change_raw, change_pooled = c["change_raw"], c["change_pooled"]
-        top_raw = float(raw_a.max()) or 1.0
-        top_pool = float(pool_a.max()) or 1.0
-        name = _pool_name(mode)
-        pplots.plot_map(raw_b, axes[0, 0], cmap="magma", vmin=0, vmax=top_raw,
-                        title=t("edge map, moved {shift} px {direction}", shift=shift,
-                                direction=t(direction)))
-        pplots.plot_map(np.abs(raw_b - raw_a) / top_raw, axes[0, 1], cmap="Reds", vmin=0,
-                        vmax=1, title=t("raw change (1 − r = {v:.2f})", v=change_raw))
-        pplots.plot_map(pool_b, axes[1, 0], cmap="magma", vmin=0, vmax=top_pool,
-                        title=t("{name} pooled {size}×{size}, moved", name=name, size=size))
-        pplots.plot_map(np.abs(pool_b - pool_a) / top_pool, axes[1, 1], cmap="Reds", vmin=0,
-                        vmax=1, title=t("pooled change (1 − r = {v:.2f})", v=change_pooled))
-        pplots.plot_curves(np.arange(MAX_SHIFT + 1),
-                           {t("raw edge map"): c["curve_raw"],
-                            t("{name} pooled", name=name): c["curve_pooled"]},
-                           current=shift, ax=ax_curve, ylim=(0, 1.05),
-                           xlabel=t("shift (pixels, {direction})", direction=t(direction)),
-                           ylabel=t("change = 1 − correlation"),
-                           title=t("how much the map changes"))
         ratio = ("" if change_raw == 0 else
                  t(" — the pooled map changes {x:.1f}× less",
                    x=change_raw / max(change_pooled, 1e-12)))
-        return t("<b>moved {shift} px {direction}: raw change {raw:.3f}, pooled change "
-                 "{pooled:.3f}</b>{ratio}<br>change = 1 − correlation between the map before "
-                 "and after the move (0: the same pattern in the same places)", shift=shift,
-                 direction=t(direction), raw=change_raw, pooled=change_pooled, ratio=ratio)
+        return c, t("<b>moved {shift} px {direction}: raw change {raw:.3f}, pooled change "
+                    "{pooled:.3f}</b>{ratio}<br>change = 1 − correlation between the map "
+                    "before and after the move (0: the same pattern in the same places)",
+                    shift=shift, direction=t(direction), raw=change_raw,
+                    pooled=change_pooled, ratio=ratio)
 
-    return Explorer(controls, render, fig, layout=GRID_LAYOUT,
+    def draw(c, image, shift, direction, size, mode):
+        raw_a, raw_b, pool_a, pool_b = (c["raw_before"], c["raw_after"], c["pooled_before"],
+                                        c["pooled_after"])
+        top_raw = float(raw_a.max()) or 1.0
+        top_pool = float(pool_a.max()) or 1.0
+        name = _pool_name(mode)
+        draw_maps([
+            (raw_b, "magma", top_raw, t("edge map, moved {shift} px {direction}", shift=shift,
+                                        direction=t(direction))),
+            (np.abs(raw_b - raw_a) / top_raw, "Reds", 1,
+             t("raw change (1 − r = {v:.2f})", v=c["change_raw"])),
+            (pool_b, "magma", top_pool, t("{name} pooled {size}×{size}, moved", name=name,
+                                          size=size)),
+            (np.abs(pool_b - pool_a) / top_pool, "Reds", 1,
+             t("pooled change (1 − r = {v:.2f})", v=c["change_pooled"]))],
+            np.arange(MAX_SHIFT + 1), {t("raw edge map"): c["curve_raw"],
+                                       t("{name} pooled", name=name): c["curve_pooled"]}, shift,
+            xlabel=t("shift (pixels, {direction})", direction=t(direction)),
+            ylabel=t("change = 1 − correlation"), title=t("how much the map changes"))
+
+    return Explorer(controls, compute, draw, fig, layout=GRID_LAYOUT,
                     title="Shift the input: what pooling forgives")
 
 
@@ -189,34 +198,33 @@ def pool_noise_explorer(image="cat (chelsea)", kind="gaussian", level=0.2, size=
         "kind": _dropdown("noise", list(ops.NOISE_KINDS), kind, width="170px"),
         "level": float_slider("level", level, 0.0, 0.5, 0.05, continuous=False, style=STYLE,
                               width="230px"),
-        "size": _slider("pool size", size, 2, 6),
+        "size": compact_slider("pool size", size, 2, 6, **SLIDER),
     }
-    fig, axes, ax_curve = _maps_and_curve()
+    fig, draw_maps = _maps_and_curve()
 
-    def render(state, image, kind, level, size):
+    def compute(image, kind, level, size):
         level = round(float(level), 2)
         c = experiments.noise_comparison(image, kind, level, size)
-        state.update(c)
         r_max, r_avg = c["r_max"], c["r_avg"]
-        pplots.plot_map(c["clean"], axes[0, 0], cmap="magma", vmin=0, vmax=1,
-                        title=t("clean edge map"))
-        pplots.plot_map(c["noisy"], axes[0, 1], cmap="magma", vmin=0, vmax=1,
-                        title=t("{kind} noise, level {level:.2f}", kind=t(kind), level=level))
-        pplots.plot_map(c["max"], axes[1, 0], cmap="magma", vmin=0, vmax=1,
-                        title=t("max pooled {size}×{size} (r = {r:.2f})", size=size, r=r_max))
-        pplots.plot_map(c["avg"], axes[1, 1], cmap="magma", vmin=0, vmax=1,
-                        title=t("average pooled {size}×{size} (r = {r:.2f})", size=size,
-                                r=r_avg))
-        pplots.plot_curves(NOISE_LEVELS, {t("max pooling"): c["curve_max"],
-                                          t("average pooling"): c["curve_avg"]},
-                           current=level, ax=ax_curve, ylim=(0, 1.05),
-                           xlabel=t("{kind} noise level", kind=t(kind)),
-                           ylabel=t("r with the clean pooled map"),
-                           title=t("which pooling shrugs the noise off"))
-        return t("<b>max pooling r = {r_max:.3f}, average pooling r = {r_avg:.3f}: {better} "
-                 "pooling keeps closer to the clean map</b><br>{help}", r_max=r_max,
-                 r_avg=r_avg, better=t("max" if r_max > r_avg else "average"),
-                 help=html.escape(t(NOISE_HELP[kind])))
+        return c, t("<b>max pooling r = {r_max:.3f}, average pooling r = {r_avg:.3f}: {better} "
+                    "pooling keeps closer to the clean map</b><br>{help}", r_max=r_max,
+                    r_avg=r_avg, better=t("max" if r_max > r_avg else "average"),
+                    help=html.escape(t(NOISE_HELP[kind])))
 
-    return Explorer(controls, render, fig, layout=GRID_LAYOUT,
+    def draw(c, image, kind, level, size):
+        level = round(float(level), 2)
+        draw_maps([
+            (c["clean"], "magma", 1, t("clean edge map")),
+            (c["noisy"], "magma", 1, t("{kind} noise, level {level:.2f}", kind=t(kind),
+                                       level=level)),
+            (c["max"], "magma", 1, t("max pooled {size}×{size} (r = {r:.2f})", size=size,
+                                     r=c["r_max"])),
+            (c["avg"], "magma", 1, t("average pooled {size}×{size} (r = {r:.2f})", size=size,
+                                     r=c["r_avg"]))],
+            NOISE_LEVELS, {t("max pooling"): c["curve_max"],
+                           t("average pooling"): c["curve_avg"]}, level,
+            xlabel=t("{kind} noise level", kind=t(kind)),
+            ylabel=t("r with the clean pooled map"), title=t("which pooling shrugs the noise off"))
+
+    return Explorer(controls, compute, draw, fig, layout=GRID_LAYOUT,
                     title="Noise: max vs average pooling")

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from tests.browser.lab_helpers import NB_DIR, REPORT, REPORT_PATH, ROOT
+from tests.browser.lab_helpers import MISSING, NB_DIR, REPORT, REPORT_PATH, ROOT, required
 from tools.labdriver import (
     LabServer,
     cell_report,
@@ -29,10 +29,6 @@ from tools.labdriver import (
     shutdown_current,
     widget_problems,
 )
-
-
-def _required() -> bool:
-    return os.environ.get("CNNLIB_REQUIRE_BROWSER", "").strip().lower() not in ("", "0", "false")
 
 
 def _why_no_browser() -> str | None:
@@ -51,7 +47,7 @@ def browser():
     REPORT["_start"] = time.monotonic()
     reason = _why_no_browser()
     if reason:
-        if _required():
+        if required():
             pytest.fail(f"browser tests required (CNNLIB_REQUIRE_BROWSER=1) but {reason}")
         pytest.skip(f"browser tests skipped: {reason}")
     with chromium() as b:
@@ -93,6 +89,8 @@ def notebook(request, page):
 
     Module-scoped and parametrized, so pytest groups the tests by notebook: each runs once."""
     name = request.param
+    if name.startswith(MISSING):
+        pytest.fail(f"browser tests required (CNNLIB_REQUIRE_BROWSER=1) but {name[len(MISSING):]}")
     open_notebook(page, name)
     seconds = run_all(page)
     REPORT["notebooks"].setdefault(name, {})["run_all_s"] = round(seconds, 1)

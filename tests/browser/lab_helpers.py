@@ -28,12 +28,34 @@ def record(name: str, **figures) -> None:
     REPORT["notebooks"].setdefault(name, {}).update(figures)
 
 
-def notebook_params(names: list[str], what: str) -> list:
-    """Parameters for an (indirect) ``notebook`` parametrization; a plain skip when the notebook
-    is not there yet."""
-    if names:
-        return names
-    return [pytest.param(None, marks=pytest.mark.skip(reason=f"no {what} notebook yet"))]
+def required() -> bool:
+    """CNNLIB_REQUIRE_BROWSER=1 (CI): what would be a skip here is a failure."""
+    return os.environ.get("CNNLIB_REQUIRE_BROWSER", "").strip().lower() not in ("", "0", "false")
+
+
+#: The parameter of a notebook that should be there and is not (the fixture fails on it).
+MISSING = "missing: "
+
+
+def notebook_params(what: str, *prefixes: str, first: bool = False) -> list:
+    """Parameters for an (indirect) ``notebook`` parametrization: the notebooks numbered
+    ``prefixes`` (with ``first``, only the first of them that exists). One that is missing or
+    renamed is a plain skip, or, under CNNLIB_REQUIRE_BROWSER=1, a test that fails."""
+    names = notebook_names(*prefixes)
+    if first:
+        names = names[:1]
+        missing = [] if names else ["/".join(prefixes)]
+    else:
+        missing = [p for p in prefixes if not any(n[:2] == p for n in names)]
+    params: list = list(names)
+    for prefix in missing:
+        reason = f"no notebook {prefix} in {NB_DIR.name}/ ({what})"
+        if required():
+            params.append(pytest.param(MISSING + reason, id=f"missing-{prefix}"))
+        else:
+            params.append(pytest.param(None, id=f"missing-{prefix}",
+                                       marks=pytest.mark.skip(reason=reason)))
+    return params
 
 
 # -- the output-size formula, written here independently of cnnlib.core.ops -------------------------

@@ -21,7 +21,6 @@ import pytest
 from tests.browser.lab_helpers import (
     REPORT,
     expected_output_size,
-    notebook_names,
     notebook_params,
     record,
 )
@@ -29,7 +28,7 @@ from tools.labdriver import kernel_execute
 
 pytestmark = pytest.mark.browser
 
-GRID_NOTEBOOKS = notebook_params(notebook_names("02", "03", "04"), "02/03/04 (grids)")
+GRID_NOTEBOOKS = notebook_params("the grids", "02", "03", "04")
 CHANGES = 20
 KEY_GOAL_MS, POINT_GOAL_MS = 25.0, 16.0
 _CUR = "window.jupyterapp.shell.currentWidget.node"

@@ -37,11 +37,11 @@ pytestmark = pytest.mark.browser
 
 ALL = notebook_names()
 #: the kernel/stride/padding notebooks: their conv explorers have the output-size text
-SLIDER_NOTEBOOKS = notebook_params(notebook_names("02", "03"), "02/03 (kernels, stride, padding)")
+SLIDER_NOTEBOOKS = notebook_params("kernels, stride, padding", "02", "03")
 #: draw-a-digit
-CANVAS_NOTEBOOKS = notebook_params(notebook_names("07"), "07 (draw a digit)")
+CANVAS_NOTEBOOKS = notebook_params("draw a digit", "07")
 #: how a CNN learns: the kernel-learning explorer's steps slider
-LEARNING_NOTEBOOKS = notebook_params(notebook_names("06"), "06 (how a CNN learns)")
+LEARNING_NOTEBOOKS = notebook_params("how a CNN learns", "06")
 LATENCY_GOAL_MS = float(os.environ.get("CNNLIB_LATENCY_GOAL_MS", "300"))
 LATENCY_CHANGES = 20
 
@@ -139,8 +139,7 @@ def _latency_target(explorers: list[dict]) -> tuple[int, int] | None:
 
 
 # 03's conv-arithmetic explorer when it exists, else 02's kernel editor
-LATENCY_NOTEBOOK = notebook_params((notebook_names("03") or notebook_names("02"))[:1],
-                                   "02/03 (kernels, stride, padding)")
+LATENCY_NOTEBOOK = notebook_params("slider latency", "03", "02", first=True)
 
 
 @pytest.mark.parametrize("notebook", LATENCY_NOTEBOOK, indirect=True)

@@ -1,16 +1,47 @@
 """The browser tests' own readers, checked without a browser: the output-size formula against
-worked examples, and the parsing of what an explorer shows."""
+worked examples, the parsing of what an explorer shows, and which notebooks they drive."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.browser import lab_helpers
 from tests.browser.lab_helpers import (
+    MISSING,
     check_output_size,
     conv_params,
     expected_output_size,
+    notebook_params,
     shown_output_size,
 )
+
+
+@pytest.fixture
+def two_notebooks(tmp_path, monkeypatch):
+    """A notebook folder holding 02 and 04 only (03 was renamed away)."""
+    for name in ("02_kernels.ipynb", "04_pooling.ipynb", "3_padding.ipynb"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(lab_helpers, "NB_DIR", tmp_path)
+    return tmp_path
+
+
+def test_a_missing_notebook_is_a_skip_by_default(two_notebooks, monkeypatch):
+    monkeypatch.delenv("CNNLIB_REQUIRE_BROWSER", raising=False)
+    params = notebook_params("the grids", "02", "03", "04")
+    assert params[:2] == ["02_kernels.ipynb", "04_pooling.ipynb"]
+    (missing,) = params[2:]
+    assert missing.id == "missing-03" and missing.values == (None,)
+    assert [m.name for m in missing.marks] == ["skip"]
+
+
+def test_a_missing_notebook_fails_when_the_browser_is_required(two_notebooks, monkeypatch):
+    monkeypatch.setenv("CNNLIB_REQUIRE_BROWSER", "1")
+    (missing,) = notebook_params("the grids", "02", "03", "04")[2:]
+    assert not missing.marks and missing.values[0].startswith(MISSING)  # the fixture fails it
+    assert "no notebook 03" in missing.values[0]
+    assert notebook_params("slider latency", "03", "02", first=True) == ["02_kernels.ipynb"]
+    (none,) = notebook_params("canvas", "07", "08", first=True)
+    assert none.id == "missing-07/08" and not none.marks
 
 
 @pytest.mark.parametrize(("args", "out"), [

@@ -540,7 +540,6 @@ ZH: dict[str, str] = {
     # cnnlib/widgets/controls.py
     'play the steps': '逐步播放',
     # cnnlib/widgets/conv.py
-    'output size = floor((n − k)/s) + 1: rows {rows}, columns {cols} → <b>{oh} x {ow}</b>': '输出尺寸 = floor((n − k)/s) + 1：行 {rows}，列 {cols} → <b>{oh} x {ow}</b>',
     'image': '图像',
     'ReLU after': '卷积后接 ReLU',
     'start from': '从预设开始',
@@ -603,7 +602,8 @@ ZH: dict[str, str] = {
     'convolution grid: arrow keys step, space plays': '卷积网格：方向键单步，空格播放',
     # cnnlib/widgets/grid_explorers.py
     'rows {rows} = {oh}, columns {cols} = {ow}': '行 {rows} = {oh}，列 {cols} = {ow}',
-    'output size = floor((n − k)/s) + 1: {sizes} → <b>output {oh} × {ow}</b>, {n} steps': '输出尺寸 = floor((n − k)/s) + 1：{sizes} → <b>输出 {oh} × {ow}</b>，共 {n} 步',
+    'output size = floor((n − k)/s) + 1: {sizes} → <b>output {oh} × {ow}</b>': '输出尺寸 = floor((n − k)/s) + 1：{sizes} → <b>输出 {oh} × {ow}</b>',
+    ', {n} steps': '，共 {n} 步',
     'input n': '输入 n',
     'kernel k': '卷积核 k',
     'stride s': '步长 s',

@@ -14,11 +14,12 @@ from .interpret import (
 )
 from .mnist import (
     DigitCanvas,
+    DigitCanvasExplorer,
     digit_canvas_explorer,
 )
 
 __all__ = [
-    "DigitCanvas", "digit_canvas_explorer",
+    "DigitCanvas", "DigitCanvasExplorer", "digit_canvas_explorer",
     "activation_explorer", "filter_visualization_explorer", "class_visualization_explorer",
     "grad_cam_explorer", "top_k_explorer",
 ]

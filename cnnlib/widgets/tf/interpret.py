@@ -25,6 +25,7 @@ from cnnlib.tf import interpret
 
 from ..base import Explorer
 from ..controls import WIDE, dropdown, float_slider, int_slider, toggle_buttons, upload_button
+from ..photos import watch_upload
 
 __all__ = [
     "activation_explorer",
@@ -92,31 +93,26 @@ def _input_cmap(info) -> str:
 
 class _Images:
     """The images an explorer steps through (``x`` for the model, ``y`` labels or -1), and an
-    upload button that adds a photo, fitted to the model, and shows it."""
+    upload button that adds a photo, fitted to the model, and shows it: the explorer's
+    ``photos`` (``Explorer(photos=...)`` places the button after the controls)."""
 
     def __init__(self, info, x, y):
         self.info, self.x, self.y = info, x, y
         self.upload = upload_button("upload PNG/JPEG")
+        self.slider = None
 
-    def connect(self, explorer, slider) -> None:
-        def on_upload(change):
-            files = change["new"]
-            if not files:
-                return
-            try:
-                xi, _ = interpret.fit_photo(self.info, bytes(files[-1]["content"]))
-            except ValueError as err:  # damaged, another format, too small, 16-bit
-                explorer.show_message(str(err))
-                return
-            finally:
-                self.upload.value = ()  # so the same file can be chosen again
-            self.x = np.concatenate([self.x, xi[None]])
-            self.y = np.append(self.y, -1)
-            slider.max = len(self.x) - 1
-            slider.value = slider.max
+    def connect(self, explorer) -> None:
+        self.slider = explorer.controls["digit"]
+        watch_upload(self.upload, self.add, explorer)
 
-        self.upload.observe(on_upload, names="value")
-        explorer.images = self
+    def add(self, photo, name=None) -> None:
+        """Fit a photo (PNG/JPEG bytes, ...) to the model and step to it; a ValueError (damaged,
+        another format, too small, 16-bit) leaves the images as they were."""
+        xi, _ = interpret.fit_photo(self.info, photo)
+        self.x = np.concatenate([self.x, xi[None]])
+        self.y = np.append(self.y, -1)
+        self.slider.max = len(self.x) - 1
+        self.slider.value = self.slider.max
 
 
 def _size_formula(model, layer: str) -> str:
@@ -168,7 +164,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
     fig, axes = new_figure(1, 3, figsize=(9.6, 3.6), width_ratios=[1, 2.2, 1.4])
     acts_cache: dict = {}
 
-    def render(state, digit, layer, channel):
+    def compute(digit, layer, channel):
         if digit not in acts_cache:
             acts = interpret.activations(model, imgs.x[digit], names)
             acts_cache[digit] = (acts, interpret.probabilities(model, imgs.x[digit][None])[0])
@@ -178,26 +174,29 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
         if not 0 <= channel < c:
             raise ValueError(t("channel must be in [0, {last}]: layer {layer} has {c} maps",
                                last=c - 1, layer=layer, c=c))
-        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0],
-                                  title=t("input"), ncols=1, cmap=_input_cmap(info))
+        pred = int(np.argmax(probs))
+        names_ = info.class_names
+        yd = int(imgs.y[digit])
+        label = t("label {label}, ", label=html.escape(names_[yd])) if yd >= 0 else ""
+        state = dict(maps=maps, map=maps[..., channel], probs=probs, layer=layer)
+        return state, t("{layer}: {h}×{w}×{c}; {formula}<br>{label}model says {pred} "
+                        "(p = {p:.2f})", layer=html.escape(layer), h=h, w=w, c=c,
+                        formula=_size_formula(model, layer), label=label,
+                        pred=html.escape(names_[pred]), p=probs[pred])
+
+    def draw(state, digit, layer, channel):
+        maps = state["maps"]
+        h, w, c = maps.shape
+        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0], title=t("input"),
+                                  ncols=1, cmap=_input_cmap(info))
         iplots.plot_maps(maps, ax=axes[1], highlight=channel,
                          title=t("{layer}: all {c} maps, {h}×{w}", layer=layer, c=c, h=h, w=w))
         iplots.plot_maps(maps[..., channel:channel + 1], ax=axes[2],
                          title=t("channel {channel} (max {top:.2f})", channel=channel,
                                  top=maps[..., channel].max()))
-        state.update(maps=maps, map=maps[..., channel], probs=probs, layer=layer)
-        pred = int(np.argmax(probs))
-        names_ = info.class_names
-        yd = int(imgs.y[digit])
-        label = t("label {label}, ", label=html.escape(names_[yd])) if yd >= 0 else ""
-        return t("{layer}: {h}×{w}×{c}; {formula}<br>{label}model says {pred} (p = {p:.2f})",
-                 layer=html.escape(layer), h=h, w=w, c=c, formula=_size_formula(model, layer),
-                 label=label, pred=html.escape(names_[pred]), p=probs[pred])
 
-    explorer = Explorer(controls, render, fig, title="Activation maps, layer by layer",
-                        arrange=[*controls.values(), imgs.upload])
-    imgs.connect(explorer, controls["digit"])
-    return explorer
+    return Explorer(controls, compute, draw, fig, photos=imgs,
+                    title="Activation maps, layer by layer")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +255,7 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
     fig, axes = new_figure(1, 3, figsize=(10, 3.6), width_ratios=[2, 1.2, 1.6])
     cache: dict = {}
 
-    def render(state, layer, steps, regularization, objective, filter):
+    def compute(layer, steps, regularization, objective, filter):
         n_filters = n_shown(layer)
         if not 0 <= filter < n_filters:
             raise ValueError(t("filter must be in [0, {last}]: {layer} has {n} filters",
@@ -264,28 +263,30 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
         key = (layer, steps, regularization, objective)
         if key not in cache:
             start = time.perf_counter()
-            n = n_shown(layer)
             images, scores = interpret.visualize_filter(
-                model, layer, list(range(n)), steps=steps, objective=OBJECTIVES[objective],
-                start=interpret.start_images(info, n), return_scores=True,
+                model, layer, list(range(n_filters)), steps=steps,
+                objective=OBJECTIVES[objective], start=interpret.start_images(info, n_filters),
+                return_scores=True,
                 **REGULARIZATION[regularization])
             cache[key] = (images, scores, time.perf_counter() - start)
         images, scores, seconds = cache[key]
-        cmap = _input_cmap(info)
+        state = dict(images=images, scores=scores, seconds=seconds, layer=layer)
+        return state, t("{n} filters × {steps} steps in one batch: {seconds:.2f} s. Filter "
+                        "{filter}: response {start:.2f} (noise) → <b>{end:.2f}</b>",
+                        n=n_filters, steps=steps, seconds=seconds, filter=filter,
+                        start=scores[0, filter], end=scores[-1, filter])
+
+    def draw(state, layer, steps, regularization, objective, filter):
+        images, cmap = state["images"], _input_cmap(info)
         iplots.plot_filter_images(_shown(info, images), ax=axes[0], highlight=filter, cmap=cmap,
-                                  title=t("{layer}: {n} filters", layer=layer, n=n_filters))
+                                  title=t("{layer}: {n} filters", layer=layer, n=len(images)))
         iplots.plot_filter_images(_shown(info, images[filter:filter + 1]), ax=axes[1], ncols=1,
                                   cmap=cmap,
                                   title=t("filter {filter}", filter=filter))
-        iplots.plot_ascent(scores, ax=axes[2], highlight=filter,
+        iplots.plot_ascent(state["scores"], ax=axes[2], highlight=filter,
                            title=t("response per step (orange: {filter})", filter=filter))
-        state.update(images=images, scores=scores, seconds=seconds, layer=layer)
-        return t("{n} filters × {steps} steps in one batch: {seconds:.2f} s. Filter {filter}: "
-                 "response {start:.2f} (noise) → <b>{end:.2f}</b>", n=n_filters, steps=steps,
-                 seconds=seconds, filter=filter, start=scores[0, filter],
-                 end=scores[-1, filter])
 
-    return Explorer(controls, render, fig, title="What each filter looks for")
+    return Explorer(controls, compute, draw, fig, title="What each filter looks for")
 
 
 def class_visualization_explorer(model=None, steps: int = 150, class_names=None):
@@ -306,7 +307,7 @@ def class_visualization_explorer(model=None, steps: int = 150, class_names=None)
     cache: dict = {}
     n_classes = info.n_classes
 
-    def render(state, steps, decay, blur, jitter):
+    def compute(steps, decay, blur, jitter):
         key = (steps, round(decay, 4), round(blur, 4), jitter)
         if key not in cache:
             images, scores = interpret.class_image(
@@ -315,16 +316,17 @@ def class_visualization_explorer(model=None, steps: int = 150, class_names=None)
             probs = interpret.probabilities(model, images)
             cache[key] = (images, scores, probs[np.arange(n_classes), np.arange(n_classes)])
         images, scores, probs = cache[key]
-        iplots.plot_class_images(_shown(info, images), probs=probs, ax=ax,
-                                 names=info.class_names,
-                                 ncols=min(5, n_classes),
-                                 title=t("the input each class likes best"))
-        state.update(images=images, scores=scores, probs=probs)
-        return t("{steps} steps; mean probability of the intended class: <b>{p:.2f}</b>; "
-                 "logits rose from {start:.1f} to {end:.1f} on average", steps=steps,
-                 p=probs.mean(), start=scores[0].mean(), end=scores[-1].mean())
+        return dict(images=images, scores=scores, probs=probs), t(
+            "{steps} steps; mean probability of the intended class: <b>{p:.2f}</b>; "
+            "logits rose from {start:.1f} to {end:.1f} on average", steps=steps,
+            p=probs.mean(), start=scores[0].mean(), end=scores[-1].mean())
 
-    return Explorer(controls, render, fig, title="Class visualization")
+    def draw(state, steps, decay, blur, jitter):
+        iplots.plot_class_images(_shown(info, state["images"]), probs=state["probs"], ax=ax,
+                                 names=info.class_names, ncols=min(5, n_classes),
+                                 title=t("the input each class likes best"))
+
+    return Explorer(controls, compute, draw, fig, title="Class visualization")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,12 +360,13 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
     fig, axes = new_figure(1, 3, figsize=(8.4, 3.2))
     probs_cache: dict = {}
 
-    def render(state, digit, explain, method, layer):
+    def compute(digit, explain, method, layer):
         if digit not in probs_cache:
             probs_cache[digit] = interpret.probabilities(model, imgs.x[digit][None])[0]
         probs = probs_cache[digit]
         pred = int(np.argmax(probs))
         target = pred if explain == -1 else int(explain)
+        state = dict(probs=probs, target=target, prediction=pred)
         if method == "Grad-CAM":
             heat = interpret.grad_cam(model, imgs.x[digit], class_index=target, layer=layer)
             h, w = heat_size = tuple(model.get_layer(layer).output.shape[1:3])
@@ -377,25 +380,24 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
             heat = interpret.saliency(model, imgs.x[digit], class_index=target)
             heat = heat / (heat.max() or 1)
             how = t("saliency |∂ logit / ∂ pixel|")
-        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0], ncols=1,
-                                  title=t(what), cmap=_input_cmap(info))
-        iplots.plot_filter_images(heat[None], ax=axes[1], ncols=1, title=t(method), cmap="hot_r")
-        iplots.plot_heatmap(_shown(info, imgs.x[digit]), heat, ax=axes[2],
-                            image_cmap=_input_cmap(info),
-                            title=t("why {target}?", target=names[target]))
-        state.update(heat=heat, probs=probs, target=target, prediction=pred)
+        state["heat"] = heat
         yd = int(imgs.y[digit])
         ok = "" if yd < 0 else (" ✓" if pred == yd else " ✗")
         label = t("label {label}; ", label=html.escape(names[yd])) if yd >= 0 else ""
-        return t("{label}model says {pred} (p = {p:.2f}){ok}; explaining class <b>{target}</b> "
-                 "(p = {pt:.2f}) with {how}", label=label, pred=html.escape(names[pred]),
-                 p=probs[pred], ok=ok, target=html.escape(names[target]), pt=probs[target],
-                 how=how)
+        return state, t("{label}model says {pred} (p = {p:.2f}){ok}; explaining class "
+                        "<b>{target}</b> (p = {pt:.2f}) with {how}", label=label,
+                        pred=html.escape(names[pred]), p=probs[pred], ok=ok,
+                        target=html.escape(names[target]), pt=probs[target], how=how)
 
-    explorer = Explorer(controls, render, fig, title="Saliency and Grad-CAM",
-                        arrange=[*controls.values(), imgs.upload])
-    imgs.connect(explorer, controls["digit"])
-    return explorer
+    def draw(state, digit, explain, method, layer):
+        heat, cmap = state["heat"], _input_cmap(info)
+        iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0], ncols=1,
+                                  title=t(what), cmap=cmap)
+        iplots.plot_filter_images(heat[None], ax=axes[1], ncols=1, title=t(method), cmap="hot_r")
+        iplots.plot_heatmap(_shown(info, imgs.x[digit]), heat, ax=axes[2], image_cmap=cmap,
+                            title=t("why {target}?", target=names[state["target"]]))
+
+    return Explorer(controls, compute, draw, fig, photos=imgs, title="Saliency and Grad-CAM")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,21 +416,20 @@ def top_k_explorer(model, class_names, images=None, k: int = 5):
     fig, axes = new_figure(1, 2, figsize=(8.4, 3.0), width_ratios=[1, 1.6])
     probs_cache: dict = {}
 
-    def render(state, digit):
+    def compute(digit):
         key = (digit, len(imgs.x))
         if key not in probs_cache:
             probs_cache[key] = interpret.probabilities(model, imgs.x[digit][None])[0]
         probs = probs_cache[key]
         order = np.argsort(-probs, kind="stable")[:k]
         top = [(info.class_names[j], float(probs[j])) for j in order]
+        return dict(probs=probs, top=top), t("model says <b>{name}</b> (p = {p:.2f})",
+                                             name=html.escape(top[0][0]), p=top[0][1])
+
+    def draw(state, digit):
         iplots.plot_filter_images(_shown(info, imgs.x[digit][None]), ax=axes[0], ncols=1,
                                   title=t("image"), cmap=_input_cmap(info))
-        iplots.plot_top_k(top, ax=axes[1], title=t("top {k} classes", k=k))
-        state.update(probs=probs, top=top)
-        return t("model says <b>{name}</b> (p = {p:.2f})", name=html.escape(top[0][0]),
-                 p=top[0][1])
+        iplots.plot_top_k(state["top"], ax=axes[1], title=t("top {k} classes", k=k))
 
-    explorer = Explorer(controls, render, fig, title="What the network sees in a photo",
-                        arrange=[*controls.values(), imgs.upload])
-    imgs.connect(explorer, controls["digit"])
-    return explorer
+    return Explorer(controls, compute, draw, fig, photos=imgs,
+                    title="What the network sees in a photo")

@@ -24,7 +24,7 @@ from cnnlib.tf import models
 from ..base import Explorer
 from ..controls import WIDE, int_slider
 
-__all__ = ["DigitCanvas", "digit_canvas_explorer"]
+__all__ = ["DigitCanvas", "DigitCanvasExplorer", "digit_canvas_explorer"]
 
 INK_THRESHOLD = 0.05  # ink below this counts as paper (as in prepare_drawing)
 
@@ -140,6 +140,71 @@ class DigitCanvas:
         return self.ink.max() <= INK_THRESHOLD
 
 
+class DigitCanvasExplorer(Explorer):
+    """The digit canvas wired to a model (see ``digit_canvas_explorer``). Its ``compute`` reads
+    the canvas's ink besides the pen width: the ink is the input here.
+
+    Parts, all set here: ``model``, ``pad`` (the ``DigitCanvas``), ``canvas`` (its ipycanvas),
+    ``ink`` (the array it paints into), ``probs_box`` (the ten probabilities), ``clear_button``
+    and ``example_button``.
+    """
+
+    def __init__(self, model, size: int = 280, live_ms: float = 250.0):
+        self.model = model
+        brush = int_slider("pen width", 22, 8, 40, step=2, style=WIDE)
+        self.pad = DigitCanvas(size, lambda: brush.value, lambda final: self.refresh(), live_ms)
+        self.canvas, self.ink = self.pad.canvas, self.pad.ink
+        self.probs_box = widgets.HTML(probs_html(None), layout=widgets.Layout(
+            width="260px", margin="0 0 0 16px"))
+        self.probs_box.add_class("cnn-digit-probs")
+        self.clear_button = widgets.Button(description=t("Clear"), icon="eraser")
+        # wide enough for its label: the default 148 px cuts it off
+        self.example_button = widgets.Button(description=t("Show an MNIST digit"), icon="image",
+                                             layout=widgets.Layout(width="auto"))
+        self._axes = new_figure(1, 4, figsize=(8, 2.3), dpi=80)[1]
+        self._drawn = False  # a drawn picture has settled the layout
+        board = widgets.HBox([self.canvas, self.probs_box],
+                             layout=widgets.Layout(align_items="flex-start"))
+        super().__init__({"brush": brush}, self._compute, self._draw, self._axes[0].figure,
+                         title="Draw a digit 手写一个数字", layout="live",
+                         extra=[board, widgets.HBox([self.clear_button, self.example_button])])
+        self.clear_button.on_click(self.pad.clear)
+        self.example_button.on_click(self._show_example)
+        self.add_class("cnn-digit-explorer")
+
+    def _compute(self, brush):
+        if self.pad.is_blank():
+            return (dict(steps=None, probs=None, prediction=None),
+                    t("Draw a digit in the box with the mouse (press, move, release)."))
+        steps = drawing.prepare_drawing(self.pad.ink)
+        probs = models.predict_probs(self.model, steps["digit"][None, :, :, None])[0]
+        best = int(np.argmax(probs))
+        top, bottom, left, right = steps["box"]
+        h, w = steps["scaled"].shape
+        return dict(drawn=True, steps=steps, probs=probs, prediction=best), t(
+            "Prediction <b>{best}</b> ({p:.1f}%). Ink box {w0}&times;{h0} px &rarr; scaled "
+            "to {w}&times;{h} &rarr; centred in 28&times;28, shifted by {dr:+d} rows, "
+            "{dc:+d} columns.", best=best, p=100 * probs[best], w0=right - left,
+            h0=bottom - top, w=w, h=h, dr=steps["shift"][0], dc=steps["shift"][1])
+
+    def _draw(self, state, brush):
+        axes = self._axes
+        if state["steps"] is None:
+            plot_drawing_steps(self.pad.blank_steps(), axes)
+            axes[0].set_title(t("1. your drawing"), fontsize=9)
+            axes[3].set_title(t("4. what the model sees"), fontsize=9)
+        else:
+            if self._drawn:
+                self.freeze_layout()  # settled by the first drawn picture
+            self._drawn = True
+            plot_drawing_steps(state["steps"], axes)
+        self.probs_box.value = probs_html(state["probs"])
+
+    def _show_example(self, _=None):
+        label = self.pad.show_example()  # redraws
+        self.state["example_label"] = label
+
+
 def digit_canvas_explorer(model=None, size: int = 280, live_ms: float = 250.0):
     """Draw a digit with the mouse; see its MNIST-style preparation and the model's ten
     probabilities.
@@ -148,52 +213,5 @@ def digit_canvas_explorer(model=None, size: int = 280, live_ms: float = 250.0):
     one (``python -m cnnlib.train``) or trains one quickly (``models.load_or_train``).
     size: the canvas's side in pixels (10x MNIST's 28 by default).
     """
-    model = models.load_or_train() if model is None else model
-    brush = int_slider("pen width", 22, 8, 40, step=2, style=WIDE)
-    pad = DigitCanvas(size, lambda: brush.value, lambda final: explorer.refresh(), live_ms)
-    probs_box = widgets.HTML(probs_html(None), layout=widgets.Layout(width="260px",
-                                                                    margin="0 0 0 16px"))
-    probs_box.add_class("cnn-digit-probs")
-    clear = widgets.Button(description=t("Clear"), icon="eraser")
-    # wide enough for its label: the default 148 px cuts it off
-    example = widgets.Button(description=t("Show an MNIST digit"), icon="image",
-                             layout=widgets.Layout(width="auto"))
-    fig, axes = new_figure(1, 4, figsize=(8, 2.3), dpi=80)
-
-    def render(state, brush):
-        if pad.is_blank():
-            plot_drawing_steps(pad.blank_steps(), axes)
-            axes[0].set_title(t("1. your drawing"), fontsize=9)
-            axes[3].set_title(t("4. what the model sees"), fontsize=9)
-            probs_box.value = probs_html(None)
-            state.update(steps=None, probs=None, prediction=None)
-            return t("Draw a digit in the box with the mouse (press, move, release).")
-        if state.get("drawn"):
-            explorer.freeze_layout()  # settled by the first drawn picture
-        steps = drawing.prepare_drawing(pad.ink)
-        probs = models.predict_probs(model, steps["digit"][None, :, :, None])[0]
-        plot_drawing_steps(steps, axes)
-        probs_box.value = probs_html(probs)
-        best = int(np.argmax(probs))
-        state.update(drawn=True, steps=steps, probs=probs, prediction=best)
-        top, bottom, left, right = steps["box"]
-        h, w = steps["scaled"].shape
-        return t("Prediction <b>{best}</b> ({p:.1f}%). Ink box {w0}&times;{h0} px &rarr; scaled "
-                 "to {w}&times;{h} &rarr; centred in 28&times;28, shifted by {dr:+d} rows, "
-                 "{dc:+d} columns.", best=best, p=100 * probs[best], w0=right - left,
-                 h0=bottom - top, w=w, h=h, dr=steps["shift"][0], dc=steps["shift"][1])
-
-    def on_example(_=None):
-        explorer.state["example_label"] = pad.show_example()
-
-    board = widgets.HBox([pad.canvas, probs_box], layout=widgets.Layout(align_items="flex-start"))
-    explorer = Explorer({"brush": brush}, render, fig, title="Draw a digit 手写一个数字",
-                        extra=[board, widgets.HBox([clear, example])], layout="live")
-    clear.on_click(pad.clear)
-    example.on_click(on_example)
-    explorer.add_class("cnn-digit-explorer")
-    explorer.pad, explorer.canvas, explorer.ink = pad, pad.canvas, pad.ink
-    explorer.probs_box = probs_box
-    explorer.clear_button, explorer.example_button = clear, example
-    explorer.model = model
-    return explorer
+    return DigitCanvasExplorer(models.load_or_train() if model is None else model, size,
+                               live_ms)
