@@ -97,7 +97,7 @@ def test_activation_explorer_shows_the_maps_keras_computes_on_0_255(net, keras):
     assert e.last_error is None, e.last_error
     names = interpret.trunk_layers(net)
     assert [v for _, v in e.controls["layer"].options] == names
-    x = e.images.x
+    x = e.photos.x
     assert x.shape[1:] == (SIZE, SIZE, 3) and x.max() > 1     # the bundled photos, in 0-255
     want = keras.Model(net.inputs[0], net.get_layer(names[0]).output)(x[:1])
     np.testing.assert_allclose(e.state["maps"], np.asarray(want)[0], rtol=1e-4, atol=1e-4)
@@ -109,7 +109,7 @@ def test_grad_cam_explorer_matches_a_tape_on_the_last_trunk_maps(net, keras, tf)
     assert e.last_error is None, e.last_error
     layer = interpret.trunk_layers(net)[-1]
     assert e.controls["layer"].value == layer
-    x = e.images.x[:1]
+    x = e.photos.x[:1]
     target = e.state["target"]
     # Grad-CAM by hand: the logit is the input of the final softmax
     both = keras.Model(net.inputs[0], [net.get_layer(layer).output, net.layers[-1].input])
