@@ -148,6 +148,22 @@ ZH: dict[str, str] = {
     'Not quite: answer with one letter, a, b, c or d; got {show}.': '不太对：请用一个字母作答：a、b、c 或 d；收到的是 {show}。',
     "Right: a mirrored 3 is not a 3 (and a mirrored 2 looks odd); small rotations, shifts and zooms keep the digit's identity.": '正确：镜像的 3 不是 3（镜像的 2 也很怪）；小幅旋转、平移和缩放不会改变数字是几。',
     'a length': '长度',
+    # cnnlib/exercises/checks/matrix.py
+    'C @ x.ravel() is the flattened output: count the output cells and the input pixels.': 'C @ x.ravel() 是展平后的输出：数一数输出格子和输入像素各有多少。',
+    'Not quite: a matrix has a shape of two numbers, (rows, columns); got {show}.': '不太对：矩阵的形状是两个数 (行数, 列数)；收到的是 {show}。',
+    'Not quite: answer with a pair (rows, columns), like (4, 16); got {show}.': '不太对：请用一对数 (行数, 列数) 作答，比如 (4, 16)；收到的是 {show}。',
+    'Not quite: rows and columns are swapped. C @ x.ravel() gives the output, so C has one row per output cell.': '不太对：行和列颠倒了。C @ x.ravel() 得到的是输出，所以 C 的每一行对应一个输出格子。',
+    'Not quite: that is the stride-1 count. With stride {stride} the window fits floor(({n} − {kernel})/{stride}) + 1 times along each axis.': '不太对：这是步长为 1 时的数目。步长为 {stride} 时，窗口沿每个方向只能放 floor(({n} − {kernel})/{stride}) + 1 次。',
+    'Not quite: those are the sides of the output and the input. C works on the flattened images: square them.': '不太对：这是输出和输入的边长。C 作用在展平后的图像上：要取平方。',
+    'Not quite: you said {pair}. Rows: the number of output cells; columns: the number of input pixels.': '不太对：你的答案是 {pair}。行数是输出格子的个数，列数是输入像素的个数。',
+    'Not quite: {k}·{k} columns is the im2col matrix (one row per window). C has a column for every input pixel.': '不太对：{k}·{k} 列是 im2col 矩阵（每个窗口一行）。C 的每一列对应一个输入像素。',
+    'Right: C is {rows}×{cols}, one row per output cell and one column per input pixel.': '正确：C 是 {rows}×{cols}，每个输出格子一行，每个输入像素一列。',
+    '{expected}: one row per output cell ({out}·{out} = {rows}), one column per input pixel ({n}·{n} = {cols}).': '{expected}：每个输出格子一行（{out}·{out} = {rows}），每个输入像素一列（{n}·{n} = {cols}）。',
+    # cnnlib/core/ops/matrix.py
+    'input_shape must be an (H, W) pair of integers >= 1, got {value!r}': 'input_shape 必须是一对 >= 1 的整数 (H, W)，收到的是 {value!r}',
+    'kernel must be a non-empty 2-D (kh, kw) array, got shape {shape}': 'kernel 必须是非空的二维 (kh, kw) 数组，收到的形状是 {shape}',
+    'kernel_shape must be a (kh, kw) pair of integers >= 1, got {value!r}': 'kernel_shape 必须是一对 >= 1 的整数 (kh, kw)，收到的是 {value!r}',
+    'x must be a non-empty (H, W) or (H, W, C) array, got shape {shape}': 'x 必须是非空的 (H, W) 或 (H, W, C) 数组，收到的形状是 {shape}',
     # cnnlib/checks/padding.py
     'p = ({kernel} − 1)/2 = {expected} zero pixels on each side.': 'p = ({kernel} − 1)/2 = 每边 {expected} 个零像素。',
     '{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {expected2}, after = the rest.': '{expected}：输出 ceil({n}/{stride}) = {out}，总填充 ({out} − 1)·{stride} + {kernel} − {n} = {total}，前面 = {total} // 2 = {expected2}，后面 = 剩下的。',
