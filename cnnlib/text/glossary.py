@@ -86,6 +86,9 @@ TERMS = [
     Term("dropout", "随机失活", also="暂退法"),
     Term("batch normalization", "批量归一化", also="批量规范化"),
     Term("confusion matrix", "混淆矩阵"),
+    Term("im2col (windows as the rows of a matrix)", "im2col（把窗口排成矩阵的行）"),
+    Term("transposed convolution", "转置卷积", also="分数步长卷积；常被误称为反卷积"),
+    Term("Hessian", "海森矩阵", also="黑塞矩阵"),
 ]
 
 #: notebook number -> the English names of the terms its "What you'll learn" table lists
@@ -93,7 +96,8 @@ NOTEBOOK_TERMS = {
     "01": ["pixel", "channel (RGB)", "grayscale", "normalization", "flatten",
            "multilayer perceptron, fully connected layer", "weight, bias"],
     "02": ["convolution", "kernel / filter", "stride", "feature map", "element-wise product",
-           "bias", "activation function (ReLU)", "weight sharing"],
+           "bias", "activation function (ReLU)", "weight sharing",
+           "im2col (windows as the rows of a matrix)"],
     "03": ["padding (valid, same)", "zero padding", "stride",
            "dilation, dilated (atrous) convolution", "output size", "kernel", "feature map",
            "receptive field"],
@@ -104,7 +108,7 @@ NOTEBOOK_TERMS = {
     "06": ["loss function", "mean squared error", "gradient", "gradient descent", "learning rate",
            "curvature", "converge / diverge", "cross-correlation", "backpropagation",
            "chain rule", "forward pass", "one-hot encoding", "vanishing gradient", "mini-batch",
-           "epoch", "stochastic gradient descent (SGD)"],
+           "epoch", "stochastic gradient descent (SGD)", "transposed convolution", "Hessian"],
     "07": ["training / validation / test set", "overfitting", "underfitting", "data augmentation",
            "dropout", "batch normalization", "confusion matrix", "epoch"],
 }

@@ -369,6 +369,8 @@ ZH: dict[str, str] = {
     'column (x)': '列 (x)',
     'row (y)': '行 (y)',
     # cnnlib/plots/conv.py
+    'input pixel (column of C)': '输入像素（C 的列）',
+    'output cell (row of C)': '输出格子（C 的行）',
     'red + green + blue\n{terms}\n{v} bias {abs:g}\n= {step:.4g}\n-> output[{i}, {j}]': '红 + 绿 + 蓝\n{terms}\n{v} 偏置 {abs:g}\n= {step:.4g}\n-> output[{i}, {j}]',
     'time for one convolution': '一次卷积所用的时间',
     ' + bias {bias:g}': ' + 偏置 {bias:g}',
@@ -458,6 +460,11 @@ ZH: dict[str, str] = {
     'depth (input = 0, last map = 1)': '深度（输入 = 0，最后一张特征图 = 1）',
     'learned #{int}, cos {sim:+.2f}': '学到的 #{int}，余弦 {sim:+.2f}',
     # cnnlib/plots/learning.py
+    'curvature λ = {lam:.3g}': '曲率 λ = {lam:.3g}',
+    'error along the direction (log)': '误差在该方向上的分量（对数）',
+    'lowest loss': '损失最低处',
+    'weight 1': '权重 1',
+    'weight 2': '权重 2',
     'weight w': '权重 w',
     'training loss': '训练损失',
     'mean cross-entropy': '平均交叉熵',
