@@ -9,7 +9,7 @@ from cnnlib import ops
 from tests.strategies import single_channel_conv, slow_settings, tf_padding
 from tests.worked_examples import IMAGE_5X5, KERNEL_X, RESULT_5X5
 
-SETTINGS = slow_settings(120)
+SETTINGS = slow_settings(80)
 
 
 def test_article_5x5_x_kernel_by_hand():
