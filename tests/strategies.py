@@ -69,3 +69,19 @@ def tf_padding(padding):
         return padding.upper()
     ph, pw = padding
     return [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+
+
+@st.composite
+def single_channel_conv(draw, max_side: int = 9):
+    """A 2-D image, a 2-D kernel, a stride pair and a padding, for the matrix view of a
+    convolution (``ops.conv_matrix``, ``ops.im2col``); the kernel may be larger than the
+    padded image (then both ops, and TensorFlow, refuse)."""
+    import numpy as np
+
+    h, w = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    stride, padding = draw(pair), draw(paddings)
+    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
+    x = rng.normal(size=(h, w)).astype(np.float32)
+    k = rng.normal(size=(kh, kw)).astype(np.float32)
+    return x, k, stride, padding

@@ -50,8 +50,8 @@ def _check(ex, answer, **extra):
 # The answer key
 # ---------------------------------------------------------------------------------------------
 def test_the_key_has_every_exercise_of_the_series():
-    assert len(EXERCISES) == 41
-    assert len({_name(ex) for ex in EXERCISES}) == 41
+    assert len(EXERCISES) == 42
+    assert len({_name(ex) for ex in EXERCISES}) == 42
     assert {ex.checker for ex in EXERCISES} <= set(checks.__all__)
     # Every checker the package offers is used by some exercise.
     assert {n for n in checks.__all__ if n.startswith("check_")} == {ex.checker for ex in EXERCISES}
@@ -76,6 +76,7 @@ def test_key_numbers_worked_by_hand():
     assert solutions.SEED_PARAMS_50 == 271_280
     assert solutions.VGG_FIRST_DENSE == 102_764_544
     assert solutions.RECEPTIVE_FIELD_3_3_3 == 9
+    assert solutions.CONV_MATRIX_SHAPE_7_3_2 == (9, 49)
     assert solutions.most_confused(solutions._sample_counts()) == (4, 9)
     # LeNet-5's C3 with the paper's table (the paper gives 1,516 trainable parameters for C3)
     assert solutions.LENET_C3_PARTIAL == 1_516
@@ -287,6 +288,13 @@ WRONG = [
     ("check_neighbour_kernel", {}, np.full((3, 3), 0.125) - np.eye(3)[1] * [0, 0.125, 0],
      "diagonal"),
     ("check_neighbour_kernel", {}, np.ones((2, 2)), "3x3"),
+    # C of a 7x7 input, 3x3 kernel, stride 2 is (9, 49), worked by hand
+    ("check_conv_matrix_shape", dict(n=7, kernel=3, stride=2), (49, 9), "swapped"),
+    ("check_conv_matrix_shape", dict(n=7, kernel=3, stride=2), (3, 7), "square them"),
+    ("check_conv_matrix_shape", dict(n=7, kernel=3, stride=2), (25, 49), "stride-1"),
+    ("check_conv_matrix_shape", dict(n=7, kernel=3, stride=2), (9, 9), "im2col"),
+    ("check_conv_matrix_shape", dict(n=7, kernel=3, stride=2), 441, "two numbers"),
+    ("check_conv_matrix_shape", dict(n=7, kernel=3, stride=2), "nine", "pair"),
     ("check_same_padding", dict(kernel=5), 4, "both sides"),
     ("check_same_padding", dict(kernel=5), 2.5, "whole number"),
     ("check_tf_same_pads", dict(n=7, kernel=4, stride=2), (2, 1), "after"),

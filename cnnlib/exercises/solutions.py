@@ -70,6 +70,11 @@ NEIGHBOUR_KERNEL = np.array([[0, 0.25, 0],
                              [0.25, 0, 0.25],
                              [0, 0.25, 0]])
 
+# 6. C @ x.ravel() is the flattened output: one row per output cell, one column per input pixel.
+#    7x7 input, 3x3 kernel, stride 2: (7 - 3) // 2 + 1 = 3 outputs a side, so 3·3 = 9 rows;
+#    7·7 = 49 columns.
+CONV_MATRIX_SHAPE_7_3_2 = (((7 - 3) // 2 + 1) ** 2, 7 * 7)
+
 # ---------------------------------------------------------------------------------------------
 # Padding, stride and dilation
 # ---------------------------------------------------------------------------------------------
@@ -272,6 +277,8 @@ def exercises() -> list[Exercise]:
         Exercise("kernels_and_stride", 4, "check_conv_params",
                  dict(kh=5, kw=5, c_in=3, c_out=64), value(CONV_PARAMS_64_5X5_RGB)),
         Exercise("kernels_and_stride", 5, "check_neighbour_kernel", {}, value(NEIGHBOUR_KERNEL)),
+        Exercise("kernels_and_stride", 6, "check_conv_matrix_shape",
+                 dict(n=7, kernel=3, stride=2), value(CONV_MATRIX_SHAPE_7_3_2)),
 
         Exercise("padding", 1, "check_output_size", dict(n=32, kernel=5),
                  value(OUTPUT_SIZE_32_5)),

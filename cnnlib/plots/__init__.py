@@ -19,6 +19,7 @@ from .common import (
 )
 from .conv import (
     kernel_is_signed,
+    plot_conv_matrix,
     plot_conv_step,
     plot_feature_map,
     plot_feature_stack,
@@ -56,7 +57,9 @@ from .interpret import (
 )
 from .learning import (
     plot_backward,
+    plot_error_projections,
     plot_kernel_fit,
+    plot_loss_contours,
     plot_loss_curves,
     plot_loss_landscape,
 )
@@ -117,7 +120,7 @@ __all__ = [
     # conv
     "plot_conv_step", "plot_rgb_conv_step", "plot_feature_map", "kernel_is_signed",
     "plot_kernel_on_image", "plot_kernel_gallery", "plot_feature_stack", "plot_relu",
-    "plot_stride_positions", "plot_timings",
+    "plot_stride_positions", "plot_timings", "plot_conv_matrix",
     # padding
     "WINDOW_COLORS", "plot_window_coverage", "plot_padded_grid", "plot_layer_curves",
     "plot_receptive_field",
@@ -129,6 +132,7 @@ __all__ = [
     "plot_layer_stack", "plot_training_loss", "plot_forward_pass",
     # learning
     "plot_loss_landscape", "plot_backward", "plot_kernel_fit", "plot_loss_curves",
+    "plot_loss_contours", "plot_error_projections",
     # mnist
     "plot_digits", "plot_class_counts", "plot_history", "plot_histories", "plot_confusion",
     "plot_probs", "plot_augmented", "plot_drawing_steps", "probs_html",

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.plots.common import get_ax, plot_grid, pyplot_axes
+from cnnlib.plots.common import get_ax, plot_grid, pyplot_axes, text_colors
 from cnnlib.plots.live import CHANNEL_NAMES, outline, plot_grid_live, plot_image_live
 from cnnlib.text.i18n import ft, ft_default, ft_name
 
 __all__ = ["plot_conv_step", "plot_rgb_conv_step", "plot_feature_map", "kernel_is_signed",
            "plot_kernel_on_image",
            "plot_kernel_gallery", "plot_feature_stack", "plot_relu", "plot_stride_positions",
-           "plot_timings"]
+           "plot_timings", "plot_conv_matrix"]
 
 
 def _no_ticks(ax):
@@ -339,4 +339,55 @@ def plot_timings(names, seconds, ax=None, title="time for one convolution"):
         ax.text(s * 1.15, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=9)
     ax.set_xlabel(ft('seconds (log scale)'))
     ax.set_title(title)
+    return ax
+
+
+def plot_conv_matrix(matrix, window=None, image_width=None, ax=None, title=None, fmt=None,
+                     cmap="Blues", xlabel="input pixel (column of C)",
+                     ylabel="output cell (row of C)"):
+    """A convolution as a matrix (``ops.conv_matrix``), or any weight matrix beside it.
+
+    window: a boolean array of the matrix's shape, True where an output's window covers an
+    input pixel (``ops.conv_matrix(shape, np.ones(kernel.shape)) != 0``); those cells are
+    shaded and carry their number (a kernel's zeros too), every other cell is left blank, so the
+    pattern reads without colour. None: every non-zero entry. image_width: draw a thicker line
+    between the input's image rows (every ``image_width`` columns).
+    """
+    xlabel = ft_default(xlabel, 'input pixel (column of C)')
+    ylabel = ft_default(ylabel, 'output cell (row of C)')
+    m = np.asarray(matrix, dtype=float)
+    if m.ndim != 2:
+        raise ValueError(f"matrix must be 2-D, got shape {m.shape}")
+    window = m != 0 if window is None else np.asarray(window, dtype=bool)
+    if window.shape != m.shape:
+        raise ValueError(f"window must have the matrix's shape {m.shape}, got {window.shape}")
+    h, w = m.shape
+    ax = get_ax(ax, figsize=(min(14, 0.38 * w + 1.5), min(10, 0.38 * h + 1.2)))
+    shown = np.where(window, m, np.nan)
+    finite = shown[np.isfinite(shown)]
+    lim = float(np.abs(finite).max()) if finite.size else 1.0
+    lo = -lim if finite.size and finite.min() < 0 else 0.0
+    # Window cells get a light floor colour even where the number is 0: blank means "no weight".
+    vmin, vmax = lo - 0.35 * (lim - lo), lim * 1.6
+    ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, vmin=vmin, vmax=vmax, aspect="equal")
+    colors = text_colors(shown, vmin, vmax, cmap)   # black or white, whichever reads better
+    size = max(5, min(10, int(190 / max(h, w))))
+    for r, c in zip(*np.nonzero(window)):
+        ax.text(c, r, format(m[r, c], fmt) if fmt else (f"{m[r, c]:g}"), ha="center",
+                va="center", fontsize=size, color=colors[r, c])
+    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
+    ax.grid(which="minor", color="0.85", linewidth=0.5)
+    ax.tick_params(which="both", length=0, labelsize=7)
+    ax.set_xticks(np.arange(0, w, max(1, w // 25 * 5 or 1)))
+    ax.set_yticks(np.arange(h))
+    if image_width:
+        for col in range(image_width, w, image_width):
+            ax.axvline(col - 0.5, color="0.35", lw=1.2)
+    if title:
+        ax.set_title(title, fontsize=10)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
     return ax

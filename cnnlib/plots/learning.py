@@ -10,7 +10,8 @@ from cnnlib.text.i18n import ft, ft_default
 
 from .common import get_ax, plot_grid
 
-__all__ = ["plot_loss_landscape", "plot_backward", "plot_kernel_fit", "plot_loss_curves"]
+__all__ = ["plot_loss_landscape", "plot_backward", "plot_kernel_fit", "plot_loss_curves",
+           "plot_loss_contours", "plot_error_projections"]
 
 
 def plot_loss_landscape(ws, losses, w=None, loss=None, slope=None, path=None, ax=None,
@@ -157,6 +158,72 @@ def plot_loss_curves(curves, steps_per_epoch=None, ax=None, title="training loss
     ax.grid(alpha=0.3)
     if len(curves) > 1:
         ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+_STYLES = [("tab:orange", "o", "-"), ("tab:purple", "s", "--"), ("tab:green", "^", "-."),
+           ("tab:red", "D", ":"), ("tab:blue", "v", "-"), ("tab:brown", "P", "--")]
+
+
+def plot_loss_contours(w1s, w2s, losses, paths=None, best=None, ax=None, title=None,
+                       xlabel="weight 1", ylabel="weight 2"):
+    """The loss over two weights as contour lines (a valley seen from above), with descent
+    paths (label -> (steps, 2) array of (weight 1, weight 2)) drawn as lines of different
+    markers and dash styles, and the bottom ``best`` as a star."""
+    xlabel = ft_default(xlabel, 'weight 1')
+    ylabel = ft_default(ylabel, 'weight 2')
+    ax = get_ax(ax, figsize=(5, 4.2))
+    w1s, w2s, losses = (np.asarray(a, float) for a in (w1s, w2s, losses))
+    if losses.shape != (w2s.size, w1s.size):
+        raise ValueError(f"losses must be (len(w2s), len(w1s)) = {(w2s.size, w1s.size)}, "
+                         f"got {losses.shape}")
+    levels = np.quantile(losses, np.linspace(0.005, 0.9, 12) ** 2)
+    cs = ax.contour(w1s, w2s, losses, levels=np.unique(levels), colors="0.45", linewidths=0.9)
+    ax.clabel(cs, cs.levels[::3], fontsize=7, fmt="%.2g")
+    for (name, path), (color, marker, dash) in zip((paths or {}).items(), _STYLES):
+        p = np.asarray(path, float)
+        ax.plot(p[:, 0], p[:, 1], color=color, ls=dash, marker=marker, markersize=4, lw=1.4,
+                label=name)
+        ax.plot(*p[0], marker=marker, color=color, markersize=9, markeredgecolor="black")
+    if best is not None:
+        ax.plot(*best, marker="*", color="black", markersize=14, ls="none",
+                label=ft('lowest loss'))
+    ax.set_xlim(w1s.min(), w1s.max())
+    ax.set_ylim(w2s.min(), w2s.max())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_aspect("equal")
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_error_projections(projections, curvatures, ax=None, title=None,
+                           xlabel="gradient step", ylabel="error along the direction (log)"):
+    """How much of the error (kernel − best kernel) lies along each main direction of the
+    bowl, step by step: ``projections`` is (steps, k), one column per direction, labelled with
+    its curvature. Lines differ in marker and dash as well as colour."""
+    xlabel = ft_default(xlabel, 'gradient step')
+    ylabel = ft_default(ylabel, 'error along the direction (log)')
+    ax = get_ax(ax, figsize=(6.5, 3.6))
+    p = np.abs(np.asarray(projections, float))
+    if p.ndim != 2 or p.shape[1] != len(curvatures):
+        raise ValueError(f"projections must be (steps, {len(curvatures)}), got {p.shape}")
+    steps = np.arange(p.shape[0])
+    every = max(1, p.shape[0] // 10)
+    for col, (lam, (color, marker, dash)) in enumerate(zip(curvatures, _STYLES)):
+        ok = p[:, col] > 0
+        ax.semilogy(steps[ok], p[ok, col], color=color, ls=dash, marker=marker, markevery=every,
+                    markersize=5, lw=1.6, label=ft('curvature λ = {lam:.3g}', lam=lam))
+    if p.size and p.max() > 0:
+        ax.set_ylim(bottom=p.max() * 1e-6)   # below that it is rounding error
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
     if title:
         ax.set_title(title, fontsize=10)
     return ax

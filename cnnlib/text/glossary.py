@@ -92,6 +92,9 @@ TERMS = [
     Term("transfer learning", "迁移学习", first="09"),
     Term("fine-tuning", "微调", first="09"),
     Term("feature extraction", "特征提取"),
+    Term("im2col (windows as the rows of a matrix)", "im2col（把窗口排成矩阵的行）"),
+    Term("transposed convolution", "转置卷积", also="分数步长卷积；常被误称为反卷积"),
+    Term("Hessian", "海森矩阵", also="黑塞矩阵"),
 ]
 
 #: notebook number -> the English names of the terms its "What you'll learn" table lists
@@ -99,7 +102,8 @@ NOTEBOOK_TERMS = {
     "01": ["pixel", "channel (RGB)", "grayscale", "normalization", "flatten",
            "multilayer perceptron, fully connected layer", "weight, bias"],
     "02": ["convolution", "kernel / filter", "stride", "feature map", "element-wise product",
-           "bias", "activation function (ReLU)", "weight sharing"],
+           "bias", "activation function (ReLU)", "weight sharing",
+           "im2col (windows as the rows of a matrix)"],
     "03": ["padding (valid, same)", "zero padding", "stride",
            "dilation, dilated (atrous) convolution", "output size", "kernel", "feature map",
            "receptive field"],
@@ -110,7 +114,7 @@ NOTEBOOK_TERMS = {
     "06": ["loss function", "mean squared error", "gradient", "gradient descent", "learning rate",
            "curvature", "converge / diverge", "cross-correlation", "backpropagation",
            "chain rule", "forward pass", "one-hot encoding", "vanishing gradient", "mini-batch",
-           "epoch", "stochastic gradient descent (SGD)"],
+           "epoch", "stochastic gradient descent (SGD)", "transposed convolution", "Hessian"],
     "07": ["training / validation / test set", "overfitting", "underfitting", "data augmentation",
            "dropout", "batch normalization", "confusion matrix", "epoch"],
     "09": ["residual block", "residual connection (shortcut)", "vanishing gradient",

@@ -12,7 +12,7 @@ Conventions, as in Keras:
 Bad settings raise ``ValueError`` with a message that names the parameter and what is allowed.
 
 A package of one concern per module (``validate``, ``arithmetic``, ``counting``, ``activations``,
-``dense``, ``conv``, ``pool``, ``features``, ``backward``); every public name is re-exported here,
+``dense``, ``conv``, ``pool``, ``features``, ``backward``, ``matrix``); every public name is re-exported here,
 so callers write ``ops.conv2d`` whichever module holds it.
 """
 
@@ -31,6 +31,7 @@ from .conv import conv2d, conv2d_loops, conv_step, window_positions
 from .counting import conv_param_count, dense_param_count, local_param_count, receptive_field
 from .dense import dense, flatten
 from .features import NOISE_KINDS, add_noise, correlation, edge_magnitude
+from .matrix import conv_matrix, im2col
 from .pool import pool2d
 from .validate import PADDING_HELP, as_int
 
@@ -44,4 +45,5 @@ __all__ = [
     "pool2d",  # pool
     "edge_magnitude", "NOISE_KINDS", "add_noise", "correlation",  # features
     "conv2d_grad", "conv2d_grad_loops", "pool2d_grad", "pool2d_grad_loops",  # backward
+    "conv_matrix", "im2col",  # matrix
 ]

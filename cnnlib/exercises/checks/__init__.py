@@ -14,6 +14,7 @@ from .common import CheckResult
 from .conv import check_conv2d, check_conv_params, check_conv_value, check_neighbour_kernel
 from .dense import check_cross_entropy, check_dense_params, check_softmax, check_softmax_function
 from .learning import check_input_grad, check_kernel_grad, check_max_pool_grad
+from .matrix import check_conv_matrix_shape
 from .mnist import (
     check_augmentation,
     check_most_confused,
@@ -45,6 +46,7 @@ __all__ = [
     "check_flat_index",
     # kernels and stride
     "check_conv_value", "check_conv2d", "check_conv_params", "check_neighbour_kernel",
+    "check_conv_matrix_shape",
     # padding
     "check_output_size", "check_same_padding", "check_tf_same_pads", "check_skipped",
     "check_receptive_field", "check_output_size_function",

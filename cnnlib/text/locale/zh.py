@@ -174,6 +174,22 @@ ZH: dict[str, str] = {
     'Not quite: each block has its own shortcut, so each factor is 1 + {slope:g}.': '不太对：每个块都有自己的捷径，所以每个因子都是 1 + {slope:g}。',
     'Not quite: you said {value}. One block multiplies the gradient by dy/dx = 1 + dF/dx; chain {blocks} of them.': '不太对：你的答案是 {value}。一个块把梯度乘以 dy/dx = 1 + dF/dx；把 {blocks} 个块串起来。',
     'for y = x + F(x), dy/dx = 1 + dF/dx; the chain rule multiplies the factors of the {blocks} blocks.': '对 y = x + F(x)，dy/dx = 1 + dF/dx；链式法则把 {blocks} 个块的因子相乘。',
+    # cnnlib/exercises/checks/matrix.py
+    'C @ x.ravel() is the flattened output: count the output cells and the input pixels.': 'C @ x.ravel() 是展平后的输出：数一数输出格子和输入像素各有多少。',
+    'Not quite: a matrix has a shape of two numbers, (rows, columns); got {show}.': '不太对：矩阵的形状是两个数 (行数, 列数)；收到的是 {show}。',
+    'Not quite: answer with a pair (rows, columns), like (4, 16); got {show}.': '不太对：请用一对数 (行数, 列数) 作答，比如 (4, 16)；收到的是 {show}。',
+    'Not quite: rows and columns are swapped. C @ x.ravel() gives the output, so C has one row per output cell.': '不太对：行和列颠倒了。C @ x.ravel() 得到的是输出，所以 C 的每一行对应一个输出格子。',
+    'Not quite: that is the stride-1 count. With stride {stride} the window fits floor(({n} − {kernel})/{stride}) + 1 times along each axis.': '不太对：这是步长为 1 时的数目。步长为 {stride} 时，窗口沿每个方向只能放 floor(({n} − {kernel})/{stride}) + 1 次。',
+    'Not quite: those are the sides of the output and the input. C works on the flattened images: square them.': '不太对：这是输出和输入的边长。C 作用在展平后的图像上：要取平方。',
+    'Not quite: you said {pair}. Rows: the number of output cells; columns: the number of input pixels.': '不太对：你的答案是 {pair}。行数是输出格子的个数，列数是输入像素的个数。',
+    'Not quite: {k}·{k} columns is the im2col matrix (one row per window). C has a column for every input pixel.': '不太对：{k}·{k} 列是 im2col 矩阵（每个窗口一行）。C 的每一列对应一个输入像素。',
+    'Right: C is {rows}×{cols}, one row per output cell and one column per input pixel.': '正确：C 是 {rows}×{cols}，每个输出格子一行，每个输入像素一列。',
+    '{expected}: one row per output cell ({out}·{out} = {rows}), one column per input pixel ({n}·{n} = {cols}).': '{expected}：每个输出格子一行（{out}·{out} = {rows}），每个输入像素一列（{n}·{n} = {cols}）。',
+    # cnnlib/core/ops/matrix.py
+    'input_shape must be an (H, W) pair of integers >= 1, got {value!r}': 'input_shape 必须是一对 >= 1 的整数 (H, W)，收到的是 {value!r}',
+    'kernel must be a non-empty 2-D (kh, kw) array, got shape {shape}': 'kernel 必须是非空的二维 (kh, kw) 数组，收到的形状是 {shape}',
+    'kernel_shape must be a (kh, kw) pair of integers >= 1, got {value!r}': 'kernel_shape 必须是一对 >= 1 的整数 (kh, kw)，收到的是 {value!r}',
+    'x must be a non-empty (H, W) or (H, W, C) array, got shape {shape}': 'x 必须是非空的 (H, W) 或 (H, W, C) 数组，收到的形状是 {shape}',
     # cnnlib/checks/padding.py
     'p = ({kernel} − 1)/2 = {expected} zero pixels on each side.': 'p = ({kernel} − 1)/2 = 每边 {expected} 个零像素。',
     '{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {expected2}, after = the rest.': '{expected}：输出 ceil({n}/{stride}) = {out}，总填充 ({out} − 1)·{stride} + {kernel} − {n} = {total}，前面 = {total} // 2 = {expected2}，后面 = 剩下的。',
@@ -379,6 +395,8 @@ ZH: dict[str, str] = {
     'column (x)': '列 (x)',
     'row (y)': '行 (y)',
     # cnnlib/plots/conv.py
+    'input pixel (column of C)': '输入像素（C 的列）',
+    'output cell (row of C)': '输出格子（C 的行）',
     'red + green + blue\n{terms}\n{v} bias {abs:g}\n= {step:.4g}\n-> output[{i}, {j}]': '红 + 绿 + 蓝\n{terms}\n{v} 偏置 {abs:g}\n= {step:.4g}\n-> output[{i}, {j}]',
     'time for one convolution': '一次卷积所用的时间',
     ' + bias {bias:g}': ' + 偏置 {bias:g}',
@@ -468,6 +486,11 @@ ZH: dict[str, str] = {
     'depth (input = 0, last map = 1)': '深度（输入 = 0，最后一张特征图 = 1）',
     'learned #{int}, cos {sim:+.2f}': '学到的 #{int}，余弦 {sim:+.2f}',
     # cnnlib/plots/learning.py
+    'curvature λ = {lam:.3g}': '曲率 λ = {lam:.3g}',
+    'error along the direction (log)': '误差在该方向上的分量（对数）',
+    'lowest loss': '损失最低处',
+    'weight 1': '权重 1',
+    'weight 2': '权重 2',
     'weight w': '权重 w',
     'training loss': '训练损失',
     'mean cross-entropy': '平均交叉熵',
