@@ -146,7 +146,7 @@ def test_cosine_schedule_by_hand_and_as_keras_runs_it():
     hand = {0: 3e-4, 5: 3e-4 + 2.7e-3 / 2, 10: 3e-3, 55: 1.5e-3, 100: 0.0}
     for step, want in hand.items():
         assert recipe.cosine_lr(step, total, peak) == pytest.approx(want, abs=1e-9)
-    keras = models.keras_module()
+    keras = models.builders.keras_module()
     schedule = models.fit._schedule(keras, "cosine", peak, total, 0.1)
     for step in range(0, total + 1, 7):
         assert float(schedule(step)) == pytest.approx(recipe.cosine_lr(step, total, peak),
