@@ -110,7 +110,7 @@ TERMS = [
          rejected=("藏起来的卷积核", "隐藏的卷积核", "隐藏卷积核")),
     Term("salt noise", "盐噪声（白点）", rejected=("盐粒",)),
     Term("pepper noise", "胡椒噪声（黑点）", rejected=("椒粒", "椒噪声"), within=("胡椒噪声",)),
-    Term("tie (equal largest values)", "并列", rejected=("相等的最大值", "相等时")),
+    Term("tie (equal largest values)", "并列", rejected=("相等的最大值", "相等时按行")),
     Term("To explore (an open exercise)", "自己探索", rejected=("课后探索",)),
 ]
 
