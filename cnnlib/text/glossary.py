@@ -4,13 +4,19 @@
 (English and Chinese editions) and the small table in each notebook's "What you'll learn" cell,
 between ``<!--TERMS-->`` and ``<!--/TERMS-->``. The Chinese terms are those of the source
 articles; ``also`` notes another name a reader will meet, chiefly in 动手学深度学习 (d2l-zh).
+
+One term per idea: ``rejected`` lists the variants the Chinese edition, the catalogue and the
+checkers must not use for that idea (``tests/test_glossary.py`` holds them to it, through
+``rejected_uses``); ``within`` lists the longer terms in which a rejected variant is the right
+word (滤波器 in 滤波器可视化), so that every exception is written here, beside the term.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["Term", "TERMS", "NOTEBOOK_TERMS", "term", "key_terms", "table"]
+__all__ = ["Term", "TERMS", "NOTEBOOK_TERMS", "term", "key_terms", "table", "rejected_uses"]
 
 
 @dataclass(frozen=True)
@@ -19,18 +25,21 @@ class Term:
     zh: str
     also: str = ""   # other Chinese names in common use
     first: str = ""  # notebook that introduces it, for the contents page ("" = not a key term)
+    rejected: tuple[str, ...] = ()  # variants the Chinese texts must not use for this idea
+    within: tuple[str, ...] = ()    # longer terms in which a rejected variant is allowed
 
 
 TERMS = [
     # key terms: on both contents pages, with the notebook that introduces them
     Term("pixel, channel", "像素，通道", first="01"),
     Term("convolution", "卷积", first="02"),
-    Term("kernel / filter", "卷积核 / 滤波器", first="02"),
+    Term("kernel / filter", "卷积核", first="02", rejected=("滤波器",),
+         within=("滤波器可视化",)),
     Term("stride", "步长", also="步幅", first="02"),
     Term("feature map", "特征图", also="特征映射", first="02"),
     Term("activation function (ReLU)", "激活函数", first="02"),
     Term("padding", "填充", first="03"),
-    Term("dilation", "空洞（膨胀）", first="03"),
+    Term("dilation", "空洞率", first="03", rejected=("膨胀率",)),
     Term("receptive field", "感受野", first="03"),
     Term("pooling (max, average)", "池化（最大、平均）", also="汇聚", first="04"),
     Term("fully connected layer", "全连接层", also="稠密层", first="05"),
@@ -53,7 +62,7 @@ TERMS = [
     Term("weight sharing", "权值共享"),
     Term("padding (valid, same)", "填充（valid 有效填充，same 相同填充）"),
     Term("zero padding", "零填充"),
-    Term("dilation, dilated (atrous) convolution", "膨胀率，空洞卷积 / 膨胀卷积"),
+    Term("dilation, dilated (atrous) convolution", "空洞率，空洞卷积", also="膨胀卷积"),
     Term("output size", "输出尺寸"),
     Term("kernel", "卷积核"),
     Term("pooling, down-sampling", "池化，下采样", also="汇聚"),
@@ -95,6 +104,14 @@ TERMS = [
     Term("im2col (windows as the rows of a matrix)", "im2col（把窗口排成矩阵的行）"),
     Term("transposed convolution", "转置卷积", also="分数步长卷积；常被误称为反卷积"),
     Term("Hessian", "海森矩阵", also="黑塞矩阵"),
+    # words of single notebooks, held to one form (no table lists them)
+    Term("seed model (notebook 07's first model)", "基础模型", rejected=("原始模型",)),
+    Term("hidden kernel (the kernel notebook 06 learns back)", "目标卷积核",
+         rejected=("藏起来的卷积核", "隐藏的卷积核", "隐藏卷积核")),
+    Term("salt noise", "盐噪声（白点）", rejected=("盐粒",)),
+    Term("pepper noise", "胡椒噪声（黑点）", rejected=("椒粒", "椒噪声"), within=("胡椒噪声",)),
+    Term("tie (equal largest values)", "并列", rejected=("相等的最大值", "相等时按行")),
+    Term("To explore (an open exercise)", "自己探索", rejected=("课后探索",)),
 ]
 
 #: notebook number -> the English names of the terms its "What you'll learn" table lists
@@ -130,6 +147,19 @@ def term(en: str) -> Term:
         return _BY_EN[en]
     except KeyError:
         raise ValueError(f"en={en!r} is not in cnnlib.text.glossary.TERMS") from None
+
+
+def rejected_uses(text: str) -> list[tuple[str, str, str]]:
+    """Every use in ``text`` of a rejected variant, outside the longer terms its entry allows:
+    (the glossary's term, the variant, the words around it), in the order of the glossary."""
+    found = []
+    for t in TERMS:
+        for variant in t.rejected:
+            allowed = [m.span() for longer in t.within for m in re.finditer(re.escape(longer), text)]
+            for m in re.finditer(re.escape(variant), text):
+                if not any(a <= m.start() and m.end() <= b for a, b in allowed):
+                    found.append((t.zh, variant, text[max(0, m.start() - 12):m.end() + 12]))
+    return found
 
 
 def key_terms() -> list[Term]:
