@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install teach-env assignments nbgrader lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations clean
+.PHONY: help install teach-env assignments nbgrader lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations font clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -27,6 +27,7 @@ help:
 	@echo "make translations list the Chinese cells (notebooks/zh) whose English cell changed"
 	@echo "make assignments  write the nbgrader course build/course (a teachers' .venv-teach, Python 3.11+)"
 	@echo "make nbgrader ARGS=\"autograde 04_pooling\"   run nbgrader in build/course"
+	@echo "make font         remake cnnlib's Chinese font subset (after new Chinese text; needs fonts-noto-cjk)"
 	@echo "make nav          rewrite the navigation cells and 00_index's contents (after adding a notebook)"
 
 # Every install first runs tools/ensure_venv.sh: it checks $(PYTHON) before anything is created
@@ -121,6 +122,11 @@ screenshots: install
 # Every Chinese markdown cell whose English cell changed since it was translated (exit 1 if any).
 translations: install
 	$(PY) -m tools.translations
+
+# The Chinese font cnnlib ships (cnnlib/text/fontdata): a subset of Debian's Noto Sans CJK SC
+# holding every character of notebooks/zh and the Chinese catalogue; tests/test_fonts.py says when.
+font: install
+	$(PY) -m tools.font_subset
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -64,16 +65,30 @@ def test_navigation_as_tools_nav_writes_it(pair):
     assert translations.nav_problems(pair[1], zh) == []
 
 
-def test_contents_page_links_both_editions():
+def test_two_contents_pages_one_per_edition():
     index = translations.load(nav.NOTEBOOKS / "00_index.ipynb")
     text = "".join(translations.text(c) for c in index["cells"])
+    zh_index = translations.load(nav.ZH / "00_index.ipynb")
+    zh_text = "".join(translations.text(c) for c in zh_index["cells"])
+    assert "](zh/00_index.ipynb)" in text  # the English page leads to the Chinese one
     for en, zh in PAIRS:
+        if zh.name == "00_index.ipynb":
+            continue
+        # the English page links both editions; the Chinese page its own notebooks, by their
+        # Chinese titles, and each English original
         assert f"]({en.name})" in text and f"](zh/{zh.name})" in text, zh.name
-    for _, zh in PAIRS:  # and each Chinese notebook leads back to the contents and its original
+        assert f"[{nav.title(zh)}]({zh.name})" in zh_text and f"](../{en.name})" in zh_text
+        assert translations.HAN.search(nav.title(zh)), zh.name
+    for _, zh in PAIRS:  # each Chinese notebook leads to the Chinese contents and its original
         navs = [translations.text(c) for c in translations.load(zh)["cells"]
                 if translations.is_nav(c)]
-        assert "](../00_index.ipynb)" in navs[0] or "](00_index.ipynb)" in navs[0]
+        assert "](00_index.ipynb)" in navs[0] and "](../00_index.ipynb)" not in navs[0] \
+            or zh.name == "00_index.ipynb", zh.name
         assert f"](../{zh.name})" in navs[0]
+        links = re.findall(r"\[([^\]]*)\]\(([^)]*)\)", navs[0])
+        # every link reads in Chinese, but the one to the English original
+        assert [label for label, target in links if not translations.HAN.search(label)] \
+            == ["English"], (zh.name, links)
 
 
 def _term_cells(path: Path):

@@ -1,5 +1,7 @@
-"""Chinese in figures: a CJK font is picked when one is installed; without one a single line
-names the package and figure text stays English; a missing glyph fails a Chinese notebook."""
+"""Chinese in figures: cnnlib ships a font subset that holds every character the Chinese edition
+and catalogue draw, so no figure needs a system font; an installed CJK font follows as a fallback;
+with neither, a single line names the package and figure text stays English; a missing glyph
+fails a Chinese notebook."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import matplotlib as mpl
 import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 import cnnlib
@@ -43,15 +47,102 @@ def draw(text: str) -> list[str]:
 def test_picks_in_order_of_preference():
     assert fonts.find_cjk_font({"DejaVu Sans", "PingFang SC", "Microsoft YaHei"}) == "Microsoft YaHei"
     assert fonts.find_cjk_font({"Source Han Sans SC", "Noto Sans CJK JP"}) == "Noto Sans CJK JP"
+    assert fonts.find_cjk_font({"Noto Sans SC", "Noto Sans CJK JP"}) == "Noto Sans SC"
+    assert fonts.find_cjk_font({"SimHei", "WenQuanYi Micro Hei"}) == "WenQuanYi Micro Hei"
+    assert fonts.find_cjk_font({"SimHei", "WenQuanYi Zen Hei"}) == "WenQuanYi Zen Hei"
+    assert fonts.find_cjk_font({"DejaVu Sans", "SimHei"}) == "SimHei"
     assert fonts.find_cjk_font({"DejaVu Sans", "Liberation Sans"}) is None
 
 
-def test_an_installed_cjk_font_draws_chinese_without_missing_glyphs():
-    font = fonts.use_cjk_font()
-    if font is None:
+def test_an_installed_cjk_font_follows_the_shipped_one_and_draws_chinese():
+    system = fonts.find_cjk_font()
+    if system is None:
         pytest.fail("no CJK font here: install fonts-noto-cjk (.ci/run does)")
-    assert mpl.rcParams["font.family"] == ["DejaVu Sans", font]
+    assert fonts.use_cjk_font() == fonts.SHIPPED_FAMILY
+    assert mpl.rcParams["font.family"] == ["DejaVu Sans", fonts.SHIPPED_FAMILY, system]
     assert [m for m in draw("卷积核与步长 stride 2") if GLYPH_MISSING.search(m)] == []
+
+
+# -- the font cnnlib ships ------------------------------------------------------------------------
+
+def _in_cjk_ranges(ch: str) -> bool:
+    """A character DejaVu Sans (matplotlib's own font) cannot draw and a CJK font must: CJK
+    radicals to the end of the BMP's CJK blocks and full-width forms, and the supplementary
+    ideographs; not variation selectors, not emoji."""
+    cp = ord(ch)
+    return (0x2E80 <= cp < 0xFFF0 and not 0xFE00 <= cp <= 0xFE0F) or 0x20000 <= cp < 0x32000
+
+
+def _chinese_edition_and_catalogue() -> dict[str, str]:
+    """Every character of every cell of notebooks/zh and of the Chinese catalogue's values,
+    with a place it comes from."""
+    from cnnlib.text.locale.zh import ZH
+
+    where = {}
+    for path in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            for ch in "".join(cell["source"]):
+                where.setdefault(ch, f"zh/{path.name} cell {i}")
+    for key, value in ZH.items():
+        for ch in value:
+            where.setdefault(ch, f"the catalogue's entry {key[:40]!r}")
+    return where
+
+
+def test_the_shipped_font_holds_every_character_of_the_chinese_edition_and_catalogue():
+    cmap = TTFont(fonts.SHIPPED_FONT).getBestCmap()
+    where = _chinese_edition_and_catalogue()
+    assert sum(map(_in_cjk_ranges, where)) > 900  # the edition really was read
+    missing = {ch: place for ch, place in sorted(where.items())
+               if _in_cjk_ranges(ch) and ord(ch) not in cmap}
+    assert not missing, (f"{len(missing)} character(s) are not in {fonts.SHIPPED_FONT.name}, so "
+                         f"figures would draw them as boxes on a machine without a CJK font: "
+                         f"{dict(list(missing.items())[:10])}. Run `make font` and commit the font.")
+    latin = [chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x100)] if c not in cmap]
+    assert not latin, f"ASCII/Latin-1 missing from the shipped font: {latin} (run `make font`)"
+
+
+def test_the_coverage_check_fails_on_a_new_character(monkeypatch):
+    from cnnlib.text.locale import zh
+
+    cmap = TTFont(fonts.SHIPPED_FONT).getBestCmap()
+    new = next(chr(c) for c in range(0x4E00, 0xA000) if c not in cmap)
+    monkeypatch.setitem(zh.ZH, "a planted entry", f"新{new}")
+    with pytest.raises(AssertionError, match=rf"1 character\(s\).*{new}.*planted.*make font"):
+        test_the_shipped_font_holds_every_character_of_the_chinese_edition_and_catalogue()
+
+
+def test_the_shipped_font_is_small_licensed_and_named_apart_from_the_system_fonts():
+    assert fonts.SHIPPED_FONT.stat().st_size < 1_000_000
+    font = TTFont(fonts.SHIPPED_FONT)
+    assert "glyf" in font and "CFF " not in font  # TrueType outlines: PDF and PS embed them
+    assert font["name"].getDebugName(1) == fonts.SHIPPED_FAMILY not in fonts.CJK_FONTS
+    licence = (fonts.SHIPPED_FONT.parent / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert "2014-2021 Adobe" in font["name"].getDebugName(0) and "2014-2021 Adobe" in licence
+    assert "Open Font License" in font["name"].getDebugName(13)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")  # installed with cnnlib
+    assert '"cnnlib.text" = ["fontdata/*.ttf", "fontdata/OFL.txt"]' in pyproject
+    assert "\nfont: install\n\t$(PY) -m tools.font_subset" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
+def test_the_shipped_font_alone_draws_the_edition_without_missing_glyphs(fmt):
+    # no system CJK font: only DejaVu Sans and the subset in font.family
+    assert fonts.use_cjk_font(installed={"DejaVu Sans"}) == fonts.SHIPPED_FAMILY
+    assert mpl.rcParams["font.family"] == ["DejaVu Sans", fonts.SHIPPED_FAMILY]
+    path = font_manager.findfont(font_manager.FontProperties(family=fonts.SHIPPED_FAMILY),
+                                 fallback_to_default=False)
+    assert Path(path) == fonts.SHIPPED_FONT
+    text = "".join(ch for ch in _chinese_edition_and_catalogue() if _in_cjk_ranges(ch))
+    fig = Figure(figsize=(12, 8))
+    for row in range(0, len(text), 60):
+        fig.text(0.01, 1 - row / len(text), text[row:row + 60], fontsize=6)
+    fig.suptitle("卷积核与步长 stride 2（池化：最大）")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format=fmt)
+    assert [str(w.message) for w in caught if GLYPH_MISSING.search(str(w.message))] == []
 
 
 def test_without_a_cjk_font_chinese_becomes_boxes_and_the_check_sees_it():
@@ -62,14 +153,22 @@ def test_without_a_cjk_font_chinese_becomes_boxes_and_the_check_sees_it():
 
 def test_no_font_one_line_naming_the_package_and_english_figure_text(capsys, monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
-    assert fonts.use_cjk_font(installed={"DejaVu Sans"}) is None
+    assert fonts.use_cjk_font(installed={"DejaVu Sans"}, shipped=False) is None
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and "fonts-noto-cjk" in lines[0]
+    monkeypatch.setattr(fonts, "SHIPPED_FONT", ROOT / "no-such-font.ttf")  # a broken install
+    assert fonts.register_shipped_font() is None
+    assert fonts.use_cjk_font(installed={"DejaVu Sans"}) is None
+    assert "fonts-noto-cjk" in capsys.readouterr().out
     locale.set_language("zh")
     text = "Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests."
     assert locale.translate(text, in_figure=True) == text  # English, not boxes
     assert locale.translate(text) != text  # widgets (HTML) still speak Chinese
     assert "brew" in fonts.install_hint("darwin") and "YaHei" in fonts.install_hint("win32")
+    assert fonts.use_cjk_font(installed={"DejaVu Sans"}, shipped=False) is None  # in Chinese
+    (line,) = capsys.readouterr().out.strip().splitlines()
+    assert line.startswith("没有找到能显示中文的字体") and "sudo apt install fonts-noto-cjk" in line
+    assert "No font" not in line and "Debian/Ubuntu" in line
 
 
 def test_setup_lang_picks_language_and_font(capsys):
@@ -77,6 +176,7 @@ def test_setup_lang_picks_language_and_font(capsys):
     assert locale.language() == "zh"
     assert locale.translate("Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests.",
                             in_figure=True).startswith("快速模式")
+    assert mpl.rcParams["font.family"][:2] == ["DejaVu Sans", fonts.SHIPPED_FAMILY]
     assert "Noto Sans CJK SC" in mpl.rcParams["font.family"]
     cnnlib.setup()
     assert locale.language() == "en"

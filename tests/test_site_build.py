@@ -113,3 +113,9 @@ def test_links_between_notebooks_and_editions_point_to_pages():
     assert build_html._relink(html) == (
         '<a href="02_kernels_and_stride.html#x">a</a> <a href="zh_02_kernels_and_stride.html">'
         'b</a> <a href="03_padding.html">c</a> <a href="https://x.org/y.ipynb">d</a>')
+    # on a Chinese page: its neighbours and its contents are Chinese pages, "../" the English ones
+    zh_page = ('<a href="00_index.ipynb">目录</a> <a href="../02_kernels_and_stride.ipynb">English</a>'
+               ' <a href="03_padding.ipynb#x">下一节</a>')
+    assert build_html._relink(zh_page, zh=True) == (
+        '<a href="zh_00_index.html">目录</a> <a href="02_kernels_and_stride.html">English</a>'
+        ' <a href="zh_03_padding.html#x">下一节</a>')

@@ -49,13 +49,14 @@ BUILTIN_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
                           "@jupyter-widgets/output"}
 
 
-def _relink(html: str) -> str:
+def _relink(html: str, zh: bool = False) -> str:
     """href="NN_slug.ipynb" (and #anchors) -> href="NN_slug.html". The Chinese edition's pages
     sit beside the English ones as zh_NN_slug.html: "zh/NN_slug.ipynb" (from the contents) ->
-    "zh_NN_slug.html", and "../NN_slug.ipynb" (from a Chinese page) -> "NN_slug.html"."""
+    "zh_NN_slug.html", "../NN_slug.ipynb" (from a Chinese page) -> "NN_slug.html", and on a
+    Chinese page (``zh``) "NN_slug.ipynb", a Chinese neighbour or contents -> "zh_NN_slug.html"."""
     def page(m):
-        prefix = "zh_" if m.group(1) == "zh/" else ""
-        return f'href="{prefix}{m.group(2)}.html{m.group(3) or ""}"'
+        chinese = m.group(1) == "zh/" or (zh and m.group(1) is None)
+        return f'href="{"zh_" if chinese else ""}{m.group(2)}.html{m.group(3) or ""}"'
 
     return re.sub(r'href="(zh/|\.\./)?(\d\d_[^"/]+?)\.ipynb(#[^"]*)?"', page, html)
 
@@ -274,7 +275,7 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict
         nb, resources={"metadata": {"name": path.stem}, "widget_module_paths": paths})
     prefix = "zh_" if path.parent.name == "zh" else ""  # the Chinese edition, beside the English
     target = out_dir / f"{prefix}{path.stem}.html"
-    target.write_text(_relink(body), encoding="utf-8")
+    target.write_text(_relink(body, zh=bool(prefix)), encoding="utf-8")
     if path.name.startswith("00_") and not prefix:
         (out_dir / "index.html").write_text(_relink(body), encoding="utf-8")
     return seconds, len(errors), widgets

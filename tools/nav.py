@@ -5,8 +5,10 @@ is by hand).
 
 Each notebook's title is its first markdown heading. Navigation cells start with
 NAV_MARK (top and bottom of every notebook, as in the Python Data Science Handbook).
-The Chinese edition (notebooks/zh/) gets the same cells; where a notebook has no Chinese version
-yet, its links point to the English one. Term tables, between TERMS_START and TERMS_END, come
+The Chinese edition (notebooks/zh/) gets the same cells, with Chinese link texts, its own contents
+page (zh/00_index.ipynb, whose table lists the Chinese notebooks) and a link to each English
+original; where a notebook has no Chinese version yet, its links point to the English one. The
+English contents page links both editions. Term tables, between TERMS_START and TERMS_END, come
 from cnnlib.text.glossary in both editions.
 """
 
@@ -70,8 +72,10 @@ def zh_nav_line(en_paths: list[Path], name: str) -> str:
     parts = []
     if i > 0:
         parts.append("< [{}]({})".format(*link(names[i - 1])))
-    contents = "00_index.ipynb" if (ZH / "00_index.ipynb").exists() else "../00_index.ipynb"
-    parts.append(f"[目录 Contents]({contents})")
+    if (ZH / "00_index.ipynb").exists():
+        parts.append("[目录](00_index.ipynb)")
+    else:
+        parts.append("[目录 Contents](../00_index.ipynb)")
     parts.append(f"[English](../{name})")
     if i + 1 < len(names):
         parts.append("[{}]({}) >".format(*link(names[i + 1])))
@@ -85,6 +89,19 @@ def toc(paths: list[Path]) -> str:
         if (ZH / p.name).exists():
             line += f" · [中文版](zh/{p.name})"
         lines.append(line)
+    if (ZH / "00_index.ipynb").exists():
+        lines += ["", "[中文目录 Chinese contents](zh/00_index.ipynb)"]
+    return "\n".join(lines)
+
+
+def zh_toc(paths: list[Path]) -> str:
+    """zh/00_index's table: each Chinese notebook by its Chinese title, with its English original."""
+    lines = []
+    for p in paths[1:]:
+        if (ZH / p.name).exists():
+            lines.append(f"{p.name[:2]}. [{title(ZH / p.name)}]({p.name}) · [English](../{p.name})")
+        else:
+            lines.append(f"{p.name[:2]}. [{title(p)}](../{p.name})（暂无中文版）")
     return "\n".join(lines)
 
 
@@ -136,7 +153,8 @@ def write_nav() -> None:
     for i, path in enumerate(paths):
         _rewrite(path, "en", nav_line(paths, i), toc(paths) if i == 0 else None)
     for path in zh_notebooks():
-        _rewrite(path, "zh", zh_nav_line(paths, path.name), None)
+        _rewrite(path, "zh", zh_nav_line(paths, path.name),
+                 zh_toc(paths) if path.name == "00_index.ipynb" else None)
 
 
 def strip_all() -> None:

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = Path(os.environ.get("CNNLIB_EDITIONS_NOTEBOOKS") or ROOT / "notebooks")
 NAV_MARK = "<!--NAVIGATION-->"
 TERMS = re.compile(r"<!--TERMS-->.*?<!--/TERMS-->", re.S)
+TOC = re.compile(r"<!--TOC-->.*?<!--/TOC-->", re.S)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)[^)]*\)|<img[^>]*\bsrc=[\"']([^\"']+)")
@@ -45,9 +46,10 @@ def is_nav(cell: dict) -> bool:
 
 
 def source_hash(english: str) -> str:
-    """The hash a Chinese cell records of its English cell: the text with its term table (written
-    by tools.nav from the glossary in both editions) left out, trailing spaces ignored."""
-    body = TERMS.sub("<!--TERMS-->", english)
+    """The hash a Chinese cell records of its English cell: the text with its term table and its
+    contents table (both written by tools.nav, in both editions) left out, trailing spaces
+    ignored."""
+    body = TOC.sub("<!--TOC-->", TERMS.sub("<!--TERMS-->", english))
     body = "\n".join(line.rstrip() for line in body.strip().splitlines())
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 

@@ -558,6 +558,11 @@ ZH: dict[str, str] = {
     '{name} channel x[:, :, {i}]': '{name}通道 x[:, :, {i}]',
     # cnnlib/plots/pooling.py
     'numbers per image (log scale)': '每张图像的数字个数（对数刻度）',
+    # cnnlib/text/fonts.py (only when neither the shipped font nor a system one is there)
+    'No font that draws Chinese was found, so figures keep English labels. To get Chinese ones: {hint}': '没有找到能显示中文的字体，所以图中的文字暂时保持英文。要让图中显示中文：{hint}',
+    'PingFang SC ships with macOS 10.11 and later; or: brew install --cask font-noto-sans-cjk-sc': 'macOS 10.11 及以后的版本自带苹方（PingFang SC）；也可以运行：brew install --cask font-noto-sans-cjk-sc',
+    'Microsoft YaHei ships with Windows; or install Noto Sans CJK SC from fonts.google.com': 'Windows 自带微软雅黑（Microsoft YaHei）；也可以从 fonts.google.com 下载并安装 Noto Sans CJK SC',
+    'sudo apt install fonts-noto-cjk (Debian/Ubuntu), sudo dnf install google-noto-sans-cjk-fonts (Fedora)': '在 Debian/Ubuntu 上运行 sudo apt install fonts-noto-cjk，在 Fedora 上运行 sudo dnf install google-noto-sans-cjk-fonts',
     # cnnlib/widgets/base.py
     'unexpected error': '意外错误',
     # cnnlib/widgets/controls.py
