@@ -65,6 +65,10 @@ function makeGrid(title, values, cls, cellWidth, fill, interactive) {
     for (let c = 0; c < cols; c++) {
       const cell = el("div", "cnn-grid-cell", fill(r, c));
       cell.setAttribute("role", interactive ? "gridcell" : "cell");
+      if (interactive) {
+        cell.tabIndex = -1;
+        cell.setAttribute("aria-selected", "false");
+      }
       cell.dataset.r = r;
       cell.dataset.c = c;
       row.appendChild(cell);
@@ -187,7 +191,7 @@ function drawPanels(v) {
     return g;
   });
   v.cellH = v.cellH || cellHeight(v.root, input.cells[0][0]);
-  return { input, kernel, terms, outputs, frame, oh, ow, w };
+  return { input, kernel, terms, outputs, frame, oh, ow, w, stops: [] };
 }
 
 function drawLegend(v) {
@@ -272,18 +276,21 @@ function fillTerms(v, k, best) {
   });
 }
 
-// The roving tab stop: the cell the window sits on, in the panel last focused.
+// The roving tab stop: the cell the window sits on, in the panel last focused. Only the cells
+// that change are touched (every output cell starts at tabindex -1, not selected).
 function rove(v, i, j) {
-  const focused = v.root.contains(document.activeElement) &&
-    document.activeElement.classList.contains("cnn-grid-cell");
-  v.dom.outputs.forEach((g, p) => {
-    const here = p === v.panel;
-    g.cells.forEach((line, r) => line.forEach((cell, c) => {
-      const on = here && r === i && c === j;
-      cell.tabIndex = on ? 0 : -1;
-      cell.setAttribute("aria-selected", String(r === i && c === j));
-      if (on && focused && document.activeElement !== cell) cell.focus({ preventScroll: true });
-    }));
+  const active = document.activeElement;
+  const focused = v.root.contains(active) && active.classList.contains("cnn-grid-cell");
+  for (const cell of v.dom.stops) {
+    cell.tabIndex = -1;
+    cell.setAttribute("aria-selected", "false");
+  }
+  v.dom.stops = v.dom.outputs.map((g) => g.cells[i][j]);
+  v.dom.stops.forEach((cell, p) => {
+    cell.setAttribute("aria-selected", "true");
+    if (p !== v.panel) return;
+    cell.tabIndex = 0;
+    if (focused && active !== cell) cell.focus({ preventScroll: true });
   });
 }
 
