@@ -36,3 +36,14 @@ def test_kernels_carry_plus_and_minus_marks_that_follow_a_redraw():
     assert cache["signs+"] is plus and len(ax.collections) == 2
     assert positions(plus) == sorted(right + shift[0])
     assert positions(minus) == sorted(left + shift[1])
+
+
+def test_relu_histogram_hatches_the_negative_bars():
+    rng = np.random.default_rng(0)
+    before = rng.normal(size=(12, 12))
+    axes = plots.plot_relu(before, np.maximum(before, 0), bins=10)
+    _counts, edges = np.histogram(before.ravel(), bins=10)
+    patches = axes[2].patches
+    assert len(patches) == 10
+    for patch, left in zip(patches, edges[:-1]):
+        assert bool(patch.get_hatch()) == (left < 0), (left, patch.get_hatch())
