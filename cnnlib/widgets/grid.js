@@ -449,6 +449,13 @@ function render({ model, el: host }) {
   v.prev.addEventListener("click", () => { setPlaying(v, false); setStep(v, model.get("step") - 1); });
   v.next.addEventListener("click", () => { setPlaying(v, false); setStep(v, model.get("step") + 1); });
   v.root.addEventListener("keydown", (e) => onKey(v, e));
+  // a click anywhere on the grid (not a button) puts the focus on the tab stop, so the arrow
+  // keys step at once ("click the grid and step with the arrow keys", notebook 02)
+  v.root.addEventListener("click", (e) => {
+    if (e.target.closest("button, .cnn-grid-output") || !v.dom) return;
+    const stop = v.dom.stops[v.panel];
+    if (stop) stop.focus({ preventScroll: true });
+  });
   const handlers = {
     "change:data": () => build(v),
     "change:step": () => highlight(v),

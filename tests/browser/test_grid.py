@@ -292,7 +292,11 @@ def test_arrow_keys_step(notebook):
         root = grid_locator(page, i).locator(".cnn-grid")
         root.scroll_into_view_if_needed()
         page.mouse.move(2, 2)
-        tab_stop(page, i).focus()  # the roving tab stop: the output cell the window is on
+        # "click the grid and step with the arrow keys" (02): a click puts the focus on the tab
+        # stop, the output cell the window is on
+        grid_locator(page, i).locator(".cnn-grid-input .cnn-grid-title").click()
+        assert page.evaluate(FOCUSED)["role"] == "gridcell", page.evaluate(FOCUSED)
+        page.mouse.move(2, 2)
         for _ in range(min(CHANGES, 2 * n)):
             before = int(read_grids(page)[i]["data"]["step"])
             t = timed(page, i, "data-highlights", "keydown",
@@ -332,7 +336,7 @@ def test_keyboard_only(notebook):
     oh, ow = int(g["data"]["outRows"]), int(g["data"]["outCols"])
     assert roles == {"grid": len(g["outputs"]), "row": oh * len(g["outputs"]),
                      "gridcell": oh * ow * len(g["outputs"])}, roles
-    assert box.locator('.cnn-grid-output [tabindex="0"]').count() == 1  # one tab stop
+    assert tab_stop(page, i).count() == 1  # one tab stop across the output grids
     # Tab in from the last control before the grid: past ◀ ▶ ▶|, onto one output cell
     slider_handle(page, i, r"stride").focus()
     for _ in range(8):
