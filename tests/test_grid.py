@@ -228,7 +228,8 @@ def test_the_view_has_one_source_for_its_words_cell_height_and_play_glyph():
     css = (ROOT / "cnnlib" / "widgets" / "grid.css").read_text()
     words = grid_words()
     used = set(re.findall(r"\b(?:W|v\.words)\.(\w+)", js)) | {"prev", "play", "next"}
-    assert used <= set(words) and {"step", "pointing", "none", "grid"} <= used
+    assert used <= set(words) and {"step", "pointing", "none", "grid", "live", "live_sum",
+                                   "live_max", "live_avg"} <= used
     literals = [a or b for a, b in re.findall(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`', js)]
     # no English copy of the catalogue's phrases in the view (single words such as "max" are
     # also the data's op names)
@@ -239,6 +240,58 @@ def test_the_view_has_one_source_for_its_words_cell_height_and_play_glyph():
     assert re.search(r"--cnn-cell-h:\s*28px", css) and "height: var(--cnn-cell-h)" in css
     assert "--cnn-cell-h" in js and not re.search(r"\b28\b", js)
     assert js.count("\\u25B6\"") == 1 and js.count("\\u23F8") == 1  # ▶ and ⏸, once each
+
+
+def fill(template: str, **values) -> str:
+    """grid.js's fillIn, written out here: {name} fields from values."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
+
+
+def test_the_live_region_can_say_what_an_output_cell_is_made_of():
+    """The words and the numbers sent are enough to say the issue's sentence for the article's
+    example: output[1, 2] = 3 (by hand), its window rows 1-3, columns 2-4, nine products."""
+    d = widgets.conv_step_explorer().grid.data
+    W, k = d["words"], 1 * 3 + 2
+    rows, cols = d["tap_rows"][k], d["tap_cols"][k]
+    said = fill(W["live"], name=W["output"], i=1, j=2, value=int(d["outputs"][0]["values"][1][2]),
+                r0=rows[0], r1=rows[-1], c0=cols[0], c1=cols[-1],
+                what=fill(W["live_sum"], n=len(rows)))
+    assert RESULT_5X5[1, 2] == 3
+    assert said == "output[1, 2] = 3: window rows 1-3, columns 2-4, sum of 9 products"
+    assert "Enter" in W["play"] and "Enter" in W["grid"] and "Tab" in W["grid"]
+    # pooling says "largest" and "mean", with the window's size
+    assert fill(grid_words()["live_max"], n=4) == "the largest of 4 values"
+    assert fill(grid_words()["live_avg"], n=4) == "the mean of 4 values"
+
+
+def test_the_grid_words_are_chinese_in_the_chinese_edition():
+    from cnnlib.text import locale
+
+    english = grid_words()
+    try:
+        locale.set_language("zh")
+        chinese = grid_words()
+    finally:
+        locale.set_language("en")
+    assert set(chinese) == set(english)
+    for key in ("live", "live_sum", "live_max", "live_avg", "grid", "play"):
+        assert chinese[key] != english[key], key
+        assert re.search(r"[\u4e00-\u9fff]", chinese[key]), key
+        # the same fields to fill in, so grid.js fills either language alike
+        assert set(re.findall(r"\{(\w+)\}", chinese[key])) == set(
+            re.findall(r"\{(\w+)\}", english[key])), key
+
+
+def test_the_view_follows_the_wai_aria_grid_pattern():
+    """What the view says it does, read from its source: roles, one roving tab stop, Enter and
+    Space, a polite live region (the browser test drives it)."""
+    js = (ROOT / "cnnlib" / "widgets" / "grid.js").read_text()
+    for role in ("grid", "row", "gridcell"):
+        assert f'"{role}"' in js, role
+    assert 'aria-live", "polite"' in js
+    assert "cell.tabIndex = -1" in js and "cell.tabIndex = 0" in js  # roving
+    assert 'e.key === "Enter"' in js and 'e.key === " "' in js
+    assert "root.tabIndex" not in js  # the output cells are the one tab stop, not the whole box
 
 
 # --------------------------------------------------------------------------------------------

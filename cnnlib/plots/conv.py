@@ -271,11 +271,14 @@ def plot_relu(before, after, axes=None, bins=60):
     for ax in axes[:2]:
         _no_ticks(ax)
     ax = axes[2]
-    # Bars coloured as the maps are: negative blue, positive red.
-    counts, edges, patches = ax.hist(before.ravel(), bins=bins, color="tab:blue")
+    # Bars coloured as the maps are: negative blue, positive red; the negative ones hatched too,
+    # so the sign is not told by colour alone (and they lie left of the line at 0).
+    counts, edges, patches = ax.hist(before.ravel(), bins=bins, color="tab:blue", hatch="///",
+                                     edgecolor="white", linewidth=0)
     for patch, left in zip(patches, edges[:-1]):
         if left >= 0:
             patch.set_facecolor("tab:red")
+            patch.set_hatch(None)
     ax.axvline(0, color="black", linewidth=1)
     neg = float((before < 0).mean())
     ax.set_title(ft('values: {neg:.0%} negative (blue) -> 0', neg=neg))

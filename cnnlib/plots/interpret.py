@@ -241,15 +241,47 @@ def _kernel_tiles(kernels) -> np.ndarray:
     return np.moveaxis(k, -1, 0)
 
 
+#: |weight| / the kernel's largest below which a pixel gets no sign mark (it is near white)
+SIGN_MARK_FLOOR = 0.25
+
+
+def _sign_marks(ax, image):
+    """A "+" on each clearly positive pixel and a "−" on each clearly negative one, so that the
+    sign does not rest on red and blue alone; two scatter artists, moved on a redraw."""
+    import matplotlib.colors as mcolors
+
+    cache = artists(ax, "interpret")
+    fig = ax.figure
+    pixel_pt = ax.get_position().width * fig.get_figwidth() * 72 / max(image.shape[1], 1)
+    for sign, marker in ((1, "+"), (-1, "_")):
+        values = np.nan_to_num(image, nan=0.0)
+        rows, cols = np.nonzero(sign * values > SIGN_MARK_FLOOR)
+        # white on the strong (dark) ends of the colour map, black near its white middle
+        colours = mcolors.to_rgba_array(np.where(np.abs(values[rows, cols]) > 0.6, "white",
+                                                 "black")) if rows.size else np.zeros((0, 4))
+        art = cache.get("signs" + marker)
+        if art is None or art not in ax.collections:
+            art = ax.scatter(cols, rows, marker=marker, c=colours, linewidths=1.2, zorder=3)
+            cache["signs" + marker] = art
+        else:
+            art.set_offsets(np.column_stack([cols, rows]).astype(float))
+            art.set_edgecolors(colours)
+            art.set_facecolors(colours)
+        art.set_sizes([(0.45 * pixel_pt) ** 2])
+
+
 def plot_kernels(kernels, ax=None, title="first-layer kernels", ncols=8, highlight=None):
     """Learned kernels (kh, kw, [C,] F) as little images: red positive, blue negative, each
-    scaled by its own largest |weight| (for C > 1 input channels, their mean). Returns the ax."""
+    scaled by its own largest |weight| (for C > 1 input channels, their mean); a "+" or "−"
+    marks each clearly signed pixel too, so colour is not the only cue. Returns the ax."""
     title = ft_default(title, 'first-layer kernels')
     tiles = _kernel_tiles(kernels)
     ax = _mosaic_ax(ax, len(tiles), ncols, tile_inches=0.6)
     image, ncols = mosaic(tiles, ncols, normalize="signed")
-    return _show_mosaic(ax, "kernels", image, KERNEL_CMAP, -1, 1, title, highlight,
-                        tiles.shape[1:], ncols)
+    _show_mosaic(ax, "kernels", image, KERNEL_CMAP, -1, 1, title, highlight, tiles.shape[1:],
+                 ncols)
+    _sign_marks(ax, image)
+    return ax
 
 
 def plot_kernel_matches(handmade: dict, learned, matches, fig=None):

@@ -3,6 +3,11 @@
 // every word it writes too (data.words, from cnnlib.widgets.grid.grid_words: the catalogue).
 //
 // One `view` record holds the widget's DOM and what it shows; small functions below take it.
+//
+// Keyboard and screen readers (the WAI-ARIA grid pattern): every panel is a role="grid" of
+// role="row"s of role="gridcell"s; the output cells are the one tab stop (roving tabindex: the
+// cell the window sits on has tabindex 0), the arrow keys move the focus and the window across
+// them, Space or Enter plays, and a polite live region says what the focused cell is made of.
 
 const GLYPH = { prev: "\u25C0", play: "\u25B6", pause: "\u23F8", next: "\u25B6|" };
 
@@ -38,24 +43,38 @@ function setTitle(node, text) {
 }
 
 // A panel: a title and a CSS grid of cells; returns {panel, box, cells[r][c]}.
-function makeGrid(title, values, cls, cellWidth, fill) {
+// interactive: a role="grid" of gridcells (the output, which takes the focus); else a table.
+function makeGrid(title, values, cls, cellWidth, fill, interactive) {
   const panel = el("div", "cnn-grid-panel " + cls);
   panel.appendChild(el("div", "cnn-grid-title", title));
   const box = el("div", "cnn-grid-cells");
+  box.setAttribute("role", interactive ? "grid" : "table");
+  box.setAttribute("aria-label", title);
+  if (interactive) box.setAttribute("aria-readonly", "true");
   const rows = values.length, cols = rows ? values[0].length : 0;
+  box.setAttribute("aria-rowcount", rows);
+  box.setAttribute("aria-colcount", cols);
   box.style.gridTemplateColumns = `repeat(${cols}, ${cellWidth}px)`;
   box.dataset.rows = rows;
   box.dataset.cols = cols;
   const cells = [];
   for (let r = 0; r < rows; r++) {
     const line = [];
+    const row = el("div", "cnn-grid-row"); // display: contents, so the CSS grid sees the cells
+    row.setAttribute("role", "row");
     for (let c = 0; c < cols; c++) {
       const cell = el("div", "cnn-grid-cell", fill(r, c));
+      cell.setAttribute("role", interactive ? "gridcell" : "cell");
+      if (interactive) {
+        cell.tabIndex = -1;
+        cell.setAttribute("aria-selected", "false");
+      }
       cell.dataset.r = r;
       cell.dataset.c = c;
-      box.appendChild(cell);
+      row.appendChild(cell);
       line.push(cell);
     }
+    box.appendChild(row);
     cells.push(line);
   }
   panel.appendChild(box);
@@ -82,7 +101,6 @@ function cellHeight(root, someCell) {
 
 function createView(model, host) {
   const root = el("div", "cnn-grid");
-  root.tabIndex = 0;
   root.setAttribute("data-lm-suppress-shortcuts", "true"); // arrows step the grid, not the notebook
   root.setAttribute("role", "group");
   const bar = el("div", "cnn-grid-bar");
@@ -94,14 +112,19 @@ function createView(model, host) {
   const panels = el("div", "cnn-grid-panels");
   const calc = el("div", "cnn-grid-calc");
   const legend = el("div", "cnn-grid-legend");
-  root.append(bar, panels, calc, legend);
+  const live = el("div", "cnn-grid-live");
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("aria-atomic", "true");
+  root.append(bar, panels, calc, legend, live);
   host.appendChild(root);
   return {
-    model, root, prev, play, next, label, panels, calc, legend,
+    model, root, prev, play, next, label, panels, calc, legend, live,
     words: {},    // the words of the data being shown
     data: null,   // the data being shown
     dom: null,    // its DOM: input, kernel, terms and output grids, the frame, sizes
     hover: null,  // the output cell pointed at (flat index) or null
+    panel: 0,     // the output panel that holds the tab stop (pooling has two)
     lit: [],      // [cell, classes] highlighted now, to clear next time
     timer: null,  // the ▶ interval
     cellH: null,  // px, from grid.css
@@ -122,7 +145,7 @@ function applyWords(v) {
 
 // -- build: new data -> new panels -----------------------------------------------------------
 
-function drawInput(d, w) {
+function drawInput(d, w, W) {
   const input = makeGrid(d.titles.input, d.input, "cnn-grid-input", w, (r, c) =>
     fmt(d.input[r][c], d.digits));
   for (let r = 0; r < d.input.length; r++) {
@@ -131,6 +154,7 @@ function drawInput(d, w) {
       if (d.pad[r][c]) cell.classList.add("pad");
       if (d.unread[r][c]) cell.classList.add("unread");
       if (d.coverage) cell.appendChild(el("span", "cnn-grid-count", String(d.coverage[r][c])));
+      if (d.pad[r][c] && W.padding) cell.setAttribute("aria-description", W.padding);
     }
   }
   return input;
@@ -142,8 +166,9 @@ function drawPanels(v) {
   const [kh, kw] = d.window;
   const w = widthFor([d.input, d.kernel, d.terms.length ? [d.terms.flat()] : null,
                       ...d.outputs.map((o) => o.values)], d.digits);
-  const input = drawInput(d, w);
+  const input = drawInput(d, w, v.words);
   const frame = el("div", "cnn-grid-frame");
+  frame.setAttribute("aria-hidden", "true");
   input.box.appendChild(frame);
   v.panels.appendChild(input.panel);
   let kernel = null;
@@ -157,15 +182,16 @@ function drawPanels(v) {
   v.panels.appendChild(terms.panel);
   const outputs = d.outputs.map((o, k) => {
     const g = makeGrid(o.name, o.values, "cnn-grid-output", w, (r, c) =>
-      fmt(o.values[r][c], d.digits));
+      fmt(o.values[r][c], d.digits), true);
     g.panel.dataset.output = k;
     g.box.addEventListener("pointerover", (e) => onPoint(v, e));
     g.box.addEventListener("pointerleave", () => onLeave(v));
+    g.box.addEventListener("focusin", (e) => onFocus(v, k, e));
     v.panels.appendChild(g.panel);
     return g;
   });
   v.cellH = v.cellH || cellHeight(v.root, input.cells[0][0]);
-  return { input, kernel, terms, outputs, frame, oh, ow, w };
+  return { input, kernel, terms, outputs, frame, oh, ow, w, stops: [] };
 }
 
 function drawLegend(v) {
@@ -250,6 +276,24 @@ function fillTerms(v, k, best) {
   });
 }
 
+// The roving tab stop: the cell the window sits on, in the panel last focused. Only the cells
+// that change are touched (every output cell starts at tabindex -1, not selected).
+function rove(v, i, j) {
+  const active = document.activeElement;
+  const focused = v.root.contains(active) && active.classList.contains("cnn-grid-cell");
+  for (const cell of v.dom.stops) {
+    cell.tabIndex = -1;
+    cell.setAttribute("aria-selected", "false");
+  }
+  v.dom.stops = v.dom.outputs.map((g) => g.cells[i][j]);
+  v.dom.stops.forEach((cell, p) => {
+    cell.setAttribute("aria-selected", "true");
+    if (p !== v.panel) return;
+    cell.tabIndex = 0;
+    if (focused && active !== cell) cell.focus({ preventScroll: true });
+  });
+}
+
 function markOutputs(v, k, i, j, step) {
   const ow = v.dom.ow;
   v.dom.outputs.forEach((g) => {
@@ -280,6 +324,20 @@ function writeCalc(v, k, i, j) {
   });
 }
 
+// What the live region says about output cell (i, j): its value, its window, what it sums.
+function announce(v, k, i, j) {
+  const d = v.data, W = v.words, o = d.outputs[Math.min(v.panel, d.outputs.length - 1)];
+  const rows = d.tap_rows[k], cols = d.tap_cols[k];
+  const what = { sum: W.live_sum, max: W.live_max, avg: W.live_avg }[o.op] || "";
+  const opName = { sum: W.output, max: W.max, avg: W.average }[o.op] || o.name;
+  const text = fillIn(W.live || "", {
+    name: opName, i, j, value: fmt(o.values[i][j], d.digits),
+    r0: rows[0], r1: rows[rows.length - 1], c0: cols[0], c1: cols[cols.length - 1],
+    what: fillIn(what, { n: rows.length }),
+  });
+  if (v.live.textContent !== text) v.live.textContent = text;
+}
+
 function highlight(v) {
   const t0 = performance.now();
   clearMarks(v);
@@ -287,6 +345,7 @@ function highlight(v) {
   if (!v.dom || n === 0) {
     v.label.textContent = v.words.none || "";
     v.calc.textContent = "";
+    v.live.textContent = v.words.none || "";
     return;
   }
   const k = current(v), step = stepShown(v);
@@ -296,6 +355,9 @@ function highlight(v) {
   fillTerms(v, k, best);
   markOutputs(v, k, i, j, step);
   writeCalc(v, k, i, j);
+  const si = Math.floor(step / v.dom.ow), sj = step % v.dom.ow;
+  rove(v, si, sj);
+  announce(v, k, i, j);
   v.label.textContent = fillIn(v.words.step || "", { step: step + 1, n }) +
     (v.hover !== null ? fillIn(v.words.pointing || "", { i, j }) : "");
   v.highlights += 1;
@@ -329,6 +391,17 @@ function onPoint(v, e) {
   highlight(v);
 }
 
+// Focus on an output cell: it becomes the step (its window shows, as pointing does).
+function onFocus(v, panel, e) {
+  const cell = e.target.closest(".cnn-grid-cell");
+  if (!cell || !v.dom) return;
+  const k = Number(cell.dataset.r) * v.dom.ow + Number(cell.dataset.c);
+  const moved = panel !== v.panel;
+  v.panel = panel;
+  if (k !== stepShown(v)) setStep(v, k);
+  else if (moved) highlight(v);
+}
+
 function onLeave(v) {
   v.hover = null;
   delete v.root.dataset.hover;
@@ -351,12 +424,13 @@ function syncTimer(v) {
 }
 
 function onKey(v, e) {
+  if (e.target.closest("button")) return; // a button's own Space/Enter clicks it
   const ow = v.dom ? v.dom.ow : 1;
   const moves = { ArrowRight: 1, ArrowDown: ow, ArrowLeft: -1, ArrowUp: -ow };
   if (e.key in moves) {
     setPlaying(v, false);
     setStep(v, v.model.get("step") + moves[e.key]);
-  } else if (e.key === " ") {
+  } else if (e.key === " " || e.key === "Enter") {
     setPlaying(v, !v.model.get("playing"));
   } else if (e.key === "Home") {
     setStep(v, 0);
@@ -375,6 +449,13 @@ function render({ model, el: host }) {
   v.prev.addEventListener("click", () => { setPlaying(v, false); setStep(v, model.get("step") - 1); });
   v.next.addEventListener("click", () => { setPlaying(v, false); setStep(v, model.get("step") + 1); });
   v.root.addEventListener("keydown", (e) => onKey(v, e));
+  // a click anywhere on the grid (not a button) puts the focus on the tab stop, so the arrow
+  // keys step at once ("click the grid and step with the arrow keys", notebook 02)
+  v.root.addEventListener("click", (e) => {
+    if (e.target.closest("button, .cnn-grid-output") || !v.dom) return;
+    const stop = v.dom.stops[v.panel];
+    if (stop) stop.focus({ preventScroll: true });
+  });
   const handlers = {
     "change:data": () => build(v),
     "change:step": () => highlight(v),

@@ -53,7 +53,8 @@ def _rows(a, digits: int) -> list:
 
 
 def grid_words() -> dict:
-    """The words grid.js writes (legend, step line, button titles), in the learner's language;
+    """The words grid.js writes (legend, step line, button titles, grid name, live region), in
+    the learner's language;
     ``{step}``-style fields are filled in by grid.js."""
     return {
         "output": t("output"), "max": t("max"), "average": t("average"),
@@ -61,8 +62,15 @@ def grid_words() -> dict:
         "unread": t("never read"), "kept": t("kept by max"), "cell": t("output cell"),
         "none": t("no output cells"), "step": t("step {step} of {n}"),
         "pointing": t(" · pointing at output[{i}, {j}]"),
-        "prev": t("previous step (←)"), "play": t("play (space); pointing at the output pauses"),
-        "next": t("next step (→)"), "grid": t("convolution grid: arrow keys step, space plays"),
+        "prev": t("previous step (←)"),
+        "play": t("play (Space or Enter); pointing at the output pauses"),
+        "next": t("next step (→)"),
+        "grid": t("number grid: Tab to the output cells, the arrow keys move the window, "
+                  "Space or Enter plays"),
+        # the live region, read aloud when the window moves: what the output cell is made of
+        "live": t("{name}[{i}, {j}] = {value}: window rows {r0}-{r1}, columns {c0}-{c1}, {what}"),
+        "live_sum": t("sum of {n} products"), "live_max": t("the largest of {n} values"),
+        "live_avg": t("the mean of {n} values"),
     }
 
 

@@ -43,7 +43,7 @@ def read_grids(page) -> list[dict]:
         const grid = (panel) => panel ? [...panel.querySelectorAll('.cnn-grid-cells')].map(box =>
             [...Array(Number(box.dataset.rows))].map((_, r) =>
                 [...Array(Number(box.dataset.cols))].map((_, c) => {{
-                    const cell = box.children[r * Number(box.dataset.cols) + c];
+                    const cell = box.querySelectorAll('.cnn-grid-cell')[r * Number(box.dataset.cols) + c];
                     return {{text: cell.firstChild ? cell.firstChild.textContent : '',
                              cls: cell.className}};
                 }})))[0] : null;
@@ -66,6 +66,7 @@ def read_grids(page) -> list[dict]:
             calc: g ? [...g.querySelectorAll('.cnn-grid-calc-line')].map(l => ({{
                 op: l.dataset.op, text: l.textContent}})) : [],
             step_label: g ? g.querySelector('.cnn-grid-step').textContent : '',
+            live: g ? g.querySelector('[aria-live="polite"]').textContent : '',
         }};
     }})""")
 
@@ -143,6 +144,16 @@ def timed(page, i, attr, event, act, timeout_ms=5000) -> dict:
     if t.get("changed") and "start" in t:
         t["dom_ms"], t["frame_ms"] = t["dom"] - t["start"], t["frame"] - t["start"]
     return t
+
+
+def tab_stop(page, i):
+    return grid_locator(page, i).locator('.cnn-grid-output [role="gridcell"][tabindex="0"]')
+
+
+FOCUSED = """() => { const a = document.activeElement;
+    return {role: a.getAttribute('role'), r: a.dataset.r, c: a.dataset.c, tab: a.tabIndex,
+            output: !!a.closest('.cnn-grid-output'), handle: a.classList.contains('noUi-handle'),
+            label: a.getAttribute('aria-label') || ''}; }"""
 
 
 def slider_handle(page, i, pattern):
@@ -281,7 +292,11 @@ def test_arrow_keys_step(notebook):
         root = grid_locator(page, i).locator(".cnn-grid")
         root.scroll_into_view_if_needed()
         page.mouse.move(2, 2)
-        root.focus()
+        # "click the grid and step with the arrow keys" (02): a click puts the focus on the tab
+        # stop, the output cell the window is on
+        grid_locator(page, i).locator(".cnn-grid-input .cnn-grid-title").click()
+        assert page.evaluate(FOCUSED)["role"] == "gridcell", page.evaluate(FOCUSED)
+        page.mouse.move(2, 2)
         for _ in range(min(CHANGES, 2 * n)):
             before = int(read_grids(page)[i]["data"]["step"])
             t = timed(page, i, "data-highlights", "keydown",
@@ -303,6 +318,76 @@ def _check_window_quiet(g, i, j):
     """As _check_window, for the step (no "pointing at" in the label)."""
     g = dict(g, step_label=g["step_label"] + f" pointing at output[{i}, {j}]")
     _check_window(g, i, j)
+
+
+@pytest.mark.parametrize("notebook", notebook_params("keyboard only", "02", first=True),
+                         indirect=True)
+def test_keyboard_only(notebook):
+    """Tab into the grid, move across the output cells with the arrows, ▶ with Enter, a slider
+    by its keys: the focus, the live region and the picture follow; the ARIA roles are there."""
+    page = notebook.page
+    i = 0
+    box = grid_locator(page, i)
+    box.scroll_into_view_if_needed()
+    page.mouse.move(2, 2)
+    roles = box.evaluate("""ex => Object.fromEntries(['grid', 'row', 'gridcell'].map(r =>
+        [r, ex.querySelectorAll('.cnn-grid-output [role="' + r + '"]').length]))""")
+    g = read_grids(page)[i]
+    oh, ow = int(g["data"]["outRows"]), int(g["data"]["outCols"])
+    assert roles == {"grid": len(g["outputs"]), "row": oh * len(g["outputs"]),
+                     "gridcell": oh * ow * len(g["outputs"])}, roles
+    assert tab_stop(page, i).count() == 1  # one tab stop across the output grids
+    # Tab in from the last control before the grid: past ◀ ▶ ▶|, onto one output cell
+    slider_handle(page, i, r"stride").focus()
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED)["role"] == "gridcell":
+            break
+    focus = page.evaluate(FOCUSED)
+    assert focus["role"] == "gridcell" and focus["output"] and focus["tab"] == 0, focus
+    page.keyboard.press("Home")
+    assert (page.evaluate(FOCUSED)["r"], page.evaluate(FOCUSED)["c"]) == ("0", "0")
+    said = read_grids(page)[i]["live"]
+    assert said.startswith("output[0, 0] = ") and "window rows 0-2, columns 0-2" in said, said
+    # the arrows move the focus, the window, its products and what is said
+    for key, (r, c) in (("ArrowRight", (0, 1)), ("ArrowDown", (1, 1)), ("ArrowLeft", (1, 0))):
+        page.keyboard.press(key)
+        focus = page.evaluate(FOCUSED)
+        assert (int(focus["r"]), int(focus["c"])) == (r, c), (key, focus)
+        shown = read_grids(page)[i]
+        _check_window_quiet(shown, r, c)  # the taps, products and sum of that cell
+        s = control(shown, r"stride")
+        assert shown["live"].startswith(f"output[{r}, {c}] = {shown['outputs'][0][r][c]['text']}")
+        assert f"window rows {r * s}-{r * s + 2}, columns {c * s}-{c * s + 2}" in shown["live"]
+        assert shown["live"].endswith("sum of 9 products")
+    # Enter plays: the step, the focus and the live region walk on; Enter again stops
+    before = read_grids(page)[i]["live"]
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"""(s) => {_CUR}.querySelectorAll('.cnn-grid-explorer')[{i}]
+        .querySelector('[aria-live="polite"]').textContent !== s""", arg=before, timeout=5000)
+    assert read_grids(page)[i]["data"]["playing"] == "true"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(100)
+    shown = read_grids(page)[i]
+    assert shown["data"]["playing"] == "false"
+    k = int(shown["data"]["step"])
+    focus = page.evaluate(FOCUSED)
+    assert (int(focus["r"]), int(focus["c"])) == divmod(k, ow), "the focus did not follow ▶"
+    # back to the slider by Shift+Tab, and move it with its keys: a new picture, said anew
+    for _ in range(8):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate(FOCUSED)["handle"]:
+            break
+    assert page.evaluate(FOCUSED)["handle"], page.evaluate(FOCUSED)
+    renders = shown["data"]["renders"]
+    old = (shown["data"]["outRows"], shown["live"])
+    page.keyboard.press("ArrowRight" if control(shown, r"stride") < 3 else "ArrowLeft")
+    page.wait_for_function(f"""(n) => {_CUR}.querySelectorAll('.cnn-grid-explorer')[{i}]
+        .querySelector('.cnn-grid').dataset.renders !== n""", arg=renders, timeout=10000)
+    after = read_grids(page)[i]
+    assert (after["data"]["outRows"], after["live"]) != old
+    want = expected_output_size(**params(after))
+    assert int(after["data"]["outRows"]) == want and after["live"].startswith("output[")
 
 
 SLIDER_FOR_LATENCY = {"02": r"stride", "03": r"stride", "04": r"size"}
