@@ -92,7 +92,9 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
               h=shown.shape[0], w=shown.shape[1])])
 
     return Explorer(controls, compute, draw, fig, photos=choice,
-                    title="Kernel gallery: named filters on a photo")
+                    title="Kernel gallery: named filters on a photo",
+                    picture="The photo, the chosen kernel's numbers, and the feature map the "
+                            "kernel makes of the photo.")
 
 
 CUSTOM = "(custom)"
@@ -162,7 +164,9 @@ def kernel_editor_explorer(kernel: str = "edges (Laplacian)", image="cat (chelse
                            widgets.HBox([controls["image"], choice.upload]), controls["stride"]])
     return Explorer(controls, compute, draw, fig, photos=choice, on_change=sync,
                     arrange=[others, grid],
-                    title="Kernel editor: type the nine numbers, pick a stride")
+                    title="Kernel editor: type the nine numbers, pick a stride",
+                    picture="The photo, the 3×3 kernel you typed, and the feature map it makes "
+                            "with the chosen stride.")
 
 
 RGB_KERNELS = {
@@ -217,4 +221,7 @@ def rgb_conv_explorer(kernel: str = "small integers (example)", bias: float = 1.
     # Placed by hand (no layout pass): no tick labels here, so nothing can overlap.
     return Explorer(controls, compute, draw, fig, play="step", on_change=fit_step,
                     layout=dict(left=0.01, right=0.99, bottom=0.01, top=0.95, wspace=0.12,
-                                hspace=0.22), title="A 3x3x3 kernel over an RGB image")
+                                hspace=0.22), title="A 3x3x3 kernel over an RGB image",
+                    picture="The red, green and blue channels with the current window, the "
+                            "kernel's three slices, and the output map filled in up to this "
+                            "step.")
