@@ -8,7 +8,8 @@ const ICONS = { "fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-r
 const CONTROLS = ".noUi-handle, select, input, textarea, button, .widget-readout";
 
 function textOf(node) {
-  return node ? node.textContent.replace(/\s+/g, " ").trim() : "";
+  // a checkbox's spare label holds a zero-width space, which is no name
+  return node ? node.textContent.replace(/[\s\u200b]+/g, " ").trim() : "";
 }
 
 function name(root, model) {
@@ -21,6 +22,8 @@ function name(root, model) {
     for (const c of box.querySelectorAll(CONTROLS)) {
       if (c.closest(".cnn-explorer") !== root) continue;  // a nested explorer names its own
       if (c.matches("button") && textOf(c)) continue;     // a button's own text is its name
+      const own = c.closest("label");                       // a checkbox inside its own label
+      if (own && own !== label && textOf(own)) continue;
       const readout = c.matches(".widget-readout");
       c.setAttribute("aria-label", readout ? `${said} (${words.value || "value"})` : said);
     }
