@@ -79,7 +79,7 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
             "sum of the kernel's numbers: {total:.3g} · values {lo:.0f} to {hi:.0f} ({scale}) · ",
             total=k.sum(), lo=shown.min(), hi=shown.max(),
             scale=t("drawn blue < 0 < red" if kernel_is_signed(k) else "drawn in gray")) \
-            + output_size_line(x.shape, k.shape, 1)
+            + output_size_line(x.shape, k.shape, 1) + "<br>" + kernel_rows(k)
 
     def draw(state, kernel, image, relu):
         shown = state["output"]
@@ -95,6 +95,13 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
                     title="Kernel gallery: named filters on a photo",
                     picture="The photo, the chosen kernel's numbers, and the feature map the "
                             "kernel makes of the photo.")
+
+
+def kernel_rows(k) -> str:
+    """The kernel's numbers, row by row, as the picture shows them (for a reader who cannot see
+    it)."""
+    return t("kernel rows: {rows}", rows=" / ".join(" ".join(f"{v:.3g}" for v in row)
+                                                    for row in np.asarray(k)))
 
 
 CUSTOM = "(custom)"

@@ -48,6 +48,9 @@ def _softmax_text(scaled, probs, label, ce) -> str:
         best = int(np.argmax(probs))
         head = t("p = softmax(z / T): they sum to {total:.3f}; most likely class {best} "
                  "(p = {p})", total=probs.sum(), best=best, p=_fmt(probs[best]))
+        # the bars' numbers, for whoever cannot see the bars
+        head += "<br>" + t("every class: {probs}", probs=", ".join(
+            f"{i}: {_fmt(p)}" for i, p in enumerate(probs)))
     if ce is None:
         tail = t("label {label} is not one of the {n} classes (0–{last}): no cross-entropy",
                  label=label, n=n, last=n - 1)

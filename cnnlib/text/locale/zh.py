@@ -1035,4 +1035,6 @@ ZH: dict[str, str] = {
     'pause': '暂停',
     'stop': '停止',
     'repeat': '循环',
+    'every class: {probs}': '每个类别：{probs}',
+    'kernel rows: {rows}': '卷积核逐行：{rows}',
 }
