@@ -99,3 +99,24 @@ def test_every_explorer_in_the_source_passes_a_picture_description():
             assert isinstance(pic, ast.Constant) and str(pic.value).strip(), \
                 f"{where}: no picture= description"
     assert len(calls) >= len(explorer_names("all")) - 1, calls  # digit_canvas: one subclass call
+
+
+def test_the_static_site_writes_the_pictures_description_as_alt():
+    """tools/build_html turns a saved figure explorer into a still picture: its alt is the
+    explorer's description (escaped), and the hidden Names widget does not make it live."""
+    from ipywidgets.embed import dependency_state
+
+    from tools import build_html
+
+    cnnlib.setup(lang="zh")
+    try:
+        explorer = _build("pooling_explorer")
+    finally:
+        cnnlib.setup(lang="en")
+    state = dependency_state(explorer)
+    ids = build_html._subtree(explorer.model_id, state)
+    assert explorer.names.model_id in ids
+    assert "anywidget" not in build_html._modules(ids, state)
+    page = build_html._static_explorer(explorer.model_id, state)
+    alt = re.search(r'<img [^>]*alt="([^"]*)"', page).group(1)
+    assert alt == explorer.picture and HAN.search(alt), alt
