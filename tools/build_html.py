@@ -36,6 +36,7 @@ from pathlib import Path
 
 from cnnlib.text.i18n import t
 from cnnlib.text.locale import set_language
+from cnnlib.widgets.names import CSS as NAMES_CSS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -89,10 +90,10 @@ def _static_explorer(model_id: str, state: dict) -> str | None:
     root = state.get(model_id)
     if root is None or "cnn-explorer" not in (root["state"].get("_dom_classes") or []):
         return None
-    title, controls, info, png = "", [], "", None
+    title, controls, info, png, alt = "", [], "", None, ""
 
     def walk(mid: str) -> None:
-        nonlocal title, info, png
+        nonlocal title, info, png, alt
         model = state.get(mid)
         if model is None:
             return
@@ -100,6 +101,8 @@ def _static_explorer(model_id: str, state: dict) -> str | None:
         if "cnn-explorer-figure" in classes:
             png = next((b["data"] for b in model.get("buffers", []) if b["path"] == ["value"]),
                        None)
+        elif NAMES_CSS in classes:  # the explorer's text alternative (cnnlib.widgets.names)
+            alt = st.get("alt", "")
         elif "cnn-explorer-info" in classes:
             info = st.get("value", "")
         elif model["model_name"] == "HTMLModel" and not title and st.get("value", "").startswith(
@@ -115,7 +118,7 @@ def _static_explorer(model_id: str, state: dict) -> str | None:
         return None
     return (f'<div class="cnn-static-explorer">{title}'
             f'<div style="color:#555">{" · ".join(controls)}</div><div>{info}</div>'
-            f'<img src="data:image/png;base64,{png}" alt="explorer picture">'
+            f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
             '<div style="color:#777;font-size:90%"><i>'
             f'{t("A picture of the explorer at its first draw: run the notebook to move the controls.")}'
             "</i></div></div>")
@@ -142,6 +145,9 @@ def _subtree(model_id: str, state: dict) -> list[str]:
 
 
 def _modules(ids: list[str], state: dict) -> set[str]:
+    """The widget modules of ``ids``; an explorer's hidden ``Names`` widget (an anywidget that
+    only names controls) does not make it live."""
+    ids = [i for i in ids if NAMES_CSS not in (state[i]["state"].get("_dom_classes") or [])]
     return {state[i].get(key) for i in ids for key in ("model_module", "view_module")} - {None}
 
 

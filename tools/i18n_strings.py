@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FUNCS = {"t": 0, "ft": 0, "ft_default": 1, "int_slider": 0, "float_slider": 0,
          "selection_slider": 0, "dropdown": 0, "toggle_buttons": 0, "checkbox": 0,
          "number_box": 0, "compact_slider": 0}
+#: keyword arguments that ``base.Explorer`` translates (an explorer's picture description)
+KEYWORDS = {"picture"}
 
 
 def _name(func: ast.expr) -> str:
@@ -31,7 +33,14 @@ def used_strings(root: Path = ROOT) -> tuple[dict[str, list[str]], list[str]]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and _name(node.func) in FUNCS):
+            if not isinstance(node, ast.Call):
+                continue
+            for kw in node.keywords:
+                if kw.arg in KEYWORDS and isinstance(kw.value, ast.Constant) and isinstance(
+                        kw.value.value, str) and kw.value.value:
+                    where = f"{path.relative_to(root).as_posix()}:{node.lineno}"
+                    found.setdefault(kw.value.value, []).append(where)
+            if _name(node.func) not in FUNCS:
                 continue
             i = FUNCS[_name(node.func)]
             if len(node.args) <= i:

@@ -35,6 +35,7 @@ from cnnlib.plots.common import figure_to_png
 from cnnlib.text.i18n import t
 
 from .controls import play_for
+from .names import Names
 
 __all__ = ["Explorer"]
 
@@ -47,6 +48,9 @@ class Explorer(widgets.VBox):
     photos: the explorer's photos and their upload button (``photos.PhotoChoice``, or anything
     with an ``upload`` button and ``connect(explorer)``): the button goes beside the photo
     dropdown (``photos.dropdown``) or after the controls, and ``connect`` makes it work.
+    picture: what the picture shows, in a sentence (English; shown through ``t``): its text
+    alternative, set as the ``<img>``'s ``alt`` by ``names.Names``, which also names every
+    control from its description. The info line gives the numbers the picture shows.
     play: the name of the control a ▶ Play button walks one step at a time.
     extra: more widgets, shown below the controls. arrange: widgets to show in place of one row
     of every control (then the builder places the upload button itself).
@@ -58,7 +62,8 @@ class Explorer(widgets.VBox):
 
     Attributes, all set here: ``controls``, ``compute``, ``draw``, ``figure``, ``image`` (the
     PNG, or None), ``view`` (what shows the picture), ``photos`` and ``play`` (or None),
-    ``info`` and ``message`` (HTML lines), ``state``, ``last_error``, ``draw_count``,
+    ``info`` and ``message`` (HTML lines), ``picture`` (the text alternative, translated) and
+    ``names`` (the ``Names`` widget that applies it), ``state``, ``last_error``, ``draw_count``,
     ``last_draw_ms`` and ``draw_ms`` (the kernel's share of recent redraws).
     """
 
@@ -67,7 +72,7 @@ class Explorer(widgets.VBox):
     CSS = "cnn-explorer"
 
     def __init__(self, controls: dict, compute, draw, figure=None, *, title: str | None = None,
-                 photos=None, play: str | None = None, extra: list | None = None,
+                 picture: str = "", photos=None, play: str | None = None, extra: list | None = None,
                  arrange: list | None = None, on_change=None, layout="freeze"):
         self.controls = dict(controls)
         self.compute, self.draw = compute, draw
@@ -79,6 +84,8 @@ class Explorer(widgets.VBox):
         self.draw_ms = collections.deque(maxlen=100)
         self.draw_count = 0
         self.photos = photos
+        self.picture = t(picture) if picture else ""
+        self.names = Names(alt=self.picture)
         self.play = play_for(self.controls[play]) if play else None
         if isinstance(figure, widgets.DOMWidget):  # drawn in the browser
             self.figure, self.image, self.view = None, None, figure
@@ -103,7 +110,7 @@ class Explorer(widgets.VBox):
         if title:
             children.append(widgets.HTML(f"<b>{html.escape(t(title))}</b>"))
         children += [control_box, *([self.play] if self.play else []), *(extra or []),
-                     self.info, self.message, self.view]
+                     self.info, self.message, self.view, self.names]
         super().__init__(children)
         self.add_class(self.CSS)
         for control in self.controls.values():

@@ -79,7 +79,7 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
             "sum of the kernel's numbers: {total:.3g} · values {lo:.0f} to {hi:.0f} ({scale}) · ",
             total=k.sum(), lo=shown.min(), hi=shown.max(),
             scale=t("drawn blue < 0 < red" if kernel_is_signed(k) else "drawn in gray")) \
-            + output_size_line(x.shape, k.shape, 1)
+            + output_size_line(x.shape, k.shape, 1) + "<br>" + kernel_rows(k)
 
     def draw(state, kernel, image, relu):
         shown = state["output"]
@@ -92,7 +92,16 @@ def kernel_gallery_explorer(kernel: str = "sobel x (vertical edges)",
               h=shown.shape[0], w=shown.shape[1])])
 
     return Explorer(controls, compute, draw, fig, photos=choice,
-                    title="Kernel gallery: named filters on a photo")
+                    title="Kernel gallery: named filters on a photo",
+                    picture="The photo, the chosen kernel's numbers, and the feature map the "
+                            "kernel makes of the photo.")
+
+
+def kernel_rows(k) -> str:
+    """The kernel's numbers, row by row, as the picture shows them (for a reader who cannot see
+    it)."""
+    return t("kernel rows: {rows}", rows=" / ".join(" ".join(f"{v:.3g}" for v in row)
+                                                    for row in np.asarray(k)))
 
 
 CUSTOM = "(custom)"
@@ -162,7 +171,9 @@ def kernel_editor_explorer(kernel: str = "edges (Laplacian)", image="cat (chelse
                            widgets.HBox([controls["image"], choice.upload]), controls["stride"]])
     return Explorer(controls, compute, draw, fig, photos=choice, on_change=sync,
                     arrange=[others, grid],
-                    title="Kernel editor: type the nine numbers, pick a stride")
+                    title="Kernel editor: type the nine numbers, pick a stride",
+                    picture="The photo, the 3×3 kernel you typed, and the feature map it makes "
+                            "with the chosen stride.")
 
 
 RGB_KERNELS = {
@@ -217,4 +228,7 @@ def rgb_conv_explorer(kernel: str = "small integers (example)", bias: float = 1.
     # Placed by hand (no layout pass): no tick labels here, so nothing can overlap.
     return Explorer(controls, compute, draw, fig, play="step", on_change=fit_step,
                     layout=dict(left=0.01, right=0.99, bottom=0.01, top=0.95, wspace=0.12,
-                                hspace=0.22), title="A 3x3x3 kernel over an RGB image")
+                                hspace=0.22), title="A 3x3x3 kernel over an RGB image",
+                    picture="The red, green and blue channels with the current window, the "
+                            "kernel's three slices, and the output map filled in up to this "
+                            "step.")

@@ -48,6 +48,9 @@ def _softmax_text(scaled, probs, label, ce) -> str:
         best = int(np.argmax(probs))
         head = t("p = softmax(z / T): they sum to {total:.3f}; most likely class {best} "
                  "(p = {p})", total=probs.sum(), best=best, p=_fmt(probs[best]))
+        # the bars' numbers, for whoever cannot see the bars
+        head += "<br>" + t("every class: {probs}", probs=", ".join(
+            f"{i}: {_fmt(p)}" for i, p in enumerate(probs)))
     if ce is None:
         tail = t("label {label} is not one of the {n} classes (0–{last}): no cross-entropy",
                  label=label, n=n, last=n - 1)
@@ -107,7 +110,9 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: 
                             title_probs=t("softmax(z / T)" if stable
                                           else "softmax(z / T), naive formula"))
 
-    return Explorer(controls, compute, draw, fig, title="Softmax and temperature")
+    return Explorer(controls, compute, draw, fig, title="Softmax and temperature",
+                    picture="Bars of the logits divided by the temperature, and bars of the "
+                            "softmax probabilities, the true label marked.")
 
 
 def _human_bytes(n: float) -> str:
@@ -157,7 +162,9 @@ def connections_explorer(size: int = 1000, window: int = 10, channels: int = 1,
                                  title=t("{n}×{n}×{c} image → {n}×{n}×{f} maps: weights "
                                          "(log scale)", n=size, c=channels, f=filters))
 
-    return Explorer(controls, compute, draw, fig, title="Full vs local vs shared connections")
+    return Explorer(controls, compute, draw, fig, title="Full vs local vs shared connections",
+                    picture="Bars of the number of weights for full, local and shared "
+                            "connections, on a log scale.")
 
 
 def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20):
@@ -209,4 +216,6 @@ def forward_pass_explorer(net: tinycnn.TinyCNN | None = None, examples: int = 20
         dplots.plot_forward_pass(state["stages"], label=digit, channel_names=net.channel_names,
                                  maps=maps, fig=fig)
 
-    return Explorer(controls, compute, draw, fig, title="A tiny CNN, stage by stage")
+    return Explorer(controls, compute, draw, fig, title="A tiny CNN, stage by stage",
+                    picture="The test digit and every stage of the tiny CNN: feature maps after "
+                            "convolution, ReLU and pooling, then the ten class scores.")

@@ -37,10 +37,11 @@ class GridExplorer(Explorer):
 
     CSS = "cnn-grid-explorer"
 
-    def __init__(self, controls: dict, compute, payload, *, title: str | None = None):
+    def __init__(self, controls: dict, compute, payload, *, title: str | None = None,
+                 picture: str = ""):
         self.grid = GridWidget()
         super().__init__(controls, compute, lambda state, **values: self.grid.show(
-            payload(state, **values)), self.grid, title=title)
+            payload(state, **values)), self.grid, title=title, picture=picture)
 
 
 # -- 02: the step-by-step convolution --------------------------------------------------------
@@ -70,7 +71,9 @@ def conv_step_explorer(example: str = "5x5 image, X kernel", stride: int = 1):
             "terms": t("window × kernel"), "output": t("output {h} × {w}", h=oh, w=ow)},
             outputs=[(t("output {h} × {w}", h=oh, w=ow), "sum", g["output"])])
 
-    return GridExplorer(controls, compute, payload, title="Convolution, one step at a time")
+    return GridExplorer(controls, compute, payload, title="Convolution, one step at a time",
+                        picture="Grids of the input, the kernel and the output, the window on "
+                                "the input and the output cell it makes.")
 
 
 # -- 03: conv arithmetic ----------------------------------------------------------------------
@@ -143,7 +146,9 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
             outputs=[(t("output {h} × {w}", h=out, w=out), "sum", g["output"])])
 
     return GridExplorer(controls, compute, payload,
-                        title="Conv arithmetic: padding, stride, dilation")
+                        title="Conv arithmetic: padding, stride, dilation",
+                        picture="The padded input grid with the kernel's taps, and the output "
+                                "grid whose size the formula gives.")
 
 
 # -- 04: pooling by hand --------------------------------------------------------------------
@@ -184,4 +189,6 @@ def pool_step_explorer(x=None, size: int = 2, stride: int | None = None, digits:
             outputs=[(t("max pooled {h} × {w}", h=oh, w=ow), "max", g["max"]),
                      (t("average pooled {h} × {w}", h=oh, w=ow), "avg", g["avg"])])
 
-    return GridExplorer(controls, compute, payload, title="Pooling by hand: max and average")
+    return GridExplorer(controls, compute, payload, title="Pooling by hand: max and average",
+                        picture="The feature map with the pooling window, and the max-pooled "
+                                "and average-pooled outputs.")

@@ -92,6 +92,8 @@ def loss_landscape_explorer(weight: float = -1.0, lr: float = 0.4):
 
     return Explorer(controls, compute, draw, fig,
                     title="One weight, its loss, and the way downhill",
+                    picture="The loss curve over one kernel weight, the current weight as a dot "
+                            "with its slope, and the steps gradient descent takes.",
                     layout=dict(left=0.1, right=0.98, bottom=0.14, top=0.9))
 
 
@@ -144,4 +146,6 @@ def kernel_learning_explorer(lr: float = 0.1, steps: int = 200, init: str = "ran
                                axes=axes, diverged=state["diverged"])
 
     return Explorer(controls, compute, draw, fig, title="Learn a kernel by gradient descent",
+                    picture="The learned kernel beside the hidden kernel, and the loss falling "
+                            "over the training steps.",
                     layout=dict(left=0.03, right=0.98, bottom=0.16, top=0.88, wspace=0.3))

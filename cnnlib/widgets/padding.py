@@ -58,4 +58,6 @@ def receptive_field_explorer(layers=3, kernel=3, stride=1, dilation=1, channels=
 
     return Explorer(controls, compute, draw, fig,
                     layout=dict(left=0.03, right=0.97, bottom=0.12, top=0.9, wspace=0.25),
-                    title="Receptive field of stacked conv layers")
+                    title="Receptive field of stacked conv layers",
+                    picture="How many input pixels one neuron of each layer sees, and the grid "
+                            "of pixels the last layer's neuron sees.")

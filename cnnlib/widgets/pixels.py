@@ -103,4 +103,6 @@ def pixel_explorer(image="cat (chelsea)", channel: str = "red", row: int = 106,
         fig.dynamic = [outline(axes[0], "patch"), axes[1], axes[2]]
 
     return Explorer(controls, compute, draw, fig, photos=choice, on_change=fit_sliders,
-                    title="Pixel explorer: a photo is a grid of numbers")
+                    title="Pixel explorer: a photo is a grid of numbers",
+                    picture="The photo with a box around the chosen patch, and that patch of "
+                            "one colour channel with each pixel's number written in it.")

@@ -116,6 +116,8 @@ def pooling_explorer(image="cat (chelsea)", kind="edges", mode="max", size=2, st
 
     return Explorer(controls, compute, draw, fig, photos=choice,
                     title="Pooling a feature map of a photo",
+                    picture="The photo, its feature map, and the pooled map, smaller by the "
+                            "pooling stride.",
                     layout=dict(left=0.01, right=0.99, bottom=0.03, top=0.9, wspace=0.04))
 
 
@@ -171,7 +173,9 @@ def pool_shift_explorer(image="cat (chelsea)", shift=1, direction="right", size=
             ylabel=t("change = 1 − correlation"), title=t("how much the map changes"))
 
     return Explorer(controls, compute, draw, fig, layout=GRID_LAYOUT,
-                    title="Shift the input: what pooling forgives")
+                    title="Shift the input: what pooling forgives",
+                    picture="The edge map before and after the shift, the same two maps pooled, "
+                            "and curves of how much each map changes with the shift.")
 
 
 NOISE_HELP = {
@@ -227,4 +231,7 @@ def pool_noise_explorer(image="cat (chelsea)", kind="gaussian", level=0.2, size=
             ylabel=t("r with the clean pooled map"), title=t("which pooling shrugs the noise off"))
 
     return Explorer(controls, compute, draw, fig, layout=GRID_LAYOUT,
-                    title="Noise: max vs average pooling")
+                    title="Noise: max vs average pooling",
+                    picture="The clean and noisy feature maps, their max- and average-pooled "
+                            "maps, and curves of how close each pooled map stays to the clean "
+                            "one as the noise grows.")

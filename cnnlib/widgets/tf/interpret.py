@@ -196,7 +196,9 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
                                  top=maps[..., channel].max()))
 
     return Explorer(controls, compute, draw, fig, photos=imgs,
-                    title="Activation maps, layer by layer")
+                    title="Activation maps, layer by layer",
+                    picture="The input digit, all feature maps of the chosen layer, and the "
+                            "chosen channel enlarged.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,7 +288,9 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
         iplots.plot_ascent(state["scores"], ax=axes[2], highlight=filter,
                            title=t("response per step (orange: {filter})", filter=filter))
 
-    return Explorer(controls, compute, draw, fig, title="What each filter looks for")
+    return Explorer(controls, compute, draw, fig, title="What each filter looks for",
+                    picture="The input pattern each filter of the layer responds to most, the "
+                            "chosen filter enlarged, and its response over the ascent steps.")
 
 
 def class_visualization_explorer(model=None, steps: int = 150, class_names=None):
@@ -326,7 +330,9 @@ def class_visualization_explorer(model=None, steps: int = 150, class_names=None)
                                  names=info.class_names, ncols=min(5, n_classes),
                                  title=t("the input each class likes best"))
 
-    return Explorer(controls, compute, draw, fig, title="Class visualization")
+    return Explorer(controls, compute, draw, fig, title="Class visualization",
+                    picture="For each class, the input the model scores highest for it, with "
+                            "that class's probability.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,7 +403,9 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
         iplots.plot_heatmap(_shown(info, imgs.x[digit]), heat, ax=axes[2], image_cmap=cmap,
                             title=t("why {target}?", target=names[state["target"]]))
 
-    return Explorer(controls, compute, draw, fig, photos=imgs, title="Saliency and Grad-CAM")
+    return Explorer(controls, compute, draw, fig, photos=imgs, title="Saliency and Grad-CAM",
+                    picture="The input image, the heat map of the pixels that count most for "
+                            "the chosen class, and the heat map laid over the image.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,4 +440,6 @@ def top_k_explorer(model, class_names, images=None, k: int = 5):
         iplots.plot_top_k(state["top"], ax=axes[1], title=t("top {k} classes", k=k))
 
     return Explorer(controls, compute, draw, fig, photos=imgs,
-                    title="What the network sees in a photo")
+                    title="What the network sees in a photo",
+                    picture="The photo and bars of the model's top classes with their "
+                            "probabilities.")

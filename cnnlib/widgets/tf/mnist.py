@@ -166,7 +166,9 @@ class DigitCanvasExplorer(Explorer):
         board = widgets.HBox([self.canvas, self.probs_box],
                              layout=widgets.Layout(align_items="flex-start"))
         super().__init__({"brush": brush}, self._compute, self._draw, self._axes[0].figure,
-                         title="Draw a digit 手写一个数字", layout="live",
+                         title="Draw a digit 手写一个数字",
+              picture="Your drawing in four steps: with its ink box, cropped, scaled, and "
+                      "centred in 28×28 as the model sees it.", layout="live",
                          extra=[board, widgets.HBox([self.clear_button, self.example_button])])
         self.clear_button.on_click(self.pad.clear)
         self.example_button.on_click(self._show_example)
