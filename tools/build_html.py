@@ -132,7 +132,7 @@ NOTE_COLOUR = "#595959"
 
 def _plain(markup: str) -> str:
     """Text of a bit of HTML (a widget's title or info line), on one line."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup or "")).split())
+    return " ".join(html.unescape(re.sub(r"</?[A-Za-z][^>]*>", " ", markup or "")).split())
 
 
 def _figure_alts(nb) -> int:
