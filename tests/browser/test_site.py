@@ -309,9 +309,11 @@ def _site_page_names(site) -> list[str]:
         p.name for p in site.dir.glob("zh_[0-9][0-9]_*.html"))
 
 
-def test_pages_pass_axe(site, browser):
-    """axe-core with the WCAG 2.1 A and AA rules finds no serious or critical violation on the
-    series' pages, in both editions (tools/a11y.py; its allow-list says why for each rule)."""
+def test_pages_pass_axe_and_name_their_figures(site, browser):
+    """On the series' pages, in both editions: axe-core with the WCAG 2.1 A and AA rules finds no
+    serious or critical violation (tools/a11y.py; its allow-list says why for each rule), and
+    every picture says what it shows: no empty alt, no nbconvert placeholder, on the Chinese
+    pages Chinese, in a page that declares its language. (One visit per page for both.)"""
     from tools import a11y
 
     names = _site_page_names(site)
@@ -321,10 +323,22 @@ def test_pages_pass_axe(site, browser):
         visit = Visit(browser, site.url + name)
         try:
             found = a11y.violations(visit.page)
+            alts = visit.page.locator("main img").evaluate_all("imgs => imgs.map(i => i.alt)")
+            lang = visit.page.evaluate("() => document.documentElement.lang")
         finally:
             visit.close()
         if found:
             problems.append(f"{name}: {a11y.count(found)}\n{a11y.summary(found)}")
+        zh = name.startswith("zh_")
+        if lang != ("zh" if zh else "en"):
+            problems.append(f"{name}: <html lang={lang!r}>")
+        for alt in alts:
+            if not alt.strip() or "No description" in alt or alt == "explorer picture" or (
+                    zh and not any("\u4e00" <= c <= "\u9fff" for c in alt)):
+                problems.append(f"{name}: alt {alt[:80]!r}")
+        if name.startswith(("02_", "zh_02_")) and not any(
+                a.startswith(("Figure: ", "图：")) for a in alts):
+            problems.append(f"{name}: no figure named by its titles")
     assert not problems, "\n".join(problems)
 
 
@@ -342,27 +356,3 @@ def test_axe_finds_what_it_should(site, browser):
         assert a11y.violations(visit.page, "#planted", allowed={})[0]["id"] == "color-contrast"
     finally:
         visit.close()
-
-
-def test_figures_have_alt_text_in_the_page_language(site, browser):
-    """Every picture says what it shows: no empty alt, no nbconvert placeholder, and on the
-    Chinese pages, Chinese."""
-    problems = []
-    for name in _site_page_names(site):
-        visit = Visit(browser, site.url + name)
-        try:
-            alts = visit.page.locator("main img").evaluate_all("imgs => imgs.map(i => i.alt)")
-            lang = visit.page.evaluate("() => document.documentElement.lang")
-        finally:
-            visit.close()
-        zh = name.startswith("zh_")
-        if lang != ("zh" if zh else "en"):
-            problems.append(f"{name}: <html lang={lang!r}>")
-        for alt in alts:
-            if not alt.strip() or "No description" in alt or alt == "explorer picture" or (
-                    zh and not any("\u4e00" <= c <= "\u9fff" for c in alt)):
-                problems.append(f"{name}: alt {alt[:80]!r}")
-        if name.startswith(("02_", "zh_02_")) and not any(
-                a.startswith(("Figure: ", "图：")) for a in alts):
-            problems.append(f"{name}: no figure named by its titles")
-    assert not problems, "\n".join(problems)
