@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: help install teach-env assignments nbgrader lab test test-unit test-notebooks test-browser bench lint format nav html site-assets screenshots train translations font clean
+.PHONY: help install teach-env assignments nbgrader lab test test-unit test-notebooks test-browser bench lint format nav html a11y site-assets screenshots train translations font clean
 
 help:
 	@echo "make lab          open the notebooks in JupyterLab (sets everything up first)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench        print speed figures"
 	@echo "make lint         ruff, and the layer contracts (import-linter, tools/layer_rules.py)"
 	@echo "make html         execute the series into build/html for reading without running"
+	@echo "make a11y         check every page of build/html with axe-core (after make html)"
 	@echo "make site-assets  refresh the site's vendored JavaScript from npm (tools/site_assets)"
 	@echo "make screenshots  save pictures of the explorers into docs/img"
 	@echo "make translations list the Chinese cells (notebooks/zh) whose English cell changed"
@@ -110,6 +111,11 @@ nav: install
 
 html: install
 	$(PY) -m tools.build_html
+
+# axe-core (WCAG 2.1 A and AA) over every page of build/html, after `make html`: the serious and
+# critical violations per page (the site test checks the pages it builds on every run).
+a11y: install
+	$(PY) -m tools.a11y build/html
 
 # The pages' JavaScript is committed; this re-fetches the pinned npm versions (needs npm).
 site-assets: install

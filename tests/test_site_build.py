@@ -76,7 +76,8 @@ def test_a_widget_whose_code_is_not_bundled_becomes_a_line():
     counts = build_html._prepare_widgets(nb, bundled=set())
     assert counts["as a line"] == 1 and counts["live, controls disabled"] == 0
     picture, note = nb.cells[0].outputs
-    assert picture["data"] == {"text/html": '<img src="data:image/png;base64,iVBORw0KGgo=">'}
+    assert picture["data"] == {
+        "text/html": '<img src="data:image/png;base64,iVBORw0KGgo=" alt="Figure">'}
     assert "run the notebook" in note["data"]["text/html"]
     assert "widgets" not in nb.metadata  # nothing left for the widget renderer
 
@@ -119,3 +120,54 @@ def test_links_between_notebooks_and_editions_point_to_pages():
     assert build_html._relink(zh_page, zh=True) == (
         '<a href="zh_00_index.html">目录</a> <a href="02_kernels_and_stride.html">English</a>'
         ' <a href="zh_03_padding.html#x">下一节</a>')
+
+
+def _figure(alt: str | None):
+    out = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"},
+                     metadata={"image/png": {"alt": alt}} if alt is not None else {})
+    return nbformat.from_dict(new_notebook(cells=[new_code_cell("x", outputs=[out])]))
+
+
+def test_a_figure_is_named_by_its_titles_in_the_page_language():
+    """The titles the kernel recorded (tools/figure_alt.py) become the image's alt, in the page's
+    language, and nbconvert's English placeholder never appears."""
+    import re
+
+    from cnnlib.text.locale import set_language
+
+    pages = {}
+    for lang, alt in (("en", "Stride 2; 5×5 input"), ("zh", "步幅 2"), ("en", None)):
+        nb = _figure(alt)
+        set_language(lang)
+        try:
+            build_html._figure_alts(nb)
+        finally:
+            set_language("en")
+        body, _ = build_html.exporter(lang).from_notebook_node(nb)
+        pages[(lang, alt)] = body
+        assert f'<html lang="{lang}">' in body
+        assert "No description" not in body
+    alts = {k: re.findall(r'<img [^>]*alt="([^"]*)"', v) for k, v in
+            pages.items()}
+    assert alts[("en", "Stride 2; 5×5 input")] == ["Figure: Stride 2; 5×5 input"]
+    assert alts[("zh", "步幅 2")] == ["图：步幅 2"]
+    assert alts[("en", None)] == ["Figure"]
+
+
+def test_the_kernel_records_a_figures_titles(monkeypatch):
+    """tools/figure_alt.py, run in a real kernel as the build runs it, puts the suptitle and the
+    axes' titles (mathtext unwrapped) into the PNG output's metadata; untitled axes give their
+    labels."""
+    from nbclient import NotebookClient
+
+    code = ["import matplotlib.pyplot as plt\n"
+            "fig, (a, b) = plt.subplots(1, 2)\nfig.suptitle('Pooling')\n"
+            "a.set_title('input $x$'); b.set_title('max pool 2×2')",
+            "fig, ax = plt.subplots()\nax.set_xlabel('epoch'); ax.set_ylabel('loss')"]
+    nb = new_notebook(cells=[new_code_cell(c) for c in code])
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the inline backend, as the build has it
+    NotebookClient(nb, timeout=60, kernel_name="python3",
+                   extra_arguments=[build_html.FIGURE_ALT]).execute()
+    alts = [o["metadata"]["image/png"]["alt"] for c in nb.cells for o in c.outputs
+            if "image/png" in o.get("data", {})]
+    assert alts == ["Pooling; input x; max pool 2×2", "epoch; loss"]

@@ -45,6 +45,8 @@ OUT = ROOT / "build" / "html"
 SITE_ASSETS = ROOT / "tools" / "site_assets"
 SITE_TEMPLATES = ROOT / "tools" / "site_template"
 STATIC = "_static"
+#: Each kernel of the build runs this first: figures carry their titles as alt (see the file).
+FIGURE_ALT = f"--IPKernelApp.exec_files={ROOT / 'tools' / 'figure_alt.py'}"
 #: Widget modules the renderer (html-manager) carries itself; others come from their packages.
 BUILTIN_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
                           "@jupyter-widgets/output"}
@@ -116,12 +118,44 @@ def _static_explorer(model_id: str, state: dict) -> str | None:
     walk(model_id)
     if png is None:
         return None
+    # The picture's text alternative: the explorer's own description of it (cnnlib.widgets.names);
+    # failing that, what the explorer is, at which settings, and its info line. The info line,
+    # which names the numbers the picture shows, is on the page above the picture either way.
+    if not alt:
+        alt = t("Explorer picture: {what}", what=" · ".join(
+            p for p in (_plain(title), html.unescape(" · ".join(controls)), _plain(info)) if p))
     return (f'<div class="cnn-static-explorer">{title}'
-            f'<div style="color:#555">{" · ".join(controls)}</div><div>{info}</div>'
+            f'<div style="color:{NOTE_COLOUR}">{" · ".join(controls)}</div><div>{info}</div>'
             f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
-            '<div style="color:#777;font-size:90%"><i>'
+            f'<div style="color:{NOTE_COLOUR};font-size:90%"><i>'
             f'{t("A picture of the explorer at its first draw: run the notebook to move the controls.")}'
             "</i></div></div>")
+
+
+#: The site's own notes: #595959 on white is 7:1 (the old #777 was 4.48:1, under WCAG AA).
+NOTE_COLOUR = "#595959"
+
+
+def _plain(markup: str) -> str:
+    """Text of a bit of HTML (a widget's title or info line), on one line."""
+    return " ".join(html.unescape(re.sub(r"</?[A-Za-z][^>]*>", " ", markup or "")).split())
+
+
+def _figure_alts(nb) -> int:
+    """Give every picture output an ``alt`` in the page's language: the figure's titles, which
+    the kernel put in the output's metadata (tools/figure_alt.py), or a plain word when the
+    figure has none. Returns how many had titles."""
+    titled = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            for mime in ("image/png", "image/jpeg"):
+                if mime not in out.get("data", {}):
+                    continue
+                md = out.setdefault("metadata", {}).setdefault(mime, {})
+                titles = md.get("alt", "")
+                titled += bool(titles)
+                md["alt"] = t("Figure: {titles}", titles=titles) if titles else t("Figure")
+    return titled
 
 
 def _subtree(model_id: str, state: dict) -> list[str]:
@@ -153,7 +187,8 @@ def _modules(ids: list[str], state: dict) -> set[str]:
 
 def _note(text: str) -> dict:
     return {"output_type": "display_data", "metadata": {},
-            "data": {"text/html": f'<div class="cnn-static-note" style="color:#777;font-size:90%">'
+            "data": {"text/html": f'<div class="cnn-static-note" style="color:{NOTE_COLOUR};'
+                                  'font-size:90%">'
                                   f"<i>{html.escape(text)}</i></div>"}}
 
 
@@ -186,7 +221,9 @@ def _prepare_widgets(nb, bundled: set[str]) -> dict[str, int]:
             elif modules - BUILTIN_WIDGET_MODULES - bundled:
                 replaced.update(ids)
                 picture = out["data"].get("image/png")
-                out["data"] = {"text/html": f'<img src="data:image/png;base64,{picture}">'} \
+                alt = html.escape(t("Figure"))
+                out["data"] = {"text/html": f'<img src="data:image/png;base64,{picture}" '
+                                            f'alt="{alt}">'} \
                     if picture else {"text/plain": ""}
                 outputs.append(_note(t("An interactive widget: run the notebook to use it.")))
                 counts["as a line"] += 1
@@ -231,7 +268,9 @@ def _module_file(name: str) -> Path | None:
 def copy_static(out_dir: Path, modules: set[str]) -> dict[str, str]:
     """Copy the vendored scripts and the widget modules into ``out_dir/_static``; return the
     require.js paths of the modules found."""
-    shutil.copytree(SITE_ASSETS, out_dir / STATIC, dirs_exist_ok=True)
+    # axe-core is the tests' accessibility checker (tools/a11y.py), not for the pages.
+    shutil.copytree(SITE_ASSETS, out_dir / STATIC, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("axe-core"))
     paths = {}
     for name in sorted(modules):
         source = _module_file(name)
@@ -245,11 +284,13 @@ def copy_static(out_dir: Path, modules: set[str]) -> dict[str, str]:
     return paths
 
 
-def exporter():
-    """nbconvert's lab template, with every script from ``_static/`` (nothing from a CDN)."""
+def exporter(lang: str = "en"):
+    """nbconvert's lab template, with every script from ``_static/`` (nothing from a CDN), for a
+    page in ``lang`` (``<html lang>``, which screen readers speak by)."""
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name="cnn_site", extra_template_basedirs=[str(SITE_TEMPLATES)],
+                        language_code=lang,
                         require_js_url=f"{STATIC}/requirejs/require.js",
                         mathjax_url=f"{STATIC}/mathjax/tex-svg-full.js",
                         widget_renderer_url=f"{STATIC}/html-manager/embed-amd.js")
@@ -264,7 +305,7 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict
     nb = nbformat.read(path, as_version=4)
     start = time.monotonic()
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            store_widget_state=True,
+                            store_widget_state=True, extra_arguments=[FIGURE_ALT],
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     seconds = time.monotonic() - start
@@ -273,11 +314,12 @@ def build_one(path: Path, out_dir: Path, timeout: int) -> tuple[float, int, dict
     # The notes a page adds are in the page's language (the Chinese edition sits in zh/).
     set_language("zh" if path.parent.name == "zh" else "en")
     try:
+        _figure_alts(nb)
         widgets = _prepare_widgets(nb, {m for m in _widget_modules(nb) if _module_file(m)})
     finally:
         set_language("en")
     paths = copy_static(out_dir, _widget_modules(nb))  # what the page still needs
-    body, _ = exporter().from_notebook_node(
+    body, _ = exporter("zh" if path.parent.name == "zh" else "en").from_notebook_node(
         nb, resources={"metadata": {"name": path.stem}, "widget_module_paths": paths})
     prefix = "zh_" if path.parent.name == "zh" else ""  # the Chinese edition, beside the English
     target = out_dir / f"{prefix}{path.stem}.html"

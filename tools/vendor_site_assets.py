@@ -43,6 +43,14 @@ PACKAGES = {
         "license": "Apache-2.0",
         "files": {"es5/tex-svg-full.js": "mathjax", "LICENSE": "mathjax"},
     },
+    # For the accessibility checks only (tools/a11y.py); never copied into the pages.
+    "axe-core": {
+        "version": "4.14.1",
+        "integrity": "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        "license": "MPL-2.0 (the tests' checker; not copied into the pages)",
+        "files": {"axe.min.js": "axe-core", "LICENSE": "axe-core",
+                  "LICENSE-3RD-PARTY.txt": "axe-core"},
+    },
 }
 
 
@@ -89,7 +97,8 @@ def main() -> int:
         "# Vendored JavaScript for the static site\n\n"
         "Copied from npm by `make site-assets` (`python -m tools.vendor_site_assets`), which checks\n"
         "each tarball's sha512 before copying; do not edit these files by hand. `make html` copies\n"
-        "them into `build/html/_static/`, so the pages load nothing from the network.\n\n"
+        "them into `build/html/_static/`, so the pages load nothing from the network; `axe-core/`\n"
+        "is the accessibility checker the tests run (`tools/a11y.py`) and is not copied.\n\n"
         "| npm package | version | license | files kept |\n|---|---|---|---|\n"
         + "\n".join(rows) + f"\n\nTotal: {size / 1e6:.1f} MB.\n", encoding="utf-8")
     print(f"{ASSETS}: {size / 1e6:.1f} MB")

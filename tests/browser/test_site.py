@@ -301,3 +301,58 @@ def test_file_url_needs_nothing_else(site, browser):
         assert not visit.left and not visit.failed and not visit.errors
     finally:
         visit.close()
+
+
+def _site_page_names(site) -> list[str]:
+    """The pages built from the series (English and Chinese), not the test notebook's."""
+    return [n for n in _pages(site) if n[:2] in SITE_NOTEBOOKS] + sorted(
+        p.name for p in site.dir.glob("zh_[0-9][0-9]_*.html"))
+
+
+def test_pages_pass_axe_and_name_their_figures(site, browser):
+    """On the series' pages, in both editions: axe-core with the WCAG 2.1 A and AA rules finds no
+    serious or critical violation (tools/a11y.py; its allow-list says why for each rule), and
+    every picture says what it shows: no empty alt, no nbconvert placeholder, on the Chinese
+    pages Chinese, in a page that declares its language. (One visit per page for both.)"""
+    from tools import a11y
+
+    names = _site_page_names(site)
+    assert any(n.startswith("zh_") for n in names), names
+    problems = []
+    for name in names:
+        visit = Visit(browser, site.url + name)
+        try:
+            found = a11y.violations(visit.page)
+            alts = visit.page.locator("main img").evaluate_all("imgs => imgs.map(i => i.alt)")
+            lang = visit.page.evaluate("() => document.documentElement.lang")
+        finally:
+            visit.close()
+        if found:
+            problems.append(f"{name}: {a11y.count(found)}\n{a11y.summary(found)}")
+        zh = name.startswith("zh_")
+        if lang != ("zh" if zh else "en"):
+            problems.append(f"{name}: <html lang={lang!r}>")
+        for alt in alts:
+            if not alt.strip() or "No description" in alt or alt == "explorer picture" or (
+                    zh and not any("\u4e00" <= c <= "\u9fff" for c in alt)):
+                problems.append(f"{name}: alt {alt[:80]!r}")
+        if name.startswith(("02_", "zh_02_")) and not any(
+                a.startswith(("Figure: ", "图：")) for a in alts):
+            problems.append(f"{name}: no figure named by its titles")
+    assert not problems, "\n".join(problems)
+
+
+def test_axe_finds_what_it_should(site, browser):
+    """The checker is live: a low-contrast line and a nameless image planted in a page are found."""
+    from tools import a11y
+
+    visit = Visit(browser, site.url + "01_hover_grid.html")
+    try:
+        visit.page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
+            '<p id="planted" style="color:#aaa">grey on white</p><img id="noalt" src="data:,">')""")
+        found = {v["id"]: v for v in a11y.violations(visit.page, allowed={})}
+        assert any("#planted" in n["target"] for n in found["color-contrast"]["nodes"])
+        assert any("#noalt" in n["target"] for n in found["image-alt"]["nodes"])
+        assert a11y.violations(visit.page, "#planted", allowed={})[0]["id"] == "color-contrast"
+    finally:
+        visit.close()

@@ -999,6 +999,10 @@ ZH: dict[str, str] = {
     'An interactive widget: run the notebook to use it.': '这是一个交互控件：运行笔记本才能使用。',
     'Point at the grid to explore it; run the notebook to move the controls.': '把鼠标指向网格即可探索；运行笔记本才能拖动控件。',
     'Run the notebook to use the controls.': '运行笔记本才能使用这些控件。',
+    # the static site's text alternatives (tools/build_html.py)
+    'Explorer picture: {what}': '探索器的图片：{what}',
+    'Figure: {titles}': '图：{titles}',
+    'Figure': '图',
     # pretrained network (cnnlib.pretrained, notebook 09)
     'cache: {path} failed its {algo} check (got {got}..., expected {expected}...): it is corrupt or incomplete and was NOT used. Delete it, or put a good copy there.': '缓存：{path} 没有通过 {algo} 校验（得到 {got}...，应为 {expected}...）：文件已损坏或不完整，没有使用。请删除它，或在那里放一份完好的副本。',
     'cache: no {name} at {places}.': '缓存：{places} 处都没有 {name}。',
