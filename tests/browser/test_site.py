@@ -39,7 +39,8 @@ _SAVED = """() => {
 
 
 def saved_grids(page) -> int:
-    """How many anywidget models the page displays, at top level or inside boxes."""
+    """How many grid models (anywidget, with a grid's ``data`` and ``step``) the page displays,
+    at top level or inside boxes; the explorers' name-giving anywidget is not a grid."""
     state, todo = page.evaluate(_SAVED)
     seen = set()
     while todo:
@@ -49,7 +50,8 @@ def saved_grids(page) -> int:
         seen.add(mid)
         refs = json.dumps(state[mid]["state"]).split('"IPY_MODEL_')[1:]
         todo.extend(r.split('"')[0] for r in refs)
-    return sum(state[m]["model_module"] == "anywidget" for m in seen)
+    return sum(state[m]["model_module"] == "anywidget" and "step" in state[m]["state"]
+               and "data" in state[m]["state"] for m in seen)
 
 
 @dataclass(frozen=True)
