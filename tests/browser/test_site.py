@@ -39,8 +39,8 @@ _SAVED = """() => {
 
 
 def saved_grids(page) -> int:
-    """How many grid models (anywidget, with a grid's ``data`` and ``step``) the page displays,
-    at top level or inside boxes; the explorers' name-giving anywidget is not a grid."""
+    """How many grid models the page displays, at top level or inside boxes: anywidget models,
+    less the explorers' name-giving one (``widgets.names``, the anywidget with an ``alt``)."""
     state, todo = page.evaluate(_SAVED)
     seen = set()
     while todo:
@@ -50,8 +50,8 @@ def saved_grids(page) -> int:
         seen.add(mid)
         refs = json.dumps(state[mid]["state"]).split('"IPY_MODEL_')[1:]
         todo.extend(r.split('"')[0] for r in refs)
-    return sum(state[m]["model_module"] == "anywidget" and "step" in state[m]["state"]
-               and "data" in state[m]["state"] for m in seen)
+    return sum(state[m]["model_module"] == "anywidget" and "alt" not in state[m]["state"]
+               for m in seen)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ Grouped by the module that first uses each string; the last group holds names th
 ZH: dict[str, str] = {
     # cnnlib/__init__.py
     'Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests.': '快速模式（CNNLIB_QUICK=1）：数据少、步数少，供测试用。',
-    # cnnlib/checks/common.py
+    # cnnlib/exercises/checks/common.py
     'give one whole number, like 12, not {show}.': '请给出一个整数，比如 12，而不是 {show}。',
     'an array of shape {shape}: {join}': '形状为 {shape} 的数组：{join}',
     'the answer': '答案',
@@ -23,7 +23,7 @@ ZH: dict[str, str] = {
     'Not quite: the checker could not read {show} ({name}). Hint: {todo}': '不太对：检查器读不懂 {show}（{name}）。提示：{todo}',
     'Try again: a second miss shows the answer (or pass show_answer=True).': '再试一次：第二次答错会显示答案（也可以传入 show_answer=True）。',
     'Try again: in class the checker gives hints, not answers.': '再试一次：课堂上检查器只给提示，不给答案。',
-    # cnnlib/checks/conv.py
+    # cnnlib/exercises/checks/conv.py
     '{expected:g}: the sum of x[{r}:{v}, {c}:{v2}] × kernel, number by number.': '{expected:g}：x[{r}:{v}, {c}:{v2}] 与卷积核逐个相乘后的和。',
     '{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,} ({kh}·{kw}·{c_in} weights per filter{v2}).': '{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,}（每个卷积核 {kh}·{kw}·{c_in} 个权重{v2}）。',
     "Not quite: you said {value:g}. The window's top-left pixel is x[{r}, {c}]; multiply it with the kernel number by number, then add up.": '不太对：你的答案是 {value:g}。窗口左上角的像素是 x[{r}, {c}]；把窗口与卷积核逐个相乘，再求和。',
@@ -66,7 +66,7 @@ ZH: dict[str, str] = {
     'Trial {trial} ({case}) raised {name}: {err}': '第 {trial} 次测试（{case}）抛出了 {name}：{err}',
     ', plus one bias each': '，每个另加一个偏置',
     'a count': '个数',
-    # cnnlib/checks/dense.py
+    # cnnlib/exercises/checks/dense.py
     '{shown}: {e_z} for each logit, divided by their sum ({join}).': '{shown}：每个 logit 取 {e_z}，再除以它们的和（{join}）。',
     '−ln({p:g}) = {expected:.3f}.': '−ln({p:g}) = {expected:.3f}。',
     'Not quite: look again at number {v} (logit {z:g}): e^{v2:g} divided by the sum of all the e^z.': '不太对：再看第 {v} 个数（logit {z:g}）：e^{v2:g} 除以所有 e^z 之和。',
@@ -99,7 +99,7 @@ ZH: dict[str, str] = {
     'Not quite: you said {value:g}. {upper}{hint}': '不太对：你的答案是 {value:g}。{upper}{hint}',
     ', then add one bias per output.': '，再给每个输出加一个偏置。',
     'Your function raised {name}: {err} for z = {tolist}.': 'z = {tolist} 时，你的函数抛出了 {name}：{err}。',
-    # cnnlib/checks/learning.py
+    # cnnlib/exercises/checks/learning.py
     "dk[a, b] is the patch of x starting at (a, b), the size of grad_out, times grad_out cell by cell, added up: the input correlated with the output's gradient.": 'dk[a, b] 是从 (a, b) 开始、与 grad_out 同样大小的 x 的一块，与 grad_out 逐格相乘再求和：即输入与输出梯度的互相关。',
     "Place the kernel, times that output cell's gradient, over each output cell's window, and add where windows overlap (grad_out convolved with the flipped kernel).": '把卷积核乘以每个输出格的梯度，放回这个输出格的窗口上，窗口重叠处相加（即 grad_out 与翻转后的卷积核做卷积）。',
     'Not quite: look again at row {r}, column {c}. {hint}': '不太对：再看第 {r} 行、第 {c} 列。{hint}',
@@ -119,7 +119,7 @@ ZH: dict[str, str] = {
     "On a {h}×{w} map you return shape {shape}; the gradient has the input's shape {shape2}.": '在 {h}×{w} 的特征图上你返回的形状是 {shape}；梯度应与输入同形状 {shape2}。',
     'On a {h}×{w} map with size {size}, cell ({r}, {c}) should get {expected:g}, you give {got:g}. Each window sends its whole gradient to its largest cell (on a tie, the first one row by row); leftover rows and columns get 0.': '在 {h}×{w} 的特征图上、窗口大小 {size} 时，格 ({r}, {c}) 应得 {expected:g}，你给的是 {got:g}。每个窗口把全部梯度交给它最大的那一格（并列时按行优先取第一个）；多余的行和列得 0。',
     'Your function raised {name}: {err} on a {h}×{w} map, size {size}.': '在 {h}×{w} 的特征图上、窗口大小 {size} 时，你的函数抛出了 {name}：{err}。',
-    # cnnlib/checks/mnist.py
+    # cnnlib/exercises/checks/mnist.py
     "'same' keeps {conv} × {conv}, pooling halves it to {side} × {side}; {side} × {side} × {filters} = {expected:,}.": "'same' 保持 {conv} × {conv}，池化减半为 {side} × {side}；{side} × {side} × {filters} = {expected:,}。",
     'conv 3·3·1·32 + 32 = {parts:,}; dense {flat:,}·{dense_units} + {dense_units} = {parts2:,}; output {dense_units}·10 + 10 = {parts3:,}; total {expected:,}.': '卷积层 3·3·1·32 + 32 = {parts:,}；全连接层 {flat:,}·{dense_units} + {dense_units} = {parts2:,}；输出层 {dense_units}·10 + 10 = {parts3:,}；共 {expected:,}。',
     '{shown}: {best} times.': '{shown}：{best} 次。',
@@ -150,7 +150,7 @@ ZH: dict[str, str] = {
     'Not quite: answer with one letter, a, b, c or d; got {show}.': '不太对：请用一个字母作答：a、b、c 或 d；收到的是 {show}。',
     "Right: a mirrored 3 is not a 3 (and a mirrored 2 looks odd); small rotations, shifts and zooms keep the digit's identity.": '正确：镜像的 3 不是 3（镜像的 2 也很怪）；小幅旋转、平移和缩放不会改变数字是几。',
     'a length': '长度',
-    # cnnlib/checks/modern.py
+    # cnnlib/exercises/checks/modern.py
     '{links} (map, input map) pairs × 5·5 weights + 16 biases = {expected:,}.': '{links} 对（特征图，输入特征图）× 每对 5·5 个权重 + 16 个偏置 = {expected:,}。',
     '16 maps × 5·5·6 weights + 16 biases = {expected:,}.': '16 个特征图 × 5·5·6 个权重 + 16 个偏置 = {expected:,}。',
     "Not quite: that is C3 with every map connected to all 6 inputs. The paper's table connects only {links} pairs.": '不太对：这是每个特征图都连到全部 6 个输入时的 C3。论文的连接表只连了 {links} 对。',
@@ -190,7 +190,7 @@ ZH: dict[str, str] = {
     'kernel must be a non-empty 2-D (kh, kw) array, got shape {shape}': 'kernel 必须是非空的二维 (kh, kw) 数组，收到的形状是 {shape}',
     'kernel_shape must be a (kh, kw) pair of integers >= 1, got {value!r}': 'kernel_shape 必须是一对 >= 1 的整数 (kh, kw)，收到的是 {value!r}',
     'x must be a non-empty (H, W) or (H, W, C) array, got shape {shape}': 'x 必须是非空的 (H, W) 或 (H, W, C) 数组，收到的形状是 {shape}',
-    # cnnlib/checks/padding.py
+    # cnnlib/exercises/checks/padding.py
     'p = ({kernel} − 1)/2 = {expected} zero pixels on each side.': 'p = ({kernel} − 1)/2 = 每边 {expected} 个零像素。',
     '{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {expected2}, after = the rest.': '{expected}：输出 ceil({n}/{stride}) = {out}，总填充 ({out} − 1)·{stride} + {kernel} − {n} = {total}，前面 = {total} // 2 = {expected2}，后面 = 剩下的。',
     '{expected}: rows {skipped} are never read.': '{expected}：第 {skipped} 行从来没被读到。',
@@ -236,7 +236,7 @@ ZH: dict[str, str] = {
     'For {case} you give {show}, the answer is {expected}: {hint}': '对 {case}，你给出 {show}，答案是 {expected}：{hint}',
     'Not written yet: replace the NotImplementedError with your formula.': '还没写完：把 NotImplementedError 换成你的公式。',
     'Your function raised {name}: {err} for {case}.': '对 {case}，你的函数抛出了 {name}：{err}。',
-    # cnnlib/checks/pixels.py
+    # cnnlib/exercises/checks/pixels.py
     '{height} × {width} × {channels} = {expected:,} weights, one per input number.': '{height} × {width} × {channels} = {expected:,} 个权重，每个输入数一个。',
     'Not quite: you said {value:,}. Multiply height, width and channels.': '不太对：你的答案是 {value:,}。把高、宽和通道数相乘。',
     'multiply height, width and the number of channels.': '把高、宽和通道数相乘。',
@@ -270,7 +270,7 @@ ZH: dict[str, str] = {
     'Not quite: each pixel holds {channels} numbers side by side, so multiply by {channels}, then add the channel.': '不太对：每个像素有 {channels} 个数并排放着，所以要乘以 {channels}，再加上通道号。',
     'Almost: that is where the pixel starts. Add the channel number.': '差一点：这是这个像素开始的位置。再加上通道号。',
     'an index': '下标',
-    # cnnlib/checks/pooling.py
+    # cnnlib/exercises/checks/pooling.py
     'floor(({n} − {size})/{stride}) + 1 = {expected}.': 'floor(({n} − {size})/{stride}) + 1 = {expected}。',
     'side {image} − {kernel} + 1 = {conv_side}{pooled}; {side}² × {features} = {expected:,}.': '边长 {image} − {kernel} + 1 = {conv_side}{pooled}；{side}² × {features} = {expected:,}。',
     'Not quite: each output cell is the {name} of its window. Look again at row {r}, column {c}.': '不太对：每个输出格是它窗口的{name}。再看第 {r} 行、第 {c} 列。',
@@ -296,7 +296,7 @@ ZH: dict[str, str] = {
     'average': '平均值',
     'max': '最大值',
     'mean': '平均值',
-    # cnnlib/data.py
+    # cnnlib/tf/data.py
     'MNIST cache {path} failed its SHA-256 check (got {got}..., expected {expected}...): it is corrupt or incomplete and was NOT used. Fix: delete it (rm "{path}") and run load_mnist() again while online, or copy a good mnist.npz (Keras\' format) to that place.': 'MNIST 缓存 {path} 没有通过 SHA-256 校验（得到 {got}...，应为 {expected}...）：文件已损坏或不完整，没有使用。解决办法：删除它（rm "{path}"），联网后重新运行 load_mnist()；或者把一个完好的 mnist.npz（Keras 格式）复制到那里。',
     'MNIST from {source} ({origin}): {n_train:,} training and {n_test:,} test images': 'MNIST 来自{source}（{origin}）：{n_train:,} 张训练图像，{n_test:,} 张测试图像',
     '{path} is a directory, not a file': '{path} 是目录，不是文件',
@@ -316,17 +316,17 @@ ZH: dict[str, str] = {
     'download failed from {url} ({name}: {err}).': '从 {url} 下载失败（{name}：{err}）。',
     ' or ': ' 或 ',
     'the server stalled: no file within {timeout:g} s': '服务器没有响应：{timeout:g} 秒内没有收到文件',
-    # cnnlib/gridstate.py
+    # cnnlib/core/gridstate.py
     '{name} must be a non-empty 2-D array, got shape {shape}': '{name} 必须是非空的二维数组，收到的形状是 {shape}',
     '{name} must hold finite numbers only': '{name} 只能包含有限的数',
-    # cnnlib/images.py
+    # cnnlib/core/images.py
     'image name must be one of {join}; got {name!r}': '图像名称必须是 {join} 之一；收到的是 {name!r}',
     'img must be (H, W) or (H, W, 3), got shape {shape}': 'img 必须是 (H, W) 或 (H, W, 3)，收到的形状是 {shape}',
-    # cnnlib/kernels.py
+    # cnnlib/core/kernels.py
     'size must be an odd integer >= 1, got {size!r}': 'size 必须是 >= 1 的奇数，收到的是 {size!r}',
     'sigma must be > 0, got {sigma!r}': 'sigma 必须 > 0，收到的是 {sigma!r}',
     'kernel name must be one of {join}; got {name!r}': '卷积核名称必须是 {join} 之一；收到的是 {name!r}',
-    # cnnlib/learning.py
+    # cnnlib/core/learning.py
     '{name} must be an integer >= {minimum}, got {value!r}': '{name} 必须是 >= {minimum} 的整数，收到的是 {value!r}',
     'the crop ({size} at row {top}, column {left}) must fit inside the photo, which is {shape} x {shape2}': '裁剪区域（第 {top} 行、第 {left} 列处的 {size}）必须在照片之内，照片是 {shape} x {shape2}',
     'y and target must have the same shape, got {shape} and {shape2}': 'y 与 target 的形状必须相同，收到的是 {shape} 和 {shape2}',
@@ -337,7 +337,7 @@ ZH: dict[str, str] = {
     'shape must be a (rows, columns) kernel that fits in x {shape}, got {shape2!r}': 'shape 必须是放得进 x {shape} 的（行，列）卷积核，收到的是 {shape2!r}',
     'init must be one of {join} or a {shape} array, got shape {shape2}': 'init 必须是 {join} 之一或一个 {shape} 数组，收到的形状是 {shape2}',
     "target must have the convolution's output shape {expected}, got {shape}": 'target 必须与卷积的输出形状 {expected} 相同，收到的是 {shape}',
-    # cnnlib/models.py
+    # cnnlib/tf/models/
     'No saved model at {name}': '{name} 处没有保存的模型',
     'Saved {path}': '已保存 {path}',
     '{why}: training {name} now (run `{retrain_command}` once to keep one).': '{why}：现在训练 {name}（运行一次 `{retrain_command}` 就能保存一个）。',
@@ -348,7 +348,7 @@ ZH: dict[str, str] = {
     'epoch': '轮次',
     '{name} is damaged: replacing it.': '{name} 已损坏：正在替换。',
     'Loaded the trained model from {name}.': '已从 {name} 加载训练好的模型。',
-    # cnnlib/ops.py
+    # cnnlib/core/ops/
     'kernel': '卷积核',
     'dilated kernel': '空洞卷积核',
     '{name} must be an integer >= {minimum}, got {value}': '{name} 必须是 >= {minimum} 的整数，收到的是 {value}',
@@ -658,7 +658,7 @@ ZH: dict[str, str] = {
     'feature map {h} × {w}': '特征图 {h} × {w}',
     'max pooled {h} × {w}': '最大池化 {h} × {w}',
     'average pooled {h} × {w}': '平均池化 {h} × {w}',
-    # cnnlib/widgets/interpret.py
+    # cnnlib/widgets/tf/interpret.py
     "{what}{via} {k}×{k}, stride {s}, padding {pad}: output_size({n_in}, {k}, {s}, '{pad}') = <b>{n}</b>": "{what}{via} {k}×{k}，步长 {s}，填充 {pad}：output_size({n_in}, {k}, {s}, '{pad}') = <b>{n}</b>",
     ' (after {src})': '（在 {src} 之后）',
     'layer': '层',
@@ -708,7 +708,7 @@ ZH: dict[str, str] = {
     '{n} steps of w ← w − {lr:g} × slope': '{n} 步 w ← w − {lr:g} × 斜率',
     'downhill is to the right (against the slope)': '下坡在右边（与斜率方向相反）',
     'downhill is to the left (against the slope)': '下坡在左边（与斜率方向相反）',
-    # cnnlib/widgets/mnist.py
+    # cnnlib/widgets/tf/mnist.py
     'pen width': '笔画粗细',
     'Prediction <b>{best}</b> ({p:.1f}%). Ink box {w0}&times;{h0} px &rarr; scaled to {w}&times;{h} &rarr; centred in 28&times;28, shifted by {dr:+d} rows, {dc:+d} columns.': '预测 <b>{best}</b>（{p:.1f}%）。笔迹框 {w0}&times;{h0} 像素 &rarr; 缩放到 {w}&times;{h} &rarr; 居中放进 28&times;28，平移 {dr:+d} 行、{dc:+d} 列。',
     'Clear': '清除',
