@@ -197,6 +197,13 @@ def _download(url: str, dest, timeout: float, sha256: str = MNIST_SHA256,
     return download(url, dest, timeout, sha256, fix)
 
 
+def _offline_reason() -> str:
+    """Why the downloads were skipped, as the notes say it (MNIST's chain and ``fetch_file``)."""
+    if config.env_flag("CNNLIB_OFFLINE"):
+        return t('CNNLIB_OFFLINE=1')
+    return t('quick mode') if config.QUICK else t('offline=True')
+
+
 def mnist_urls() -> list[str]:
     """Where ``mnist.npz`` is downloaded from, in order: ``CNNLIB_MNIST_URL`` (when set), then
     Keras' own URL."""
@@ -304,9 +311,7 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
 
     # 2-3. downloads, each bounded in time and hash-checked
     if offline:
-        why = t('CNNLIB_OFFLINE=1') if config.env_flag("CNNLIB_OFFLINE") else (
-            t('quick mode') if config.QUICK else t('offline=True'))
-        notes.append(t("download: skipped ({why}).", why=why))
+        notes.append(t("download: skipped ({why}).", why=_offline_reason()))
     else:
         if urls is None and sources == [MNIST_URL]:
             notes.append(t("mirror: {name} is not set.", name=MIRROR_ENV))
@@ -405,9 +410,7 @@ def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
         notes.append(t("cache: no {name} at {places}.", name=name,
                        places=t(" or ").join(map(short_path, missing))))
     if offline:
-        why = t('CNNLIB_OFFLINE=1') if config.env_flag("CNNLIB_OFFLINE") else (
-            t('quick mode') if config.QUICK else t('offline=True'))
-        notes.append(t("download: skipped ({why}).", why=why))
+        notes.append(t("download: skipped ({why}).", why=_offline_reason()))
     else:
         if before_download:
             notes.append(before_download)
