@@ -3,6 +3,7 @@
     make html                          # full size (as a learner runs it) -> build/html/
     python -m tools.build_html --quick # quick mode (CNNLIB_QUICK=1): small data, few steps
     python -m tools.build_html 02 03   # only these notebooks
+    python -m tools.build_html --jobs 1 # one notebook at a time (default: one per core, up to 4)
 
 Each notebook is executed top to bottom in a fresh kernel, in ``notebooks/`` (so relative paths
 work as in JupyterLab), and written as ``build/html/NN_slug.html``; ``index.html`` is the
@@ -32,6 +33,7 @@ import re
 import shutil
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from cnnlib.text.i18n import t
@@ -337,6 +339,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="output folder")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of notebooks")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell at most")
+    parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                        help="notebooks executed at once, each in its own kernel "
+                             "(default: one per core, up to 4)")
     args = parser.parse_args(argv)
     quick = args.quick or os.environ.get("CNNLIB_QUICK", "0") not in ("", "0")
     # The kernels inherit this environment.
@@ -349,9 +354,15 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"Executing {len(paths)} notebook(s) in {'quick' if quick else 'full'} mode "
           f"into {args.out}", flush=True)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be 1 or more, got {args.jobs}")
     failed, start = [], time.monotonic()
-    for path in paths:
-        seconds, errors, widgets = build_one(path, args.out, args.timeout)
+    # Each page is built in its own process (the catalogue's language is per process); the
+    # kernels mostly wait on one core each, so two pages at once take little more than one.
+    with ProcessPoolExecutor(max_workers=min(args.jobs, len(paths) or 1)) as pool:
+        built = [pool.submit(build_one, path, args.out, args.timeout) for path in paths]
+        results = [job.result() for job in built]
+    for path, (seconds, errors, widgets) in zip(paths, results):
         note = "".join(f", {n} widget(s) {kind}" for kind, n in widgets.items() if n)
         note += f", {errors} error output(s)" if errors else ""
         print(f"{path.relative_to(args.notebooks).as_posix()}: {seconds:.0f} s{note}", flush=True)

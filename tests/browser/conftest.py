@@ -83,41 +83,75 @@ class NotebookRun:
         return explorers(self.page)
 
 
+#: The notebook run the page shows now, and the notebook the next test asks for: a notebook that
+#: several test modules use is opened and run once, and kept open from one module to the next.
+_OPEN: dict = {"run": None, "next": None}
+
+
+def _shown(page) -> str | None:
+    return page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
+        return w && w.context ? w.context.path : null; }""")
+
+
+def _notebook_of(item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    nb = callspec.params.get("notebook") if callspec else None
+    return nb if nb is not None and "tests/browser/" in item.nodeid else None
+
+
 @pytest.fixture(scope="module")
 def notebook(request, page):
     """Open the notebook named by the (indirect) parameter, run all cells, wait for the kernel.
 
-    Module-scoped and parametrized, so pytest groups the tests by notebook: each runs once."""
+    Module-scoped and parametrized, so pytest groups the tests by notebook; the groups of every
+    module that uses the same notebook run one after another (see below), on one run of it."""
     name = request.param
     if name.startswith(MISSING):
         pytest.fail(f"browser tests required (CNNLIB_REQUIRE_BROWSER=1) but {name[len(MISSING):]}")
-    open_notebook(page, name)
-    seconds = run_all(page)
-    REPORT["notebooks"].setdefault(name, {})["run_all_s"] = round(seconds, 1)
-    yield NotebookRun(name, page, seconds)
-    shutdown_current(page)
+    run = _OPEN["run"]
+    if run is None or run.name != name or _shown(page) != name:
+        if run is not None and _shown(page) == run.name:
+            shutdown_current(page)
+        open_notebook(page, name)
+        seconds = run_all(page)
+        REPORT["notebooks"].setdefault(name, {})["run_all_s"] = round(seconds, 1)
+        run = _OPEN["run"] = NotebookRun(name, page, seconds)
+    yield run
+    if _OPEN["next"] != name:
+        _OPEN["run"] = None
+        if _shown(page) == name:
+            shutdown_current(page)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before the fixtures' teardown: which notebook the next test needs (kept open if the same)."""
+    _OPEN["next"] = _notebook_of(nextitem) if nextitem is not None else None
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Keep pytest's grouping by notebook (each runs once), in notebook order, and within a
-    notebook run the tests in the order they are written: "runs without errors" first."""
-    def notebook_of(item):
-        callspec = getattr(item, "callspec", None)
-        nb = callspec.params.get("notebook") if callspec else None
-        return nb if nb is not None and "tests/browser/" in item.nodeid else None
-
-    first: dict = {}
+    """Run each notebook's tests together, the modules' in turn (each notebook runs once), in
+    notebook order, and within a module in the order they are written: "runs without errors"
+    first."""
+    first_of_module: dict = {}
+    first_of_notebook: dict = {}
     for pos, item in enumerate(items):
-        if notebook_of(item) is not None:
-            first.setdefault(item.path, pos)
+        if _notebook_of(item) is not None:
+            first_of_module.setdefault(item.path, pos)
+    for item in items:  # a notebook's tests go where its first module's tests are
+        nb = _notebook_of(item)
+        if nb is not None:
+            here = first_of_module[item.path]
+            first_of_notebook[nb] = min(first_of_notebook.get(nb, here), here)
 
     def key(pair):
         pos, item = pair
-        nb = notebook_of(item)
+        nb = _notebook_of(item)
         if nb is None:
-            return (pos, "", 0)
-        return (first[item.path], nb, item.function.__code__.co_firstlineno)
+            return (pos, "", 0, 0)
+        return (first_of_notebook[nb], nb, first_of_module[item.path],
+                item.function.__code__.co_firstlineno)
 
     items[:] = [item for _, item in sorted(enumerate(items), key=key)]
 

@@ -127,7 +127,9 @@ def test_upload_a_png_through_the_button(lab, page):
     assert "image/png" in (chooser.element.get_attribute("accept") or "")
     chooser.set_files(files=[{"name": "launch.png", "mimeType": "image/png",
                               "buffer": _file(_big_photo())}])
-    after = _wait_for(page, lambda e: _image_label(e) == "launch.png")
+    # the dropdown's new label can arrive a moment before the info line: wait for both
+    after = _wait_for(page, lambda e: _image_label(e) == "launch.png" and "launch" not in
+                      before["info"] and "427x640x3" in e["info"])
     assert "scaled down from 854×1280 to 427×640" in after["info"], after["info"]
     assert "427x640x3" in after["info"] and after["message"] == ""
     assert _new_image(page, digest)
