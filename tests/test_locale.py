@@ -21,6 +21,8 @@ import cnnlib
 from cnnlib import checks, i18n, locale, solutions, widgets
 from cnnlib.exercises.checks import common
 from cnnlib.text.locale.zh import ZH
+from tests import test_checks
+from tests.english import english_runs
 from tests.explorer_checks import control_values, explorer_names
 from tools.i18n_strings import fields, used_strings
 
@@ -142,6 +144,42 @@ def test_every_typical_wrong_answer_gets_a_chinese_hint(chinese, capsys):
     out = capsys.readouterr().out
     assert not locale.MISSING, f"no Chinese for {list(locale.MISSING)}"
     assert out.count("❌") == len(test_checks.WRONG) and "Not quite" not in out
+
+
+def _english_runs_shown(out: str, key_code: str = "") -> list[str]:
+    """The English runs (tests/english.py) in a checker's printed feedback. Two things are not
+    cnnlib's to translate and are taken out first: Python's own message about an error in the
+    learner's code (``ZeroDivisionError：division by zero``), and the answer key's code."""
+    out = out.replace(key_code, " · ") if key_code else out
+    out = re.sub(r"\b[A-Z]\w*(?:Error|Exception)：[ -~]*", " · ", out)
+    return [run for line in out.splitlines() for run in english_runs(line)]
+
+
+@pytest.mark.parametrize("checker, params, answer, _hint", test_checks.WRONG,
+                         ids=[f"{w[0]}-{i}" for i, w in enumerate(test_checks.WRONG)])
+def test_a_typical_wrong_answer_gets_its_hint_in_chinese(chinese, capsys, checker, params,
+                                                         answer, _hint):
+    """Issue 31: no run of three English words in what a checker prints for a typical slip."""
+    common.forget_misses()
+    getattr(checks, checker)(answer, **params)
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and HAN.search(out), out
+    assert not _english_runs_shown(out), out
+
+
+@pytest.mark.parametrize("ex", solutions.exercises(), ids=lambda e: f"{e.notebook}-{e.number}")
+def test_every_path_through_a_checker_is_chinese(chinese, ex, capsys):
+    """Not answered, right, a typical miss twice (hint, then the answer) and answers of the
+    wrong kind: no English run anywhere."""
+    check = getattr(checks, ex.checker)
+    solution = _solve(ex)
+    common.forget_misses()
+    wrong = test_checks._typical_wrong(ex)
+    for answer in (None, solution, wrong, wrong, "abc", 2.5, [[1, 2], [3]], (1, 2, 3)):
+        check(answer, **ex.params)
+    out = capsys.readouterr().out
+    key_code = inspect.getsource(solution).rstrip() if callable(solution) else ""
+    assert not _english_runs_shown(out, key_code), out
 
 
 def test_the_mnist_loader_speaks_chinese(chinese, capsys, tmp_path, monkeypatch):

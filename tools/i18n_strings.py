@@ -1,4 +1,4 @@
-"""Every string cnnlib passes through ``i18n.t``/``ft``, read from the source, and the catalogue's
+"""Every string cnnlib passes through ``i18n.t``/``ft`` or marks with ``i18n.N_``, read from the source, and the catalogue's
 gaps: ``python -m tools.i18n_strings`` prints the English strings the Chinese catalogue lacks
 (as lines to paste into cnnlib/text/locale/zh.py) and entries nothing uses any more.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # function -> which argument is the English text (the control builders of cnnlib.widgets.controls
-# translate their description themselves)
-FUNCS = {"t": 0, "ft": 0, "ft_default": 1, "int_slider": 0, "float_slider": 0,
+# translate their description themselves; N_ marks a text shown later through t)
+FUNCS = {"t": 0, "ft": 0, "ft_default": 1, "N_": 0, "int_slider": 0, "float_slider": 0,
          "selection_slider": 0, "dropdown": 0, "toggle_buttons": 0, "checkbox": 0,
          "number_box": 0, "compact_slider": 0}
 #: keyword arguments that ``base.Explorer`` translates (an explorer's picture description)
