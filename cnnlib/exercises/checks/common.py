@@ -37,14 +37,14 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnlib import config
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import N_, t
 
 __all__ = ["CheckResult", "judge", "right", "wrong", "not_yet", "forget_misses", "show",
            "read_number", "read_int", "read_array", "read_pair", "not_int_hint", "fmt",
            "solution_code",
            "REPLACE_NONE"]
 
-REPLACE_NONE = "Replace None with your answer, then run the cell again."
+REPLACE_NONE = N_("Replace None with your answer, then run the cell again.")
 
 # Misses per exercise, within this kernel: (checker name, exercise parameters) -> count.
 _MISSES: dict[tuple, int] = {}
