@@ -10,7 +10,9 @@ dropdown options) only show up there.
 from __future__ import annotations
 
 import inspect
+import io
 import re
+import tokenize
 import warnings
 
 import ipywidgets
@@ -155,6 +157,13 @@ def _english_runs_shown(out: str, key_code: str = "") -> list[str]:
     return [run for line in out.splitlines() for run in english_runs(line)]
 
 
+def _prose_of(code: str) -> list[str]:
+    """The docstrings and comments of some Python code: the parts a learner reads as text."""
+    return [tok.string for tok in tokenize.generate_tokens(io.StringIO(code).readline)
+            if tok.type == tokenize.COMMENT
+            or (tok.type == tokenize.STRING and tok.string.startswith(('"""', "'''")))]
+
+
 @pytest.mark.parametrize("checker, params, answer, _hint", test_checks.WRONG,
                          ids=[f"{w[0]}-{i}" for i, w in enumerate(test_checks.WRONG)])
 def test_a_typical_wrong_answer_gets_its_hint_in_chinese(chinese, capsys, checker, params,
@@ -178,8 +187,31 @@ def test_every_path_through_a_checker_is_chinese(chinese, ex, capsys):
     for answer in (None, solution, wrong, wrong, "abc", 2.5, [[1, 2], [3]], (1, 2, 3)):
         check(answer, **ex.params)
     out = capsys.readouterr().out
-    key_code = inspect.getsource(solution).rstrip() if callable(solution) else ""
-    assert not _english_runs_shown(out, key_code), out
+    key = common.solution_code(solution.__name__) if callable(solution) else ""
+    assert not _english_runs_shown(out, key), out
+    # the key's code stays code; its docstring and comments are for reading, in Chinese
+    prose = _prose_of(key.split("\n", 1)[-1])
+    assert bool(key) == bool(prose) and all(HAN.search(text) for text in prose), prose
+    assert not [run for text in prose for run in english_runs(text)], prose
+
+
+def test_the_augmentation_options_are_the_chinese_notebooks(chinese, capsys):
+    """The options the checker lists are those the Chinese exercise states, and a learner may
+    answer with an option's text in either language."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "zh" / "07_mnist_cnn.ipynb"
+    cells = ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    question = next(c for c in cells if "哪一种数据增强" in c)
+    options = dict(re.findall(r"([a-d])\) ([^，。]+)", question))
+    assert sorted(options) == ["a", "b", "c", "d"], question
+    checks.check_augmentation(None)
+    todo = capsys.readouterr().out
+    assert all(f"{k}) {v}" in todo for k, v in options.items()), todo
+    assert checks.check_augmentation(options["c"]) and checks.check_augmentation("flip left-right")
+    assert not checks.check_augmentation(options["a"])
+    assert f"“{options['a']}”" in capsys.readouterr().out
 
 
 def test_the_mnist_loader_speaks_chinese(chinese, capsys, tmp_path, monkeypatch):

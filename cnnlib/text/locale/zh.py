@@ -23,6 +23,15 @@ ZH: dict[str, str] = {
     'Not quite: the checker could not read {show} ({name}). Hint: {todo}': '不太对：检查器读不懂 {show}（{name}）。提示：{todo}',
     'Try again: a second miss shows the answer (or pass show_answer=True).': '再试一次：第二次答错会显示答案（也可以传入 show_answer=True）。',
     'Try again: in class the checker gives hints, not answers.': '再试一次：课堂上检查器只给提示，不给答案。',
+    # cnnlib/exercises/solutions.py: the docstrings and comments of the key's my_* functions,
+    # which a checker shows as its answer (checks/common.py, solution_code)
+    '3. A valid convolution as CNN layers do it: the kernel slides as it is (not flipped).': '3. 和 CNN 的卷积层一样做 valid 卷积：卷积核按原样滑动（不翻转）。',
+    '6. The output-size formula; // is the floor.': '6. 输出尺寸的公式；// 就是向下取整（floor）。',
+    '5. The max of each size x size window, stride = size; leftover rows/columns dropped.': '5. 每个 size × size 窗口的最大值，步长 = size；凑不满窗口的行和列丢掉。',
+    '(Not in a notebook.) The same with the mean: ``check_pool_function(fn, mode="avg")``.': '（笔记本里没有这道题。）做法相同，换成平均值：``check_pool_function(fn, mode="avg")``。',
+    "3. Each window's gradient goes to its first largest cell; leftovers get 0.": '3. 每个窗口的梯度都交给窗口里第一个最大的格；多余的行和列得 0。',
+    '3. Subtract the largest logit first (exp(1000) overflows), along the last axis.': '3. 先沿最后一个轴减去最大的 logit（exp(1000) 会溢出）。',
+    'argmax: the first max': 'argmax 给出第一个最大值',
     # cnnlib/exercises/checks/conv.py
     '{expected:g}: the sum of x[{r}:{v}, {c}:{v2}] × kernel, number by number.': '{expected:g}：x[{r}:{v}, {c}:{v2}] 与卷积核逐个相乘后的和。',
     '{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,} ({kh}·{kw}·{c_in} weights per filter{v2}).': '{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,}（每个卷积核 {kh}·{kw}·{c_in} 个权重{v2}）。',
