@@ -97,7 +97,7 @@ def check_most_confused(answer, counts, *, show_answer=False) -> CheckResult:
     off = np.where(np.eye(n, dtype=bool), 0, counts)
     best = int(off.max())
     pairs = sorted((int(r), int(c)) for r, c in zip(*np.nonzero(off == best)))
-    shown = " or ".join(str(p) for p in pairs)
+    shown = t(" or ").join(str(p) for p in pairs)
     solution = t('{shown}: {best} times.', shown=shown, best=best) if best else t('there are no mistakes at all.')
 
     def grade(answer):
