@@ -10,9 +10,13 @@ import re
 KEPT = ("Sobel x", "Sobel y", "MNIST", "Keras", "TensorFlow", "ReLU", "softmax", "Grad-CAM",
         "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "WenQuanYi Zen Hei",
         "PingFang SC", "JupyterLab", "Jupyter", "ResNet", "LeNet", "MobileNetV2", "ImageNet",
-        "He", "Adam", "SGD", "im2col", "NumPy", "numpy")
-#: code a learner types: `...` spans and apt/pip/make commands
-CODE = re.compile(r"`[^`]*`|\b(?:sudo\s+)?(?:apt(?:-get)?|pip|make|python)\s+[\w .=/:-]+")
+        "He", "Adam", "SGD", "im2col", "NumPy", "numpy",
+        "nan")  # NumPy's not-a-number, as a learner's array prints it
+#: code a learner types: `...` spans, apt/dnf/brew/pip/make commands, a call such as
+#: my_conv2d(x, kernel, stride=1) (a name touching its parenthesis, as prose never writes), and
+#: a tuple of one-letter names such as the shape (H, W, C)
+CODE = re.compile(r"`[^`]*`|\b(?:sudo\s+)?(?:apt(?:-get)?|dnf|brew|pip|make|python)\s+[\w .=/:-]+"
+                  r"|\b[A-Za-z_][\w.]*\([^()]*\)|\((?:\s*[A-Za-z]\s*,)+\s*[A-Za-z]\s*\)")
 WORD = r"[A-Za-z][A-Za-z'’-]*"
 #: three English words in a row, separated by spaces or light punctuation only
 RUN = re.compile(rf"{WORD}(?:[ ,]+{WORD}){{2,}}")

@@ -4,9 +4,13 @@ weights=None: nothing is downloaded)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+import cnnlib
 from cnnlib import architectures as arch
+from tests.english import english_runs
 
 
 def _row(rows, name):
@@ -111,6 +115,58 @@ def test_bad_specs_raise_value_error():
     with pytest.raises(ValueError, match="groups must divide"):
         arch.summarize({"input": (8, 8, 3), "layers": [{"type": "conv", "filters": 4,
                                                          "kernel": 3, "groups": 2}]})
+
+
+_CONV = {"type": "conv", "filters": 8, "kernel": 3}
+_TYPES = ", ".join(arch._KEYS)  # the layer types: code names, the allowed range itself
+# a bad spec, the parameter its message must name, and the allowed range it must state
+BAD_SPECS = [
+    ("LeNet-6", "spec", ", ".join(arch.SPECS)),
+    ({"layers": []}, "spec", "'input'"),
+    ({"input": (8, 8), "layers": []}, "input", "(H, W, C)"),
+    ({"input": (8, 0, 1), "layers": []}, "input", ">= 1"),
+    ({"input": (8, 8, 1), "layers": "conv"}, "layers", "列表"),
+    ({"input": (8, 8, 1), "layers": ["conv"]}, "'type': 'conv'", "{"),
+    ({"input": (8, 8, 1), "layers": [{"type": "capsule"}]}, "type", _TYPES),
+    ({"input": (8, 8, 1), "layers": [{"type": "conv", "filters": 8}]}, "kernel", "filters, kernel"),
+    ({"input": (8, 8, 1), "layers": [{**_CONV, "filters": 0}]}, "filters", ">= 1"),
+    ({"input": (8, 8, 1), "layers": [{**_CONV, "kernel": 2.5}]}, "kernel", ">= 1"),
+    ({"input": (8, 8, 3), "layers": [{**_CONV, "groups": 2}]}, "groups", "3"),
+    ({"input": (8, 8, 3), "layers": [{**_CONV, "connections": 99}]}, "connections", "[1, 24]"),
+    ({"input": (8, 8, 1), "layers": [{"type": "pool", "size": 2, "mode": "median"}]}, "mode",
+     "max, avg"),
+    ({"input": (8, 8, 1), "layers": [{"type": "inception", "branches": (1, 2, 3)}]}, "branches",
+     "6"),
+    ({"input": (8, 8, 1), "layers": [{**_CONV, "kernel": 40}]}, "卷积核 40", "输入 8"),
+]
+
+
+@pytest.mark.parametrize("spec, name, allowed", BAD_SPECS, ids=[b[1] for b in BAD_SPECS])
+def test_a_bad_spec_says_what_is_wrong_in_chinese(spec, name, allowed):
+    """Issue 31: the learner-facing ValueError in Chinese, naming the parameter and its allowed
+    range, with no run of English words left (tests/english.py)."""
+    with pytest.raises(ValueError) as english:
+        arch.summarize(spec)
+    cnnlib.setup(lang="zh")
+    try:
+        with pytest.raises(ValueError) as chinese:
+            arch.summarize(spec)
+    finally:
+        cnnlib.setup()
+    message = str(chinese.value)
+    assert message != str(english.value) and re.search(r"[\u4e00-\u9fff]", message), message
+    assert name in message and allowed in message, message
+    assert not english_runs(message.replace(_TYPES, " · ")), message
+
+
+def test_the_digits_resnet_widths_in_chinese():
+    cnnlib.setup(lang="zh")
+    try:
+        with pytest.raises(ValueError, match=r"widths 必须是.*\[\]") as err:
+            arch.digits_resnet_spec(widths=[])
+    finally:
+        cnnlib.setup()
+    assert not english_runs(str(err.value))
 
 
 def test_vgg16_matches_keras(keras):

@@ -5,6 +5,7 @@ fails a Chinese notebook."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import subprocess
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure
 
 import cnnlib
 from cnnlib import fonts, locale
+from tests.english import english_runs
 from tools.pytest_glyphs import GLYPH_MISSING
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,6 +171,21 @@ def test_no_font_one_line_naming_the_package_and_english_figure_text(capsys, mon
     (line,) = capsys.readouterr().out.strip().splitlines()
     assert line.startswith("没有找到能显示中文的字体") and "sudo apt install fonts-noto-cjk" in line
     assert "No font" not in line and "Debian/Ubuntu" in line
+
+
+@pytest.mark.parametrize("platform, package", [("linux", "fonts-noto-cjk"),
+                                               ("darwin", "font-noto-sans-cjk-sc"),
+                                               ("win32", "Noto Sans CJK SC")])
+def test_the_missing_font_line_in_chinese_has_no_english_left(capsys, monkeypatch, platform,
+                                                             package):
+    """Issue 31: in Chinese the one line is Chinese throughout, font names and commands aside,
+    and still names what to install."""
+    monkeypatch.setattr(fonts, "install_hint", functools.partial(fonts.install_hint, platform))
+    locale.set_language("zh")
+    assert fonts.use_cjk_font(installed={"DejaVu Sans"}, shipped=False) is None
+    (line,) = capsys.readouterr().out.strip().splitlines()
+    assert line.startswith("没有找到能显示中文的字体") and package in line, line
+    assert not english_runs(line), line
 
 
 def test_setup_lang_picks_language_and_font(capsys):

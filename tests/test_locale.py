@@ -10,7 +10,9 @@ dropdown options) only show up there.
 from __future__ import annotations
 
 import inspect
+import io
 import re
+import tokenize
 import warnings
 
 import ipywidgets
@@ -21,6 +23,8 @@ import cnnlib
 from cnnlib import checks, i18n, locale, solutions, widgets
 from cnnlib.exercises.checks import common
 from cnnlib.text.locale.zh import ZH
+from tests import test_checks
+from tests.english import english_runs
 from tests.explorer_checks import control_values, explorer_names
 from tools.i18n_strings import fields, used_strings
 
@@ -142,6 +146,72 @@ def test_every_typical_wrong_answer_gets_a_chinese_hint(chinese, capsys):
     out = capsys.readouterr().out
     assert not locale.MISSING, f"no Chinese for {list(locale.MISSING)}"
     assert out.count("❌") == len(test_checks.WRONG) and "Not quite" not in out
+
+
+def _english_runs_shown(out: str, key_code: str = "") -> list[str]:
+    """The English runs (tests/english.py) in a checker's printed feedback. Two things are not
+    cnnlib's to translate and are taken out first: Python's own message about an error in the
+    learner's code (``ZeroDivisionError：division by zero``), and the answer key's code."""
+    out = out.replace(key_code, " · ") if key_code else out
+    out = re.sub(r"\b[A-Z]\w*(?:Error|Exception)：[ -~]*", " · ", out)
+    return [run for line in out.splitlines() for run in english_runs(line)]
+
+
+def _prose_of(code: str) -> list[str]:
+    """The docstrings and comments of some Python code: the parts a learner reads as text."""
+    return [tok.string for tok in tokenize.generate_tokens(io.StringIO(code).readline)
+            if tok.type == tokenize.COMMENT
+            or (tok.type == tokenize.STRING and tok.string.startswith(('"""', "'''")))]
+
+
+@pytest.mark.parametrize("checker, params, answer, _hint", test_checks.WRONG,
+                         ids=[f"{w[0]}-{i}" for i, w in enumerate(test_checks.WRONG)])
+def test_a_typical_wrong_answer_gets_its_hint_in_chinese(chinese, capsys, checker, params,
+                                                         answer, _hint):
+    """Issue 31: no run of three English words in what a checker prints for a typical slip."""
+    common.forget_misses()
+    getattr(checks, checker)(answer, **params)
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and HAN.search(out), out
+    assert not _english_runs_shown(out), out
+
+
+@pytest.mark.parametrize("ex", solutions.exercises(), ids=lambda e: f"{e.notebook}-{e.number}")
+def test_every_path_through_a_checker_is_chinese(chinese, ex, capsys):
+    """Not answered, right, a typical miss twice (hint, then the answer) and answers of the
+    wrong kind: no English run anywhere."""
+    check = getattr(checks, ex.checker)
+    solution = _solve(ex)
+    common.forget_misses()
+    wrong = test_checks._typical_wrong(ex)
+    for answer in (None, solution, wrong, wrong, "abc", 2.5, [[1, 2], [3]], (1, 2, 3)):
+        check(answer, **ex.params)
+    out = capsys.readouterr().out
+    key = common.solution_code(solution.__name__) if callable(solution) else ""
+    assert not _english_runs_shown(out, key), out
+    # the key's code stays code; its docstring and comments are for reading, in Chinese
+    prose = _prose_of(key.split("\n", 1)[-1])
+    assert bool(key) == bool(prose) and all(HAN.search(text) for text in prose), prose
+    assert not [run for text in prose for run in english_runs(text)], prose
+
+
+def test_the_augmentation_options_are_the_chinese_notebooks(chinese, capsys):
+    """The options the checker lists are those the Chinese exercise states, and a learner may
+    answer with an option's text in either language."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "zh" / "07_mnist_cnn.ipynb"
+    cells = ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    question = next(c for c in cells if "哪一种数据增强" in c)
+    options = dict(re.findall(r"([a-d])\) ([^，。]+)", question))
+    assert sorted(options) == ["a", "b", "c", "d"], question
+    checks.check_augmentation(None)
+    todo = capsys.readouterr().out
+    assert all(f"{k}) {v}" in todo for k, v in options.items()), todo
+    assert checks.check_augmentation(options["c"]) and checks.check_augmentation("flip left-right")
+    assert not checks.check_augmentation(options["a"])
+    assert f"“{options['a']}”" in capsys.readouterr().out
 
 
 def test_the_mnist_loader_speaks_chinese(chinese, capsys, tmp_path, monkeypatch):

@@ -29,6 +29,7 @@ Batch normalization (``bn``) has 2 learned numbers per channel (scale gamma and 
 from __future__ import annotations
 
 from cnnlib.core import ops
+from cnnlib.text.i18n import t
 
 __all__ = [
     "lenet5_spec",
@@ -209,7 +210,8 @@ def digits_resnet_spec(widths=(8, 16, 32)) -> dict:
     stride 2 and a 1x1 projection shortcut), global average pooling and a 10-way dense layer.
     Not one of the classic networks: it is not in ``SPECS``."""
     if not isinstance(widths, (list, tuple)) or not widths:
-        raise ValueError(f"widths must be a non-empty list of filter counts, got {widths!r}")
+        raise ValueError(t("widths must be a non-empty list of filter counts, got {widths!r}",
+                           widths=widths))
     layers = [{"type": "conv", "name": "stem", "filters": widths[0], "kernel": 3,
                "padding": "same", "bias": False, "bn": True}]
     for i, w in enumerate(widths, start=1):
@@ -255,10 +257,11 @@ def _conv(h, w, c, filters, kernel, stride=1, padding="valid", groups=1, bias=Tr
           connections=None, bn_stats=False):
     """(out_h, out_w, filters, params, multiply-adds) of one convolution."""
     if c % groups or filters % groups:
-        raise ValueError(f"groups must divide the channels ({c} in, {filters} out), got {groups}")
+        raise ValueError(t("groups must divide the channels ({c} in, {filters} out), got {groups}",
+                           c=c, filters=filters, groups=groups))
     if connections is not None and not 1 <= connections <= c * filters:
-        raise ValueError(f"connections must be in [1, {c * filters}] (input map, output map) "
-                         f"pairs, got {connections}")
+        raise ValueError(t("connections must be in [1, {n}] (input map, output map) pairs, got "
+                           "{connections}", n=c * filters, connections=connections))
     oh = ops.output_size(h, kernel, stride, padding)
     ow = ops.output_size(w, kernel, stride, padding)
     c_in = c // groups if connections is None else connections / filters
@@ -292,25 +295,28 @@ def _whole(value, name: str, minimum: int = 1) -> int:
     """A whole number >= minimum (not a bool, not a string), or a ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or \
             (isinstance(value, float) and not value.is_integer()):
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise ValueError(t("{name} must be an integer >= {minimum}, got {value!r}", name=name,
+                           minimum=minimum, value=value))
     if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise ValueError(t("{name} must be an integer >= {minimum}, got {value!r}", name=name,
+                           minimum=minimum, value=value))
     return int(value)
 
 
 def _check_layer(layer) -> None:
     """Every key a layer needs is there, and every number is a whole number in range."""
     if not isinstance(layer, dict):
-        raise ValueError(f"must be a dict such as {{'type': 'conv', 'filters': 32, 'kernel': 3}}, "
-                         f"got {layer!r}")
+        raise ValueError(t("must be a dict such as {{'type': 'conv', 'filters': 32, 'kernel': 3}}, "
+                           "got {layer!r}", layer=layer))
     kind = layer.get("type")
     if kind not in _KEYS:
-        raise ValueError(f"layer type must be one of {', '.join(_KEYS)}; got {kind!r}")
+        raise ValueError(t("layer type must be one of {types}; got {kind!r}",
+                           types=", ".join(_KEYS), kind=kind))
     required, optional = _KEYS[kind]
     missing = sorted(required - set(layer))
     if missing:
-        raise ValueError(f"a {kind} layer needs {', '.join(sorted(required))}; "
-                         f"{', '.join(missing)} is missing")
+        raise ValueError(t("a {kind} layer needs {required}; {missing} is missing", kind=kind,
+                           required=", ".join(sorted(required)), missing=", ".join(missing)))
     for key in ("filters", "kernel", "stride", "groups", "size", "units", "connections"):
         if key in layer and not (kind == "bottleneck" and key == "filters"):
             _whole(layer[key], key)
@@ -318,11 +324,13 @@ def _check_layer(layer) -> None:
         key, n = ("branches", 6) if kind == "inception" else ("filters", 3)
         values = layer[key]
         if not isinstance(values, (list, tuple)) or len(values) != n:
-            raise ValueError(f"{key} must be {n} integers, got {values!r}")
+            raise ValueError(t("{key} must be {n} integers, got {values!r}", key=key, n=n,
+                               values=values))
         for v in values:
             _whole(v, key)
     if kind == "pool" and layer.get("mode", "max") not in POOL_MODES:
-        raise ValueError(f"mode must be one of {', '.join(POOL_MODES)}; got {layer['mode']!r}")
+        raise ValueError(t("mode must be one of {modes}; got {mode!r}",
+                           modes=", ".join(POOL_MODES), mode=layer["mode"]))
 
 
 def _layer(shape, layer, bn_stats):
@@ -390,7 +398,8 @@ def _layer(shape, layer, bn_stats):
             *_, p3, m3 = _conv(h, w, c, f, 1, s, "valid", bias=bias, bn=bn, bn_stats=bn_stats)
             params, macs, short = params + p3, macs + m3, f"1x1/{s} projection shortcut"
         return (oh2, ow2, f), params, macs, f"3x3/{s} {f} -> 3x3 {f}, {short}"
-    raise ValueError(f"layer type must be one of {', '.join(_KEYS)}; got {kind!r}")
+    raise ValueError(t("layer type must be one of {types}; got {kind!r}", types=", ".join(_KEYS),
+                       kind=kind))
 
 
 def summarize(spec, bn_stats: bool = False) -> list[dict]:
@@ -400,17 +409,20 @@ def summarize(spec, bn_stats: bool = False) -> list[dict]:
     """
     if isinstance(spec, str):
         if spec not in SPECS:
-            raise ValueError(f"spec must be one of {', '.join(SPECS)} or a spec dict; got {spec!r}")
+            raise ValueError(t("spec must be one of {names} or a spec dict; got {spec!r}",
+                               names=", ".join(SPECS), spec=spec))
         spec = SPECS[spec]()
     if not isinstance(spec, dict) or "input" not in spec or "layers" not in spec:
-        raise ValueError(f"spec must be a name ({', '.join(SPECS)}) or a dict with 'input' "
-                         f"(H, W, C) and 'layers' (a list of layer dicts); got {spec!r}")
+        raise ValueError(t("spec must be a name ({names}) or a dict with 'input' (H, W, C) and "
+                           "'layers' (a list of layer dicts); got {spec!r}",
+                           names=", ".join(SPECS), spec=spec))
     shape = spec["input"]
     if not isinstance(shape, (list, tuple)) or len(shape) != 3:
-        raise ValueError(f"spec's input must be (H, W, C), got {shape!r}")
-    shape = tuple(_whole(v, "input size") for v in shape)
+        raise ValueError(t("spec's input must be (H, W, C), got {shape!r}", shape=shape))
+    shape = tuple(_whole(v, "input") for v in shape)
     if not isinstance(spec["layers"], (list, tuple)):
-        raise ValueError(f"spec's layers must be a list of layer dicts, got {spec['layers']!r}")
+        raise ValueError(t("spec's layers must be a list of layer dicts, got {layers!r}",
+                           layers=spec["layers"]))
     rows = [{"name": "input", "type": "input", "what": "image", "output": shape, "params": 0,
              "macs": 0}]
     for i, layer in enumerate(spec["layers"]):
@@ -419,7 +431,7 @@ def summarize(spec, bn_stats: bool = False) -> list[dict]:
             shape, params, macs, what = _layer(shape, layer, bn_stats)
         except ValueError as err:
             label = layer.get("name", layer.get("type")) if isinstance(layer, dict) else "?"
-            raise ValueError(f"layer {i} ({label}): {err}") from None
+            raise ValueError(t("layer {i} ({label}): {err}", i=i, label=label, err=err)) from None
         rows.append({"name": layer.get("name", f"{layer['type']}{i}"), "type": layer["type"],
                      "what": what, "output": shape, "params": int(params), "macs": int(macs)})
     return rows

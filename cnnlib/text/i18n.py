@@ -4,19 +4,28 @@ Builders, plots, checkers and the data loader pass what they show through ``t`` 
 through ``ft``), so that one catalogue per language (``cnnlib/text/locale/``) translates it in one
 place. ``cnnlib.setup(lang="zh")`` switches to Chinese; English is the default. A string missing
 from the catalogue is recorded and warned about (tests fail on it), never passed off silently.
+A string written in one place and shown in another (a table of hints) is marked ``N_("...")``
+where it is written and shown through ``t(hint)``.
 """
 
 from __future__ import annotations
 
 from cnnlib.text.locale import translate
 
-__all__ = ["t", "ft", "ft_default", "t_name", "ft_name"]
+__all__ = ["t", "ft", "ft_default", "t_name", "ft_name", "N_"]
 
 
 def t(text: str, **values) -> str:
     """``text`` in the learner's language, with ``{name}`` fields filled from ``values``."""
     out = translate(text)
     return out.format(**values) if values else out
+
+
+def N_(text: str) -> str:
+    """``text`` unchanged: marks an English string that is shown later, through ``t(text)``
+    (a checker's table of typical slips, say), so that the catalogue needs its Chinese too
+    (gettext's ``N_``; tools.i18n_strings finds these)."""
+    return text
 
 
 def ft(text: str, **values) -> str:

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import decimal
 import inspect
+import io
 import math
 import numbers
 import re
+import tokenize
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,14 +39,14 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnlib import config
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import N_, t
 
 __all__ = ["CheckResult", "judge", "right", "wrong", "not_yet", "forget_misses", "show",
            "read_number", "read_int", "read_array", "read_pair", "not_int_hint", "fmt",
            "solution_code",
            "REPLACE_NONE"]
 
-REPLACE_NONE = "Replace None with your answer, then run the cell again."
+REPLACE_NONE = N_("Replace None with your answer, then run the cell again.")
 
 # Misses per exercise, within this kernel: (checker name, exercise parameters) -> count.
 _MISSES: dict[tuple, int] = {}
@@ -140,10 +142,32 @@ def solution_code(name: str) -> str:
         from cnnlib.exercises import solutions
     except ImportError:  # a class copy without the key, but the classroom setting left off
         return t('the answer key is not installed here.')
+    function = getattr(solutions, name)
     try:
-        return t('one solution:\n') + inspect.getsource(getattr(solutions, name)).rstrip()
+        source = inspect.getsource(function).rstrip()
     except OSError:  # installed without its source files
         return t('see cnnlib.exercises.solutions.{name}.', name=name)
+    return t('one solution:\n') + _key_in_language(source, function.__doc__)
+
+
+def _key_in_language(source: str, doc: str | None) -> str:
+    """The key's code as it is, its docstring and comments in the learner's language (their
+    English is in the catalogue: tools.i18n_strings reads the key's ``my_*`` functions)."""
+    if doc:
+        source = source.replace(doc, t(doc), 1)
+    lines = source.split("\n")
+    try:
+        comments = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+                    if tok.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):  # not expected of the key: keep it as it is
+        return source
+    for tok in reversed(comments):
+        row, col = tok.start
+        text = tok.string.lstrip("#").strip()
+        if text:
+            line, mark = lines[row - 1], tok.string[:tok.string.index(text)]
+            lines[row - 1] = line[:col] + mark + t(text) + line[tok.end[1]:]
+    return "\n".join(lines)
 
 
 def _freeze(obj):

@@ -11,10 +11,11 @@ import math
 import numpy as np
 
 from cnnlib.core import ops
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import N_, t
 
 from .common import (
     CheckResult,
+    fmt,
     judge,
     not_int_hint,
     not_yet,
@@ -45,20 +46,20 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
     shown = [round(float(p), decimals + 1) for p in expected]
     e_z = f"e^(z/{temperature:g})" if temperature != 1 else "e^z"
     solution = (t('{shown}: {e_z} for each logit, divided by their sum ({join}).', shown=shown, e_z=e_z, join=' + '.join(f'e^{v:g}' for v in z / temperature)))
-    # Typical slips, each with what it gives.
+    # Typical slips, each with what it gives; the hints are shown through t (N_ marks them).
     exp = np.exp(z / temperature)
-    slips = [(exp, "divide each e^z by the sum of all of them, so they add up to 1."),
-             (z / z.sum() if z.sum() else None, "take e^z of each logit first, then divide by "
-                                                "the sum."),
-             (expected[::-1], "keep the order: the biggest logit gets the biggest "
-                              "probability."),
+    slips = [(exp, N_("divide each e^z by the sum of all of them, so they add up to 1.")),
+             (z / z.sum() if z.sum() else None,
+              N_("take e^z of each logit first, then divide by the sum.")),
+             (expected[::-1], N_("keep the order: the biggest logit gets the biggest "
+                                 "probability.")),
              (np.round(expected, decimals - 1) if decimals > 1 else None,
-              f"{decimals} decimals are needed."),
+              N_("{decimals} decimals are needed.")),
              (np.floor(expected * 10 ** (decimals - 1)) / 10 ** (decimals - 1)
-              if decimals > 1 else None, f"{decimals} decimals are needed.")]
+              if decimals > 1 else None, N_("{decimals} decimals are needed."))]
     if temperature != 1:
-        slips.append((ops.softmax(z), t('divide the logits by T = {temperature:g} before e^z.', temperature=temperature)))
-        slips.append((ops.softmax(z * temperature), t('divide by T = {temperature:g}, do not multiply.', temperature=temperature)))
+        slips.append((ops.softmax(z), N_('divide the logits by T = {temperature:g} before e^z.')))
+        slips.append((ops.softmax(z * temperature), N_('divide by T = {temperature:g}, do not multiply.')))
 
     def grade(answer):
         got = read_array(answer)
@@ -71,7 +72,8 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
             return right(t('Right: {tolist} (they sum to 1).', tolist=np.round(expected, 3).tolist()))
         for value, hint in slips:
             if value is not None and np.all(np.abs(got - value) < tol):
-                return wrong(t('Not quite: {hint}', hint=hint))
+                return wrong(t('Not quite: {hint}', hint=t(hint, decimals=decimals,
+                                                            temperature=temperature)))
         if np.any(got < 0) or np.any(got > 1):
             return wrong(t('Not quite: probabilities lie between 0 and 1. Use e^z / sum of e^z.'))
         if abs(got.sum() - 1) > z.size * tol:
@@ -129,12 +131,13 @@ def check_cross_entropy(answer, probs, label, tol=0.01, *, show_answer=False) ->
     p = np.asarray(probs, dtype=float)
     expected = ops.cross_entropy(p, label)
     solution = t('−ln({p:g}) = {expected:.3f}.', p=p[label], expected=expected)
-    slips = [(-math.log10(p[label]), "use the natural log (np.log), not log10."),
-             (-math.log2(p[label]), "use the natural log (np.log), not log2."),
-             (-expected, "the loss has a minus sign: −ln p, a positive number."),
-             (1 - p[label], f"the loss is −ln p[{label}], not 1 − p.")]
-    slips += [(-math.log(q), f"use the probability of the true label {label}: p[{label}] = "
-                             f"{p[label]:g}.") for i, q in enumerate(p) if i != label and q > 0]
+    slips = [(-math.log10(p[label]), N_("Use the natural log (np.log), not log10.")),
+             (-math.log2(p[label]), N_("Use the natural log (np.log), not log2.")),
+             (-expected, N_("The loss has a minus sign: −ln p, a positive number.")),
+             (1 - p[label], N_("The loss is −ln p[{label}], not 1 − p."))]
+    slips += [(-math.log(q), N_("Use the probability of the true label {label}: "
+                                "p[{label}] = {p:g}.")) for i, q in enumerate(p)
+              if i != label and q > 0]
 
     def grade(answer):
         value = read_number(answer)
@@ -144,7 +147,8 @@ def check_cross_entropy(answer, probs, label, tol=0.01, *, show_answer=False) ->
             return right(t('Right: −ln({p:g}) = {expected:.3f}.', p=p[label], expected=expected))
         for size, hint in slips:
             if abs(size - expected) > tol and abs(value - size) <= tol:
-                return wrong(t('Not quite: you said {value:g}. {upper}{hint}', value=value, upper=hint[0].upper(), hint=hint[1:]))
+                return wrong(t('Not quite: you said {fmt}. {hint}', fmt=fmt(value),
+                               hint=t(hint, label=label, p=p[label])))
         return wrong(t('Not quite: you said {value:g}. Take the natural log of p[{label}] = {p:g}, with a minus.', value=value, label=label, p=p[label]))
 
     return judge("check_cross_entropy", (tuple(p), label, tol), answer, grade,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.core import ops
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import N_, t
 
 from .common import (
     CheckResult,
@@ -28,7 +28,8 @@ __all__ = ["check_kernel_grad", "check_input_grad", "check_max_pool_grad"]
 
 def _grade_grid(expected: np.ndarray, what: str, hint: str, slips=()):
     """A grade function for an answer that is a grid of numbers shaped like ``expected``;
-    ``slips`` pairs a typical wrong grid with the hint that fits it."""
+    ``slips`` pairs a typical wrong grid with the hint that fits it (marked ``N_``, shown
+    through ``t``)."""
 
     def grade(answer):
         got = read_array(answer)
@@ -40,7 +41,7 @@ def _grade_grid(expected: np.ndarray, what: str, hint: str, slips=()):
             return right(t('Right: {what} = {tolist}.', what=what, tolist=expected.tolist()))
         for slip, slip_hint in slips:
             if np.allclose(got, slip, atol=1e-6):
-                return wrong(t('Not quite: {slip_hint}', slip_hint=slip_hint))
+                return wrong(t('Not quite: {slip_hint}', slip_hint=t(slip_hint)))
         r, c = np.argwhere(~np.isclose(got, expected, atol=1e-6))[0]
         return wrong(t('Not quite: look again at row {r}, column {c}. {hint}', r=r, c=c, hint=hint))
 
@@ -55,8 +56,8 @@ def check_kernel_grad(answer, x, grad_out, *, show_answer=False) -> CheckResult:
     _, dk, _ = ops.conv2d_grad(x, np.zeros(shape), g)
     flipped = ops.conv2d_grad(x, np.zeros(shape), g[::-1, ::-1])[1]
     hint = (t("dk[a, b] is the patch of x starting at (a, b), the size of grad_out, times grad_out cell by cell, added up: the input correlated with the output's gradient."))
-    slips = [(flipped, "that is what a flipped grad_out gives. Pair grad_out[i, j] with "
-                       "x[a + i, b + j], without flipping anything.")]
+    slips = [(flipped, N_("that is what a flipped grad_out gives. Pair grad_out[i, j] with "
+                          "x[a + i, b + j], without flipping anything."))]
     return judge("check_kernel_grad", (x.tolist(), g.tolist()), answer,
                  _grade_grid(dk, "dLoss/dk", hint, slips),
                  todo=t('dk[a, b] = sum over (i, j) of grad_out[i, j] × x[a + i, b + j].'),
@@ -70,8 +71,8 @@ def check_input_grad(answer, kernel, grad_out, *, show_answer=False) -> CheckRes
     dx, _, _ = ops.conv2d_grad(x, k, g)
     unflipped = ops.conv2d_grad(x, k[::-1, ::-1], g)[0]
     hint = (t("Place the kernel, times that output cell's gradient, over each output cell's window, and add where windows overlap (grad_out convolved with the flipped kernel)."))
-    slips = [(unflipped, "the kernel is upside down here: kernel[i, j] lands on "
-                         "x[r + i, c + j] for output (r, c), so place it as it is.")]
+    slips = [(unflipped, N_("the kernel is upside down here: kernel[i, j] lands on "
+                            "x[r + i, c + j] for output (r, c), so place it as it is."))]
     return judge("check_input_grad", (k.tolist(), g.tolist()), answer,
                  _grade_grid(dx, "dLoss/dx", hint, slips),
                  todo=t('every output cell sends grad_out × kernel back onto its window.'),

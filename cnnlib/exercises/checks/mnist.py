@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib.core import ops
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import N_, t
 
 from .common import (
     CheckResult,
@@ -97,7 +97,7 @@ def check_most_confused(answer, counts, *, show_answer=False) -> CheckResult:
     off = np.where(np.eye(n, dtype=bool), 0, counts)
     best = int(off.max())
     pairs = sorted((int(r), int(c)) for r, c in zip(*np.nonzero(off == best)))
-    shown = " or ".join(str(p) for p in pairs)
+    shown = t(" or ").join(str(p) for p in pairs)
     solution = t('{shown}: {best} times.', shown=shown, best=best) if best else t('there are no mistakes at all.')
 
     def grade(answer):
@@ -121,30 +121,33 @@ def check_most_confused(answer, counts, *, show_answer=False) -> CheckResult:
                  solution=solution, show_answer=show_answer)
 
 
+#: the options, in English (shown through t, in the learner's language)
 AUGMENTATION_CHOICES = {
-    "a": "rotate by up to 10 degrees",
-    "b": "shift by up to 3 pixels",
-    "c": "flip left-right",
-    "d": "zoom in or out by up to 10%",
+    "a": N_("rotate by up to 10 degrees"),
+    "b": N_("shift by up to 3 pixels"),
+    "c": N_("flip left-right"),
+    "d": N_("zoom in or out by up to 10%"),
 }
 
 
 def check_augmentation(answer, *, show_answer=False) -> CheckResult:
     """Which augmentation would *hurt* a digit classifier? One of "a", "b", "c", "d"
-    (see ``AUGMENTATION_CHOICES``); the option's text is accepted too."""
-    choices = "; ".join(f"{k}) {v}" for k, v in AUGMENTATION_CHOICES.items())
+    (see ``AUGMENTATION_CHOICES``); the option's text is accepted too, in English or as shown."""
+    choices = t("a) {a}; b) {b}; c) {c}; d) {d}",
+                **{k: t(v) for k, v in AUGMENTATION_CHOICES.items()})
 
     def grade(answer):
         key = None
         if isinstance(answer, str):
-            text = answer.strip().lower().strip("()., ")
-            by_text = {v: k for k, v in AUGMENTATION_CHOICES.items()}
+            text = answer.strip().lower().strip("()., 。，")
+            by_text = {form.lower(): k for k, v in AUGMENTATION_CHOICES.items()
+                       for form in (v, t(v))}
             key = text if text in AUGMENTATION_CHOICES else by_text.get(text)
         if key is None:
             return wrong(t('Not quite: answer with one letter, a, b, c or d; got {show}.', show=show(answer)))
         if key == "c":
             return right(t("Right: a mirrored 3 is not a 3 (and a mirrored 2 looks odd); small rotations, shifts and zooms keep the digit's identity."))
-        return wrong(t("Not quite: '{AUGMENTATION_CHOICES}' keeps a digit readable. Which change would make a 3 look like no digit at all?", AUGMENTATION_CHOICES=AUGMENTATION_CHOICES[key]))
+        return wrong(t("Not quite: '{AUGMENTATION_CHOICES}' keeps a digit readable. Which change would make a 3 look like no digit at all?", AUGMENTATION_CHOICES=t(AUGMENTATION_CHOICES[key])))
 
     return judge("check_augmentation", (), answer, grade,
                  todo=t('which change can turn a digit into something that is no longer the same digit (think of 2, 3, 7)? {choices}', choices=choices),

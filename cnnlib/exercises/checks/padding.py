@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from cnnlib.core import ops
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import N_, t
 
 from .common import (
     CheckResult,
@@ -48,26 +48,26 @@ def check_output_size(answer, n, kernel, stride=1, padding="valid", dilation=1, 
     letters = _formula_in_letters(padding, dilation)
     solution = f"{formula} = {expected}" + (t(' (= ceil({n}/{stride})).', n=n, stride=stride) if padding == "same"
                                             else ".")
-    # Typical slips, each with the size it gives.
+    # Typical slips, each with the size it gives; the hints are shown through t (N_ marks them).
     k_eff = dilation * (kernel - 1) + 1
     before, after = ops.pad_amounts((n, n), (kernel, kernel), stride, padding, dilation)[0]
     span = n + before + after - k_eff
     slips = [
-        (span / stride + 1, "round down: a window that does not fit is not counted (floor)."),
-        (span + 1, "divide by the stride: the windows move by s pixels."),
-        (span // stride, "add 1: the first window counts too."),
+        (span / stride + 1, N_("round down: a window that does not fit is not counted (floor).")),
+        (span + 1, N_("divide by the stride: the windows move by s pixels.")),
+        (span // stride, N_("add 1: the first window counts too.")),
     ]
     if padding == "same":  # before the others: "add 1" would mislead here
-        slips[:0] = [(n, "divide by the stride: 'same' gives ceil(n / s)."),
-                  (n / stride, "'same' rounds up: ceil(n / s)."),
-                  (n // stride, "'same' rounds up: ceil(n / s).")]
+        slips[:0] = [(n, N_("divide by the stride: 'same' gives ceil(n / s).")),
+                     (n / stride, N_("'same' rounds up: ceil(n / s).")),
+                     (n // stride, N_("'same' rounds up: ceil(n / s)."))]
     else:
-        slips.append((n / stride, t('subtract the kernel: the window has to fit in the image.')))
+        slips.append((n / stride, N_('subtract the kernel: the window has to fit in the image.')))
     if dilation > 1:
         slips.append(((n + before + after - kernel) // stride + 1,
-                      t('dilation {dilation} spreads the kernel over d(k−1)+1 = {k_eff} pixels.', dilation=dilation, k_eff=k_eff)))
+                      N_('dilation {dilation} spreads the kernel over d(k−1)+1 = {k_eff} pixels.')))
     if before + after:
-        slips.append(((n - k_eff) // stride + 1, t('add the padding on both sides.')))
+        slips.append(((n - k_eff) // stride + 1, N_('add the padding on both sides.')))
 
     def grade(answer):
         value = read_number(answer)
@@ -77,7 +77,8 @@ def check_output_size(answer, n, kernel, stride=1, padding="valid", dilation=1, 
             return right(t('Right: {solution}', solution=solution))
         for size, hint in slips:
             if size != expected and abs(value - size) < 1e-9:
-                return wrong(t('Not quite: you said {value:g}. Almost: {hint}', value=value, hint=hint))
+                return wrong(t('Not quite: you said {value:g}. Almost: {hint}', value=value,
+                               hint=t(hint, dilation=dilation, k_eff=k_eff)))
         if read_int(answer) is None:
             return wrong(t('Not quite: a size is a whole number, not {value:g}. Use {letters}.', value=value, letters=letters))
         return wrong(t('Not quite: you said {value:g}. Fill in {letters} with n = {n}, k = {kernel}, s = {stride}', value=value, letters=letters, n=n, kernel=kernel, stride=stride) + (f", d = {dilation}" if dilation > 1 else "")

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from cnnlib.core import ops
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import N_, t
 
 from .common import (
     CheckResult,
@@ -65,13 +65,13 @@ def check_pooled_size(answer, n, size, stride=None, *, show_answer=False) -> Che
     stride = size if stride is None else stride
     expected = ops.output_size(n, size, stride)
     solution = t('floor(({n} − {size})/{stride}) + 1 = {expected}.', n=n, size=size, stride=stride, expected=expected)
-    slips = [((n - size) / stride + 1, "round down: leftover cells that do not fill a window "
-                                       "are dropped."),
-             (math.ceil(n / stride), "round down: leftover cells that do not fill a window "
-                                     "are dropped."),
-             (n / stride, "round down: leftover cells that do not fill a window are dropped."),
-             (n - size + 1, "the windows move by the stride, so divide by it."),
-             ((n - size) // stride, "add 1: the first window counts too.")]
+    # Typical slips, each with the size it gives; the hints are shown through t (N_ marks them).
+    leftover = N_("round down: leftover cells that do not fill a window are dropped.")
+    slips = [((n - size) / stride + 1, leftover),
+             (math.ceil(n / stride), leftover),
+             (n / stride, leftover),
+             (n - size + 1, N_("the windows move by the stride, so divide by it.")),
+             ((n - size) // stride, N_("add 1: the first window counts too."))]
 
     def grade(answer):
         value = read_number(answer)
@@ -81,7 +81,8 @@ def check_pooled_size(answer, n, size, stride=None, *, show_answer=False) -> Che
             return right(t('Right: {solution}', solution=solution))
         for size_, hint in slips:
             if size_ != expected and abs(value - size_) < 1e-9:
-                return wrong(t('Not quite: you said {value:g}. Almost: {hint}', value=value, hint=hint))
+                return wrong(t('Not quite: you said {value:g}. Almost: {hint}', value=value,
+                               hint=t(hint)))
         return wrong(t('Not quite: you said {value:g}. Pooling follows the same formula as a convolution without padding: floor((n − size)/stride) + 1.', value=value))
 
     return judge("check_pooled_size", (n, size, stride), answer, grade,
@@ -138,19 +139,21 @@ def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
     conv_side = ops.output_size(image, kernel)
     side = conv_side if pool is None else ops.output_size(conv_side, pool, pool)
     expected = side * side * features
-    pooled = "" if pool is None else f", pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}"
+    pooled = "" if pool is None else t(", pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}",
+                                        conv_side=conv_side, pool=pool, side=side)
     solution = (t('side {image} − {kernel} + 1 = {conv_side}{pooled}; {side}² × {features} = {expected:,}.', image=image, kernel=kernel, conv_side=conv_side, pooled=pooled, side=side, features=features, expected=expected))
-    slips = [(side * features, f"a map is {side} × {side}: square the side."),
-             (side * side, f"there are {features} feature maps: multiply by {features}.")]
+    # Typical slips, each with the count it gives; the hints are shown through t (N_ marks them).
+    slips = [(side * features, N_("A map is {side} × {side}: square the side.")),
+             (side * side, N_("There are {features} feature maps: multiply by {features}."))]
     if pool is not None:
-        slips += [(conv_side ** 2 * features, f"pool first: {pool}×{pool} windows shrink each "
-                                              "side."),
-                  ((image // pool) ** 2 * features, f"convolve first: the maps are "
-                                                    f"{conv_side} × {conv_side} before pooling."),
+        slips += [(conv_side ** 2 * features,
+                   N_("Pool first: {pool}×{pool} windows shrink each side.")),
+                  ((image // pool) ** 2 * features,
+                   N_("Convolve first: the maps are {conv_side} × {conv_side} before pooling.")),
                   (math.ceil(conv_side / pool) ** 2 * features,
-                   "round down: leftover cells are dropped by pooling."),
+                   N_("Round down: leftover cells are dropped by pooling.")),
                   ((conv_side / pool) ** 2 * features,
-                   "round down: leftover cells are dropped by pooling.")]
+                   N_("Round down: leftover cells are dropped by pooling."))]
 
     def grade(answer):
         value = read_number(answer)
@@ -160,7 +163,9 @@ def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
             return right(t('Right: {side}² × {features} = {expected:,}.', side=side, features=features, expected=expected))
         for count, hint in slips:
             if count != expected and abs(value - count) < 1e-6:
-                return wrong(t('Not quite: you said {fmt}. {hint}', fmt=fmt(value), hint=hint))
+                return wrong(t('Not quite: you said {fmt}. {hint}', fmt=fmt(value),
+                               hint=t(hint, side=side, features=features, pool=pool,
+                                      conv_side=conv_side)))
         return wrong(t('Not quite: you said {fmt}. Side after the convolution: {image} − {kernel} + 1; then (if pooling) floor((side − pool)/pool) + 1; square it and multiply by the number of features.', fmt=fmt(value), image=image, kernel=kernel))
 
     return judge("check_value_count", (image, kernel, features, pool), answer, grade,
