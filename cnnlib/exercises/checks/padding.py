@@ -106,7 +106,7 @@ def check_same_padding(answer, kernel, *, show_answer=False) -> CheckResult:
             return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a number of pixels'))))
         if value == 2 * expected:
             return wrong(t('Not quite: that is both sides together. How many on each side?'))
-        return wrong(t('Not quite: with p = {value} the size changes to {v} for n = {n}. The kernel overhangs by (k − 1)/2 on each side.', value=value, v=n + 2 * value - kernel + 1, n=n))
+        return wrong(t('Not quite: with p = {value} the size changes to {size} for n = {n}. The kernel overhangs by (k − 1)/2 on each side.', value=value, size=n + 2 * value - kernel + 1, n=n))
 
     return judge("check_same_padding", (kernel,), answer, grade,
                  todo=t('the kernel overhangs the image by (k − 1)/2 on each side.'),
@@ -118,7 +118,7 @@ def check_tf_same_pads(answer, n, kernel, stride, *, show_answer=False) -> Check
     expected = ops.pad_amounts((n, n), (kernel, kernel), stride, "same")[0]
     out = ops.output_size(n, kernel, stride, "same")
     total = sum(expected)
-    solution = (t('{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {expected2}, after = the rest.', expected=expected, n=n, stride=stride, out=out, kernel=kernel, total=total, expected2=expected[0]))
+    solution = (t('{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {before}, after = the rest.', expected=expected, n=n, stride=stride, out=out, kernel=kernel, total=total, before=expected[0]))
 
     def grade(answer):
         if read_int(answer) == total and total:
@@ -127,7 +127,7 @@ def check_tf_same_pads(answer, n, kernel, stride, *, show_answer=False) -> Check
         if pair is None:
             return wrong(t('Not quite: answer with a pair (before, after), like (0, 1); got {show}.', show=show(answer)))
         if pair == expected:
-            return right(t('Right: {expected} before and {expected2} after (the odd pixel goes to the bottom/right).', expected=expected[0], expected2=expected[1]))
+            return right(t('Right: {before} before and {after} after (the odd pixel goes to the bottom/right).', before=expected[0], after=expected[1]))
         if pair == expected[::-1]:
             return wrong(t('Not quite: TensorFlow puts the odd pixel after (bottom/right), not before.'))
         if sum(pair) == total:
