@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from cnnlib.core import ops
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import t, t_list
 
 from .common import (
     CheckResult,
@@ -96,7 +96,7 @@ def check_same_padding(answer, kernel, *, show_answer=False) -> CheckResult:
     # Independent of any formula: try p = 0, 1, 2, ... until the size stays put.
     n = 50
     expected = next(p for p in range(kernel) if ops.output_size(n, kernel, 1, p) == n)
-    solution = t('p = ({kernel} − 1)/2 = {expected} zero pixels on each side.', kernel=kernel, expected=expected)
+    solution = t('p = ({kernel} − 1)/2 = {expected}, that is {expected} zero pixels on each side.', kernel=kernel, expected=expected)
 
     def grade(answer):
         value = read_int(answer)
@@ -146,7 +146,7 @@ def check_skipped(answer, n, kernel, stride=1, padding="valid", dilation=1, *,
     expected = int(np.sum(~visited))
     skipped = [int(i) for i in np.flatnonzero(~visited)]
     tail = n - 1 - int(np.flatnonzero(visited).max())
-    solution = t('{expected}: rows {skipped} are never read.', expected=expected, skipped=skipped) if skipped else "0."
+    solution = t('{expected}: rows {skipped} are never read.', expected=expected, skipped=t_list(skipped)) if skipped else "0."
 
     def grade(answer):
         value = read_int(answer)
@@ -174,7 +174,7 @@ def check_receptive_field(answer, layers, *, show_answer=False) -> CheckResult:
         d = layer[2] if len(layer) == 3 else 1
         steps.append(f"({layer[0]}−1)·{jump}" if d == 1 else f"{d}·({layer[0]}−1)·{jump}")
         jump *= layer[1]
-    solution = " + ".join(steps) + t(' = {expected} pixels per side.', expected=expected)
+    solution = " + ".join(steps) + t(' = {expected}, that is {expected} pixels per side.', expected=expected)
     no_strides = ops.receptive_field([(layer[0], 1) + tuple(layer[2:]) for layer in layers])
 
     def grade(answer):

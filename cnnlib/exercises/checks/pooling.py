@@ -37,7 +37,7 @@ def check_pooled(answer, x, size=2, stride=None, mode="max", *, show_answer=Fals
     x = np.asarray(x, dtype=float)
     expected = ops.pool2d(x, size, stride, mode=mode)
     other = ops.pool2d(x, size, stride, mode="avg" if mode == "max" else "max")
-    name = "largest" if mode == "max" else "mean"
+    name = t("largest") if mode == "max" else t("mean")
 
     def grade(answer):
         got = read_array(answer)
@@ -49,7 +49,7 @@ def check_pooled(answer, x, size=2, stride=None, mode="max", *, show_answer=Fals
         if close.all():
             return right(t('Right: {pooled}.', pooled=expected.tolist()))
         if np.allclose(got, other, atol=0.01):
-            return wrong(t('Not quite: that is {v} pooling. Here each output cell is the {name} of its window.', v=(t('average') if mode == 'max' else t('max')), name=name))
+            return wrong(t('Not quite: that is {other}. Here each output cell is the {name} of its window.', other=(t('average pooling') if mode == 'max' else t('max pooling')), name=name))
         if np.allclose(got, expected.T, atol=0.01):
             return wrong(t('Not quite: rows and columns are swapped. Write the result row by row.'))
         r, c = (int(i) for i in np.argwhere(~close)[0])
