@@ -138,7 +138,7 @@ def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
     conv_side = ops.output_size(image, kernel)
     side = conv_side if pool is None else ops.output_size(conv_side, pool, pool)
     expected = side * side * features
-    pooled = "" if pool is None else f", pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}"
+    pooled = "" if pool is None else t(', pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}', conv_side=conv_side, pool=pool, side=side)
     solution = (t('side {image} − {kernel} + 1 = {conv_side}{pooled}; {side}² × {features} = {expected:,}.', image=image, kernel=kernel, conv_side=conv_side, pooled=pooled, side=side, features=features, expected=expected))
     slips = [(side * features, f"a map is {side} × {side}: square the side."),
              (side * side, f"there are {features} feature maps: multiply by {features}.")]
