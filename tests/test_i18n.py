@@ -20,6 +20,19 @@ def test_t_fills_values_in():
     assert i18n.t("no {fields} without values") == "no {fields} without values"
 
 
+def test_a_list_inside_a_sentence_is_written_in_the_learners_language():
+    import cnnlib
+
+    assert i18n.t_list([5, 7]) == "5, 7" and i18n.t_list([3]) == "3"
+    cnnlib.setup(lang="zh")
+    try:
+        assert i18n.t_list([5, 7, 9]) == "5、7、9" and i18n.t_list([]) == ""
+        assert i18n.t("{expected}: rows {skipped} are never read.", expected=2,
+                      skipped=i18n.t_list([5, 7])) == "2：第 5、7 行从来没被读到。"
+    finally:
+        cnnlib.setup()
+
+
 def _is_number(label: str) -> bool:
     """A number needs no translation ("3", "-1", "0.05")."""
     try:

@@ -31,7 +31,7 @@ from tools.i18n_strings import fields, used_strings
 HAN = re.compile(r"[\u4e00-\u9fff]")
 USED, DYNAMIC = used_strings()
 # Two English words in a row make a phrase that needs Chinese; a name, symbol or formula
-# ("z0", "block1_pool", "Grad-CAM", "dLoss/dk = {tolist}.") may stay as it is.
+# ("z0", "block1_pool", "Grad-CAM", "dLoss/dk = {dk}.") may stay as it is.
 PHRASE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")
 ASCII_PUNCT = str.maketrans("。（），：；", ".(),:;")
 

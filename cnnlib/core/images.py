@@ -33,7 +33,7 @@ def load(name: str = "cat (chelsea)") -> np.ndarray:
         return _OWN[name].pixels
     key = PHOTOS.get(name, name)
     if key not in PHOTOS.values():
-        raise ValueError(t('image name must be one of {join}; got {name!r}', join=', '.join(PHOTOS), name=name))
+        raise ValueError(t('image name must be one of {names}; got {name!r}', names=', '.join(PHOTOS), name=name))
     return getattr(data, key)()
 
 
@@ -164,7 +164,7 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         path = os.fspath(photo)
         if not os.path.isfile(path):
             raise ValueError(
-                t('photo must be a bundled sample ({join}), an array, PNG/JPEG bytes or a file path; there is no file {basename!r}', join=', '.join(PHOTOS), basename=os.path.basename(path)))
+                t('photo must be a bundled sample ({names}), an array, PNG/JPEG bytes or a file path; there is no file {basename!r}', names=', '.join(PHOTOS), basename=os.path.basename(path)))
         with open(path, "rb") as f:
             data = f.read()
         pixels, notes, original = _decode(data, max_side)
@@ -236,7 +236,7 @@ def _from_array(a: np.ndarray):
     if a.dtype == bool:
         a = a.astype(np.uint8) * 255
     if a.dtype.kind in "ui" and a.dtype.itemsize > 1 and a.size and a.max() > 255:
-        raise ValueError(t('photo has {v}-bit values (up to {max}): the explorers show 8-bit values 0-255; divide by 257 first', v=8 * a.dtype.itemsize, max=a.max()))
+        raise ValueError(t('photo has {bits}-bit values (up to {max}): the explorers show 8-bit values 0-255; divide by 257 first', bits=8 * a.dtype.itemsize, max=a.max()))
     if a.dtype.kind == "f":
         if not np.isfinite(a).all():
             raise ValueError(t('photo array holds NaN or infinite values'))
@@ -306,13 +306,13 @@ def _decode(data: bytes, max_side: int):
     except Image.DecompressionBombError:
         raise ValueError(t('photo has too many pixels for Pillow to open safely')) from None
     except (OSError, SyntaxError, ValueError) as err:
-        raise ValueError(t('photo: the {v} file is damaged ({err})', v=kind or 'image', err=err)) from None
+        raise ValueError(t('photo: the {kind} file is damaged ({err})', kind=kind or 'image', err=err)) from None
     fmt = img.format
     if fmt not in FORMATS:
         raise ValueError(t('photo must be a PNG or JPEG file; this one is {fmt}', fmt=fmt))
     depth = _png_bit_depth(data)
     if (depth is not None and depth > 8) or img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        raise ValueError(t('photo has {v}-bit values: the explorers show 8-bit values (0-255); save it as an 8-bit PNG or a JPEG', v=depth or 16))
+        raise ValueError(t('photo has {bits}-bit values: the explorers show 8-bit values (0-255); save it as an 8-bit PNG or a JPEG', bits=depth or 16))
     try:
         turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: quarter turn
         stored = (img.width, img.height) if turned else (img.height, img.width)

@@ -48,7 +48,7 @@ def get(name: str) -> np.ndarray:
     try:
         return KERNELS[name].copy()
     except KeyError:
-        raise ValueError(t('kernel name must be one of {join}; got {name!r}', join=', '.join(KERNELS), name=name)) from None
+        raise ValueError(t('kernel name must be one of {names}; got {name!r}', names=', '.join(KERNELS), name=name)) from None
 
 
 def rgb_example() -> np.ndarray:

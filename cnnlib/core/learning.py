@@ -57,7 +57,7 @@ def photo_crop(name: str = "camera", size: int = 34, top: int = 40, left: int = 
     size = _whole(size, "size", 3)
     top, left = _whole(top, "top", 0), _whole(left, "left", 0)
     if top + size > photo.shape[0] or left + size > photo.shape[1]:
-        raise ValueError(t('the crop ({size} at row {top}, column {left}) must fit inside the photo, which is {shape} x {shape2}', size=size, top=top, left=left, shape=photo.shape[0], shape2=photo.shape[1]))
+        raise ValueError(t('the crop ({size} at row {top}, column {left}) must fit inside the photo, which is {h} x {w}', size=size, top=top, left=left, h=photo.shape[0], w=photo.shape[1]))
     x = photo[top:top + size, left:left + size]
     x = (x - x.mean()) / (x.std() or 1.0)
     x.setflags(write=False)
@@ -75,14 +75,14 @@ def mse(y, target) -> float:
     """Mean squared error: the average of (y - target)^2 over every cell."""
     y, target = np.asarray(y, float), np.asarray(target, float)
     if y.shape != target.shape:
-        raise ValueError(t('y and target must have the same shape, got {shape} and {shape2}', shape=y.shape, shape2=target.shape))
+        raise ValueError(t('y and target must have the same shape, got {y_shape} and {target_shape}', y_shape=y.shape, target_shape=target.shape))
     return float(np.mean((y - target) ** 2))
 
 
 def init_kernel(init: str = "random small", shape=(3, 3), seed: int = 0) -> np.ndarray:
     """The starting kernel: "zeros", "random small" (normal, std 0.1) or "random large" (std 1)."""
     if init not in INITS:
-        raise ValueError(t('init must be one of {join}, got {init!r}', join=', '.join(INITS), init=init))
+        raise ValueError(t('init must be one of {choices}, got {init!r}', choices=', '.join(INITS), init=init))
     if init == "zeros":
         return np.zeros(shape)
     scale = 0.1 if init == "random small" else 1.0
@@ -151,7 +151,7 @@ def kernel_curvatures(x, shape=(3, 3)) -> np.ndarray:
     if x.ndim != 2:
         raise ValueError(t('x must be a 2-D (grayscale) image, got shape {shape}', shape=x.shape))
     if len(shape) != 2 or min(shape) < 1 or shape[0] > x.shape[0] or shape[1] > x.shape[1]:
-        raise ValueError(t('shape must be a (rows, columns) kernel that fits in x {shape}, got {shape2!r}', shape=x.shape, shape2=shape))
+        raise ValueError(t('shape must be a (rows, columns) kernel that fits in x {x_shape}, got {shape!r}', x_shape=x.shape, shape=shape))
     cols = _windows(x, tuple(int(n) for n in shape))
     return np.linalg.eigvalsh(2 * cols.T @ cols / len(cols))
 
@@ -172,7 +172,7 @@ def fit_kernel(x, target, lr=0.1, steps: int = 100, init="random small", seed: i
         raise ValueError(t('x must be a 2-D (grayscale) image, got shape {shape}', shape=x.shape))
     k = init_kernel(init, shape, seed) if isinstance(init, str) else np.array(init, float)
     if k.shape != tuple(shape):
-        raise ValueError(t('init must be one of {join} or a {shape} array, got shape {shape2}', join=', '.join(INITS), shape=shape, shape2=k.shape))
+        raise ValueError(t('init must be one of {choices} or a {kernel_shape} array, got shape {got_shape}', choices=', '.join(INITS), kernel_shape=shape, got_shape=k.shape))
     expected = ops.conv2d(x, k).shape
     if np.shape(target) != expected:
         raise ValueError(t("target must have the convolution's output shape {expected}, got {shape}", expected=expected, shape=np.shape(target)))

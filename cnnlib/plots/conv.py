@@ -50,7 +50,7 @@ def plot_conv_step(x, kernel, step, out, axes=None):
     kh, kw = kernel.shape
     lo, hi = min(x.min(), 0), max(x.max(), 1)
     plot_grid_live(x, ax_x, cmap="Blues", vmin=lo, vmax=hi * 1.6, highlight=(r, c, kh, kw),
-                   title=ft('input {shape}x{shape2}, window at ({r}, {c})', shape=x.shape[0], shape2=x.shape[1], r=r, c=c))
+                   title=ft('input {h}x{w}, window at ({r}, {c})', h=x.shape[0], w=x.shape[1], r=r, c=c))
     klim = max(np.abs(kernel).max(), 1e-9)
     plot_grid_live(kernel, ax_k, cmap="PuOr_r", vmin=-1.6 * klim, vmax=1.6 * klim,
                    title=ft('kernel {kh}x{kw}', kh=kh, kw=kw), xlabel=None, ylabel=None)
@@ -67,7 +67,7 @@ def plot_conv_step(x, kernel, step, out, axes=None):
     olim = max(np.nanmax(np.abs(out)), 1e-9)
     plot_grid_live(_partial(out, done), ax_o, cmap="Greens", vmin=min(out.min(), 0),
                    vmax=olim * 1.6, highlight=(i, j, 1, 1),
-                   title=ft('output {shape}x{shape2}: [{i}, {j}] = {step:.4g}', shape=out.shape[0], shape2=out.shape[1], i=i, j=j, step=step['total']))
+                   title=ft('output {h}x{w}: [{i}, {j}] = {step:.4g}', h=out.shape[0], w=out.shape[1], i=i, j=j, step=step['total']))
     return axes
 
 
@@ -111,13 +111,13 @@ def plot_rgb_conv_step(x, kernel, step, out, axes=None):
     olim = max(np.abs(out).max(), 1e-9)
     plot_grid_live(_partial(out, done), axes[0, 3], cmap="Greens", vmin=min(out.min(), 0),
                    vmax=1.6 * olim, highlight=(i, j, 1, 1),
-                   title=ft('output {shape}x{shape2}', shape=out.shape[0], shape2=out.shape[1]), xlabel=None, ylabel=None)
+                   title=ft('output {h}x{w}', h=out.shape[0], w=out.shape[1]), xlabel=None, ylabel=None)
     _no_ticks(axes[0, 3])
     ax_sum = axes[1, 3]
     ax_sum.set_axis_off()
     terms = " + ".join(f"{s:.4g}" for s in sums).replace("+ -", "- ")
     bias = step["bias"]
-    text = (ft('red + green + blue\n{terms}\n{v} bias {abs:g}\n= {step:.4g}\n-> output[{i}, {j}]', terms=terms, v=('+' if bias >= 0 else '-'), abs=abs(bias), step=step['total'], i=i, j=j))
+    text = (ft('red + green + blue\n{terms}\n{sign} bias {bias:g}\n= {step:.4g}\n-> output[{i}, {j}]', terms=terms, sign=('+' if bias >= 0 else '-'), bias=abs(bias), step=step['total'], i=i, j=j))
     if not ax_sum.texts:
         ax_sum.text(0.5, 0.5, "", ha="center", va="center", fontsize=11, linespacing=1.6,
                     transform=ax_sum.transAxes)
@@ -309,7 +309,7 @@ def plot_stride_positions(n, kernel, positions, axes=None):
                 grid[r, c] = 1
                 order[r, c] = a * len(starts) + b + 1
         plot_grid(grid, ax=ax, cmap="Oranges", vmin=0, vmax=2.5, numbers=False,
-                  title=ft('stride {s}: {len}x{len} windows', s=s, len=len(starts)))
+                  title=ft('stride {s}: {n}x{n} windows', s=s, n=len(starts)))
         for r in range(n):
             for c in range(n):
                 if np.isfinite(order[r, c]):
@@ -337,7 +337,7 @@ def plot_timings(names, seconds, ax=None, title="time for one convolution"):
     ax.set_yticks(y, names)
     fastest = min(seconds)
     for bar, s in zip(bars, seconds):
-        label = ft('{v:.3g} ms', v=s * 1000) + (ft('  ({v:,.0f}x the fastest)', v=s / fastest) if s > fastest
+        label = ft('{ms:.3g} ms', ms=s * 1000) + (ft('  ({times:,.0f}x the fastest)', times=s / fastest) if s > fastest
                                         else ft('  (fastest)'))
         ax.text(s * 1.15, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=9)
     ax.set_xlabel(ft('seconds (log scale)'))

@@ -117,7 +117,7 @@ def plot_weight_matrix(w, ax=None, title="dense weights W", group=None):
         raise ValueError(f"w must be 2-D (n_in, n_out), got shape {w.shape}")
     lim = max(np.abs(w).max(), 1e-9)
     im = ax.imshow(w.T, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
-    ax.set_title(title + ft('  ({shape} inputs × {shape2} outputs)', shape=w.shape[0], shape2=w.shape[1]))
+    ax.set_title(title + ft('  ({n_in} inputs × {n_out} outputs)', n_in=w.shape[0], n_out=w.shape[1]))
     ax.set_xlabel(ft('input i (position in the flattened vector)'))
     ax.set_ylabel(ft('output j'))
     ax.set_yticks(range(w.shape[1]))
@@ -424,7 +424,7 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         c.update(axes=a, n_maps=n_maps)
         # ink dark on white, as every digit in the series
         c["input"] = a["input"].imshow(x, cmap="gray_r", vmin=0, vmax=1)
-        a["input"].set_title(ft('input {shape}×{shape2}', shape=x.shape[0], shape2=x.shape[1]))
+        a["input"].set_title(ft('input {h}×{w}', h=x.shape[0], w=x.shape[1]))
         c["maps"], c["pooled"] = [], []
         for i in range(n_maps):
             c["maps"].append(a["maps"][i].imshow(feat[:, :, i], cmap="magma", vmin=0, vmax=1))
@@ -437,7 +437,7 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
             ax.yaxis.set_visible(False)
         c["row_maps"] = a["maps"][0].text(-0.08, 0.5, "", rotation=90, ha="right", va="center",
                                           fontsize=9, transform=a["maps"][0].transAxes)
-        a["pooled"][0].text(-0.08, 0.5, ft('max pool → {shape}×{shape2}', shape=pooled.shape[0], shape2=pooled.shape[1]),
+        a["pooled"][0].text(-0.08, 0.5, ft('max pool → {h}×{w}', h=pooled.shape[0], w=pooled.shape[1]),
                             rotation=90, ha="right", va="center", fontsize=9,
                             transform=a["pooled"][0].transAxes)
         c["flat"] = a["flat"].imshow(flat[None, :], cmap="magma", aspect="auto", vmin=0, vmax=1)
@@ -473,7 +473,7 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         im.set_clim(0, plim)
     c["flat"].set_data(flat[None, :])
     c["flat"].set_clim(0, plim)
-    a["flat"].set_title(ft('flatten: {shape}×{shape2}×{n_maps} = {size} numbers, row by row, the {n_maps} channels of each pixel side by side', shape=pooled.shape[0], shape2=pooled.shape[1], n_maps=n_maps, size=flat.size),
+    a["flat"].set_title(ft('flatten: {h}×{w}×{n_maps} = {size} numbers, row by row, the {n_maps} channels of each pixel side by side', h=pooled.shape[0], w=pooled.shape[1], n_maps=n_maps, size=flat.size),
                         fontsize=9)
     pred = int(np.argmax(probs))
     for i, (bar, text) in enumerate(zip(c["bars"], c["ptext"])):

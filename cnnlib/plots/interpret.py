@@ -204,7 +204,7 @@ def plot_map_stack(acts: dict, image=None, n: int = 8, fig=None, title=None, row
         ax.imshow(img, cmap=image_cmap if img.ndim == 2 else None)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_ylabel(ft('input\n{shape}x{shape2}', shape=img.shape[0], shape2=img.shape[1]), rotation=0, ha="right",
+        ax.set_ylabel(ft('input\n{h}x{w}', h=img.shape[0], w=img.shape[1]), rotation=0, ha="right",
                       va="center", fontsize=9)
         ax.set_anchor("W")
         i = 1
@@ -302,7 +302,7 @@ def plot_kernel_matches(handmade: dict, learned, matches, fig=None):
         idx, sim = matches[j]
         kl = tiles[int(idx)]
         lim = np.abs(kl).max() or 1
-        plot_grid(np.round(kl, 2), ax=axes[1, j], title=ft('learned #{int}, cos {sim:+.2f}', int=int(idx), sim=sim),
+        plot_grid(np.round(kl, 2), ax=axes[1, j], title=ft('learned #{index}, cos {sim:+.2f}', index=int(idx), sim=sim),
                   cmap=KERNEL_CMAP, vmin=-lim, vmax=lim, xlabel=None, ylabel=None, fontsize=8)
     axes[0, 0].set_ylabel(ft('hand-made'))
     axes[1, 0].set_ylabel(ft('learned'))
@@ -442,7 +442,7 @@ def plot_explanations(images, saliency, cams, labels, preds, probs=None, fig=Non
     for i in range(n):
         wrong = int(labels[i]) != int(preds[i])
         conf = f" ({100 * float(probs[i]):.0f}%)" if probs is not None else ""
-        text = ft('label {int} -> model {int2}{conf}', int=int(labels[i]), int2=int(preds[i]), conf=conf)
+        text = ft('label {label} -> model {pred}{conf}', label=int(labels[i]), pred=int(preds[i]), conf=conf)
         axes[i, 0].imshow(tiles[i], cmap=INPUT_CMAP, vmin=0, vmax=1)
         axes[i, 0].set_ylabel(text.replace(" -> ", "\n-> "), fontsize=8,
                               color="tab:red" if wrong else "black")

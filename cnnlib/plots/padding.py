@@ -164,7 +164,7 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
         ax.set_yticks([])
     if title is None:  # say "padded" only when there is padding
         title = (ft('input {h} × {w}, no padding', h=h, w=w) if top == bottom == left == right == 0 else
-                 ft('padded input {h} × {w} (input {v} × {v2})', h=h, w=w, v=h - top - bottom, v2=w - left - right))
+                 ft('padded input {h} × {w} (input {in_h} × {in_w})', h=h, w=w, in_h=h - top - bottom, in_w=w - left - right))
     ax.set_title(title)
     ax.set_xlabel(ft('column\ngray: padding · red: never read\nnumber: windows that read the cell'),
                   fontsize=8)

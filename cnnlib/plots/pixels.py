@@ -39,7 +39,7 @@ def plot_patch(img, values, row, col, size, name="red", axes=None, zoom=40):
     r0 = int(np.clip(row + size / 2 - z / 2, 0, h - z))
     c0 = int(np.clip(col + size / 2 - z / 2, 0, w - z))
     region = img[r0:r0 + z, c0:c0 + z]
-    plot_image_live(region, ax_zoom, title=ft('zoom: rows {r0}-{v}', r0=r0, v=r0 + z - 1),
+    plot_image_live(region, ax_zoom, title=ft('zoom: rows {r0}-{r1}', r0=r0, r1=r0 + z - 1),
                     extent=(c0 - 0.5, c0 + z - 0.5, r0 + z - 0.5, r0 - 0.5))
     ax_zoom.locator_params(nbins=3)
     outline(ax_zoom, "patch").set_bounds(col - 0.5, row - 0.5, size, size)
@@ -64,7 +64,7 @@ def plot_channels(img, axes=None):
         raise ValueError(f"img must be an RGB image (H, W, 3), got shape {img.shape}")
     if axes is None:
         _, axes = pyplot_axes(1, 4, (12, 2.9))
-    plot_image(img, ax=axes[0], title=ft('RGB photo {shape}x{shape2}x3', shape=img.shape[0], shape2=img.shape[1]))
+    plot_image(img, ax=axes[0], title=ft('RGB photo {h}x{w}x3', h=img.shape[0], w=img.shape[1]))
     for i, name in enumerate(CHANNEL_NAMES):
         plot_image(img[..., i], ax=axes[i + 1], cmap=channel_cmap(name), vmin=0, vmax=255,
                    title=ft('channel {i}: {name} (0-255)', i=i, name=ft(name)), axis_labels=False)
@@ -135,7 +135,7 @@ def plot_flat_vectors(imgs, titles=None, axes=None, cmap="Greys"):
     vectors = np.stack([a.ravel() for a in imgs])
     plot_grid(vectors, ax=ax_vec, cmap=cmap, vmin=lo, vmax=hi, xlabel=ft('position in the vector'),
               ylabel=None, fontsize=9,
-              title=ft('flattened: each image becomes one row of {v} numbers', v=h * w))
+              title=ft('flattened: each image becomes one row of {n} numbers', n=h * w))
     ax_vec.set_yticks(range(n), titles)
     ax_vec.set_xticks(range(h * w))
     ax_vec.tick_params(labelsize=8)

@@ -84,7 +84,7 @@ TERMS = [
     Term("one-hot encoding", "独热编码"),
     Term("vanishing gradient", "梯度消失"),
     Term("mini-batch", "小批量"),
-    Term("epoch", "轮次 (epoch)"),
+    Term("epoch", "轮次（epoch）"),
     Term("stochastic gradient descent (SGD)", "随机梯度下降"),
     Term("activation function", "激活函数"),
     Term("local connection", "局部连接"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from cnnlib.text.locale import translate
 
-__all__ = ["t", "ft", "ft_default", "t_name", "ft_name", "N_"]
+__all__ = ["t", "ft", "ft_default", "t_name", "ft_name", "t_list", "N_"]
 
 
 def t(text: str, **values) -> str:
@@ -58,3 +58,15 @@ def ft_name(name: str) -> str:
     if language() == "en" or not isinstance(name, str):
         return name
     return ft(name) if name in catalogue(language()) else name
+
+
+#: how each language writes a list inside a sentence ("rows 5, 7" / "第 5、7 行")
+LIST_SEPARATORS = {"en": ", ", "zh": "、"}
+
+
+def t_list(items) -> str:
+    """``items`` written as a list in the learner's language: ``t_list([5, 7])`` is "5, 7" in
+    English, "5、7" in Chinese (never a Python list's brackets inside a sentence)."""
+    from cnnlib.text.locale import language
+
+    return LIST_SEPARATORS.get(language(), ", ").join(str(item) for item in items)

@@ -123,10 +123,18 @@ class MnistData:
         return self.source in ("cache", "download")
 
     def describe(self) -> str:
-        return t("MNIST from {source} ({origin}): {n_train:,} training and {n_test:,} test images",
-                 source=t(self.source), origin=self.origin.replace(", a stratified sample",
-                                                              t(", a stratified sample")),
-                 n_train=self.n_train, n_test=self.n_test)
+        values = dict(origin=self.origin.replace(", a stratified sample",
+                                                 t(", a stratified sample")),
+                      n_train=self.n_train, n_test=self.n_test)
+        # one sentence per source: Chinese says in words what the file is, the address after
+        if self.source == "cache":
+            return t("MNIST from cache ({origin}): {n_train:,} training and {n_test:,} test "
+                     "images", **values)
+        if self.source == "download":
+            return t("MNIST from download ({origin}): {n_train:,} training and {n_test:,} test "
+                     "images", **values)
+        return t("MNIST from offline subset ({origin}): {n_train:,} training and {n_test:,} "
+                 "test images", **values)
 
     def __repr__(self) -> str:
         return f"<MnistData: {self.describe()}>"

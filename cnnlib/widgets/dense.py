@@ -69,7 +69,7 @@ def softmax_explorer(logits=(2.0, 1.0, 0.1, -1.0), label: int = 0, temperature: 
     """
     logits = [float(v) for v in logits]
     if not 2 <= len(logits) <= MAX_CLASSES:
-        raise ValueError(t('logits must hold 2 to {MAX_CLASSES} numbers, got {len}', MAX_CLASSES=MAX_CLASSES, len=len(logits)))
+        raise ValueError(t('logits must hold 2 to {MAX_CLASSES} numbers, got {n}', MAX_CLASSES=MAX_CLASSES, n=len(logits)))
     values = logits + list(DEFAULT_LOGITS[len(logits):])
     boxes = {f"z{i}": number_box(f"z{i}", values[i], bounds=(-LOGIT_LIMIT, LOGIT_LIMIT),
                                  style=label_width("22px"), width="118px")

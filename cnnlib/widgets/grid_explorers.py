@@ -16,7 +16,7 @@ import html
 import numpy as np
 
 from cnnlib.core import gridstate, ops
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import t, t_list
 
 from .base import Explorer
 from .controls import WIDE, compact_slider, dropdown, label_width
@@ -128,7 +128,7 @@ def conv_arithmetic_explorer(n=7, kernel=3, stride=2, padding=1, dilation=1):
         missing = np.flatnonzero(~g["visited"].any(axis=0))  # rows are the same: a square
         if missing.size:
             lines.append(t("never read: columns (and rows) {listed}: those input pixels never "
-                           "reach the output", listed=", ".join(map(str, missing))))
+                           "reach the output", listed=t_list(missing)))
         else:
             lines.append(t("every input pixel is read by at least one window"))
         return g, "<br>".join(lines)

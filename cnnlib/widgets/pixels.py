@@ -37,8 +37,9 @@ class _Photos:
             if ch == GRAY:
                 planes[ch] = images.grayscale(img) if img.ndim == 3 else img.astype(float)
             elif img.ndim == 2:
-                raise ValueError(t("channel {ch!r}: the {name} photo is grayscale (one channel "
-                                   "only); choose {gray!r}", ch=ch, name=name, gray=GRAY))
+                raise ValueError(t("channel '{ch}': the '{name}' photo is grayscale (one channel "
+                                   "only); choose '{gray}'", ch=t_name(ch), name=t_name(name),
+                                   gray=t_name(GRAY)))
             else:
                 planes[ch] = img[..., CHANNEL_NAMES.index(ch)]
         return planes[ch]

@@ -57,7 +57,27 @@ def _maps_and_curve():
 
 
 def _pool_name(mode):
+    """The pooling's statistic as a noun ("the max of a window")."""
     return t("max" if mode == "max" else "average")
+
+
+# A pooling kind before a noun has its own form in Chinese (最大池化, not 最大值池化): each
+# kind gets its own whole label rather than a noun dropped into one template.
+def _pooled_title(mode, shape):
+    h, w = shape
+    if mode == "max":
+        return t("max pooled {h} × {w}", h=h, w=w)
+    return t("average pooled {h} × {w}", h=h, w=w)
+
+
+def _pooled_moved(mode, size):
+    if mode == "max":
+        return t("max pooled {size}×{size}, moved", size=size)
+    return t("average pooled {size}×{size}, moved", size=size)
+
+
+def _pooled_curve(mode):
+    return t("max pooled") if mode == "max" else t("average pooled")
 
 
 def pooling_explorer(image="cat (chelsea)", kind="edges", mode="max", size=2, stride=2):
@@ -111,8 +131,7 @@ def pooling_explorer(image="cat (chelsea)", kind="edges", mode="max", size=2, st
         pplots.plot_map(feature, ax=ax_in, cmap=cmap, vmin=0, vmax=1,
                         title=t("feature map {h} × {w}", h=feature.shape[0], w=feature.shape[1]))
         pplots.plot_map(pooled, ax=ax_out, cmap=cmap, vmin=0, vmax=1,
-                        title=t("{name} pooled {oh} × {ow}", name=_pool_name(mode),
-                                oh=pooled.shape[0], ow=pooled.shape[1]))
+                        title=_pooled_title(mode, pooled.shape))
 
     return Explorer(controls, compute, draw, fig, photos=choice,
                     title="Pooling a feature map of a photo",
@@ -157,18 +176,16 @@ def pool_shift_explorer(image="cat (chelsea)", shift=1, direction="right", size=
                                         c["pooled_after"])
         top_raw = float(raw_a.max()) or 1.0
         top_pool = float(pool_a.max()) or 1.0
-        name = _pool_name(mode)
         draw_maps([
             (raw_b, "magma", top_raw, t("edge map, moved {shift} px {direction}", shift=shift,
                                         direction=t(direction))),
             (np.abs(raw_b - raw_a) / top_raw, "Reds", 1,
-             t("raw change (1 − r = {v:.2f})", v=c["change_raw"])),
-            (pool_b, "magma", top_pool, t("{name} pooled {size}×{size}, moved", name=name,
-                                          size=size)),
+             t("raw change (1 − r = {change:.2f})", change=c["change_raw"])),
+            (pool_b, "magma", top_pool, _pooled_moved(mode, size)),
             (np.abs(pool_b - pool_a) / top_pool, "Reds", 1,
-             t("pooled change (1 − r = {v:.2f})", v=c["change_pooled"]))],
+             t("pooled change (1 − r = {change:.2f})", change=c["change_pooled"]))],
             np.arange(MAX_SHIFT + 1), {t("raw edge map"): c["curve_raw"],
-                                       t("{name} pooled", name=name): c["curve_pooled"]}, shift,
+                                       _pooled_curve(mode): c["curve_pooled"]}, shift,
             xlabel=t("shift (pixels, {direction})", direction=t(direction)),
             ylabel=t("change = 1 − correlation"), title=t("how much the map changes"))
 
@@ -211,8 +228,8 @@ def pool_noise_explorer(image="cat (chelsea)", kind="gaussian", level=0.2, size=
         c = experiments.noise_comparison(image, kind, level, size)
         r_max, r_avg = c["r_max"], c["r_avg"]
         return c, t("<b>max pooling r = {r_max:.3f}, average pooling r = {r_avg:.3f}: {better} "
-                    "pooling keeps closer to the clean map</b><br>{help}", r_max=r_max,
-                    r_avg=r_avg, better=t("max" if r_max > r_avg else "average"),
+                    "keeps closer to the clean map</b><br>{help}", r_max=r_max, r_avg=r_avg,
+                    better=t("max pooling") if r_max > r_avg else t("average pooling"),
                     help=html.escape(t(NOISE_HELP[kind])))
 
     def draw(c, image, kind, level, size):

@@ -28,7 +28,7 @@ def softmax(z, axis=-1):
     if z.ndim == 0:
         raise ValueError(t('z must have at least one axis of logits'))
     if not -z.ndim <= axis < z.ndim:
-        raise ValueError(t('axis must be in [{v}, {v2}] for z of shape {shape}', v=-z.ndim, v2=z.ndim - 1, shape=z.shape))
+        raise ValueError(t('axis must be in [{lowest}, {highest}] for z of shape {shape}', lowest=-z.ndim, highest=z.ndim - 1, shape=z.shape))
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -38,7 +38,7 @@ def cross_entropy(probs, label) -> float:
     probs = np.asarray(probs, dtype=float)
     label = as_int(label, "label", 0)
     if probs.ndim != 1 or label >= probs.shape[0]:
-        raise ValueError(t('label must be in [0, {v}], got {label}', v=probs.shape[-1] - 1, label=label))
+        raise ValueError(t('label must be in [0, {last}], got {label}', last=probs.shape[-1] - 1, label=label))
     return float(-np.log(max(probs[label], np.finfo(float).tiny)))
 
 

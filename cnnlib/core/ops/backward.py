@@ -17,7 +17,7 @@ def _grad_out4(grad_out, expected_shape, n, oh, ow, f):
     if not (np.issubdtype(g.dtype, np.number) or g.dtype == bool):
         raise ValueError(t('grad_out must be a numeric array, got dtype {dtype}', dtype=g.dtype))
     if g.shape != tuple(expected_shape):
-        raise ValueError(t("grad_out must have the forward output's shape {tuple}, got {shape}", tuple=tuple(expected_shape), shape=g.shape))
+        raise ValueError(t("grad_out must have the forward output's shape {expected_shape}, got {shape}", expected_shape=tuple(expected_shape), shape=g.shape))
     return g.reshape(n, oh, ow, f)
 
 

@@ -43,7 +43,7 @@ def prepare_conv(x, kernel, stride, padding, dilation, bias):
     if kernel.ndim == 2:
         if c != 1:
             raise ValueError(
-                t('kernel of shape {shape} has no channel axis, but x has {c} channels: give the kernel shape {v}', shape=kernel.shape, c=c, v=kernel.shape + (c,))
+                t('kernel of shape {shape} has no channel axis, but x has {c} channels: give the kernel shape {wanted_shape}', shape=kernel.shape, c=c, wanted_shape=kernel.shape + (c,))
             )
         k4 = kernel[:, :, None, None]
     elif kernel.ndim == 3:
@@ -52,10 +52,10 @@ def prepare_conv(x, kernel, stride, padding, dilation, bias):
         k4 = kernel
     if k4.shape[2] != c:
         raise ValueError(
-            t('channel mismatch: kernel expects {shape} input channels (shape {shape2}), but x has {c} (shape {shape3})', shape=k4.shape[2], shape2=kernel.shape, c=c, shape3=x.shape)
+            t('channel mismatch: kernel expects {k_channels} input channels (shape {kernel_shape}), but x has {c} (shape {x_shape})', k_channels=k4.shape[2], kernel_shape=kernel.shape, c=c, x_shape=x.shape)
         )
     if 0 in x4.shape or 0 in k4.shape:
-        raise ValueError(t('x and kernel must not be empty, got shapes {shape} and {shape2}', shape=x.shape, shape2=kernel.shape))
+        raise ValueError(t('x and kernel must not be empty, got shapes {x_shape} and {kernel_shape}', x_shape=x.shape, kernel_shape=kernel.shape))
     f = k4.shape[3]
     if bias is None:
         b = np.zeros(f, dtype=np.result_type(x4.dtype, k4.dtype, np.float32))
@@ -184,7 +184,7 @@ def conv_step(x, kernel, step, stride=1, bias=0.0) -> dict:
     elif x.ndim == 3 and kernel.ndim == 3:
         x3, k3 = x, kernel
     else:
-        raise ValueError(t('x and kernel must be (H, W) and (kh, kw), or (H, W, C) and (kh, kw, C); got shapes {shape} and {shape2}', shape=x.shape, shape2=kernel.shape))
+        raise ValueError(t('x and kernel must be (H, W) and (kh, kw), or (H, W, C) and (kh, kw, C); got shapes {x_shape} and {kernel_shape}', x_shape=x.shape, kernel_shape=kernel.shape))
     if not (isinstance(bias, numbers.Real) and not isinstance(bias, bool) and np.isfinite(bias)):
         raise ValueError(t('bias must be one finite number, got {bias!r}', bias=bias))
     prepare_conv(x3, k3, stride, "valid", 1, None)  # checks types, channels and sizes
@@ -193,7 +193,7 @@ def conv_step(x, kernel, step, stride=1, bias=0.0) -> dict:
     ow = output_size(x3.shape[1], k3.shape[1], s)
     step = as_int(step, "step", 0)
     if step >= oh * ow:
-        raise ValueError(t('step must be in [0, {v}] ({oh}x{ow} output cells), got {step}', v=oh * ow - 1, oh=oh, ow=ow, step=step))
+        raise ValueError(t('step must be in [0, {last}] ({oh}x{ow} output cells), got {step}', last=oh * ow - 1, oh=oh, ow=ow, step=step))
     i, j = divmod(step, ow)
     r, c = i * s, j * s
     kh, kw = k3.shape[:2]

@@ -34,11 +34,11 @@ def dense(x, w, b=None) -> np.ndarray:
     if x.ndim not in (1, 2):
         raise ValueError(t('x must be (n_in,) or (N, n_in); flatten it first (got shape {shape})', shape=x.shape))
     if x.shape[-1] != w.shape[0]:
-        raise ValueError(t('x has {shape} inputs but w expects n_in = {shape2} (shapes {shape3} and {shape4})', shape=x.shape[-1], shape2=w.shape[0], shape3=x.shape, shape4=w.shape))
+        raise ValueError(t('x has {n_x} inputs but w expects n_in = {n_in} (shapes {x_shape} and {w_shape})', n_x=x.shape[-1], n_in=w.shape[0], x_shape=x.shape, w_shape=w.shape))
     out = x @ w
     if b is not None:
         b = np.asarray(b)
         if b.shape != (w.shape[1],):
-            raise ValueError(t('b must hold one bias per output ({shape}), got shape {shape2}', shape=w.shape[1], shape2=b.shape))
+            raise ValueError(t('b must hold one bias per output ({n_out}), got shape {b_shape}', n_out=w.shape[1], b_shape=b.shape))
         out = out + b
     return out

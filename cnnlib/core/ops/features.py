@@ -38,7 +38,7 @@ def add_noise(x, level, kind="gaussian", seed=0) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     if kind not in NOISE_KINDS:
-        raise ValueError(t('kind must be one of {join}, got {kind!r}', join=', '.join(NOISE_KINDS), kind=kind))
+        raise ValueError(t('kind must be one of {kinds}, got {kind!r}', kinds=', '.join(NOISE_KINDS), kind=kind))
     if not isinstance(level, (int, float, np.number)) or isinstance(level, bool) or not 0 <= level <= 1:
         raise ValueError(t('level must be a number in [0, 1], got {level!r}', level=level))
     rng = np.random.default_rng(seed)
@@ -57,7 +57,7 @@ def correlation(a, b) -> float:
     a = np.asarray(a, dtype=float).ravel()
     b = np.asarray(b, dtype=float).ravel()
     if a.shape != b.shape:
-        raise ValueError(t('a and b must have the same shape, got {shape} and {shape2}', shape=np.shape(a), shape2=np.shape(b)))
+        raise ValueError(t('a and b must have the same shape, got {a_shape} and {b_shape}', a_shape=np.shape(a), b_shape=np.shape(b)))
     if a.size == 0:
         raise ValueError(t('a and b must not be empty'))
     da, db = a - a.mean(), b - b.mean()

@@ -31,7 +31,7 @@ def pool_setup(x, size, stride, padding, mode):
         for p, k, axis in zip(pad, ksize, ("height", "width")):
             if p > k // 2:
                 raise ValueError(
-                    t('padding {p} ({axis}) must be at most half the pool size {k}, i.e. <= {v}', p=p, axis=t(axis), k=k, v=k // 2)
+                    t('padding {p} ({axis}) must be at most half the pool size {k}, i.e. <= {half}', p=p, axis=t(axis), k=k, half=k // 2)
                 )
     x4 = x[None] if x.ndim == 3 else (x[None, :, :, None] if x.ndim == 2 else x)
     pads = []

@@ -57,6 +57,6 @@ def pads_1d(n: int, k_eff: int, stride: int, padding, what: str, axis: str = "")
     if k_eff > n + 2 * p:
         where = f" ({t(axis)})" if axis else ""
         raise ValueError(
-            t("{what} {k_eff}{where} is larger than the padded input {v}: use a smaller {v2}, more padding, or padding='same'", what=what, k_eff=k_eff, where=where, v=n + 2 * p, v2=t("kernel"))
+            t("{what} {k_eff}{where} is larger than the padded input {padded_size}: use a smaller {kernel}, more padding, or padding='same'", what=what, k_eff=k_eff, where=where, padded_size=n + 2 * p, kernel=t("kernel"))
         )
     return p, p

@@ -189,7 +189,7 @@ def show(answer, limit: int = 60) -> str:
     """The learner's answer, short enough for one line of feedback."""
     if isinstance(answer, np.ndarray):
         text = np.array2string(answer, precision=4, separator=", ", threshold=20)
-        text = t('an array of shape {shape}: {join}', shape=answer.shape, join=' '.join(text.split()))
+        text = t('an array of shape {shape}: {values}', shape=answer.shape, values=' '.join(text.split()))
     else:
         try:
             text = repr(answer)

@@ -39,7 +39,7 @@ def check_conv_value(answer, x, kernel, row, col, stride=1, *, show_answer=False
     flipped = float(ops.conv2d(x, kernel[::-1, ::-1], stride=stride)[row, col])
     r, c = row * stride, col * stride
     kh, kw = kernel.shape
-    solution = (t('{expected:g}: the sum of x[{r}:{v}, {c}:{v2}] × kernel, number by number.', expected=expected, r=r, v=r + kh, c=c, v2=c + kw))
+    solution = (t('{expected:g}: the sum of x[{r}:{r_end}, {c}:{c_end}] × kernel, number by number.', expected=expected, r=r, r_end=r + kh, c=c, c_end=c + kw))
 
     def grade(answer):
         value = read_number(answer)
@@ -80,7 +80,7 @@ def check_conv2d(fn, trials: int = 12, seed: int = 0, *, show_answer=False) -> C
             return wrong(t('Not quite: pass the function itself, check_conv2d(my_conv2d), without calling it; got {show}.', show=show(fn)))
         for trial, (x, k, stride) in enumerate(cases, start=1):
             expected = ops.conv2d(x, k, stride=stride)
-            case = t('x {shape}×{shape2}, kernel {shape3}×{shape4}, stride {stride}', shape=x.shape[0], shape2=x.shape[1], shape3=k.shape[0], shape4=k.shape[1], stride=stride)
+            case = t('x {h}×{w}, kernel {kh}×{kw}, stride {stride}', h=x.shape[0], w=x.shape[1], kh=k.shape[0], kw=k.shape[1], stride=stride)
             try:
                 result = fn(x.copy(), k.copy(), stride)
             except NotImplementedError:
@@ -96,7 +96,7 @@ def check_conv2d(fn, trials: int = 12, seed: int = 0, *, show_answer=False) -> C
                 hint = (t('did you step the windows by the stride?')
                         if got.shape == ops.conv2d(x, k).shape else
                         t('no padding: each axis gives floor((n − k)/s) + 1 outputs.'))
-                return wrong(t('Trial {trial} ({case}): shape {shape}, expected {shape2}; {hint}', trial=trial, case=case, shape=got.shape, shape2=expected.shape, hint=hint))
+                return wrong(t('Trial {trial} ({case}): shape {got_shape}, expected {expected_shape}; {hint}', trial=trial, case=case, got_shape=got.shape, expected_shape=expected.shape, hint=hint))
             if np.allclose(got, expected, atol=1e-6):
                 continue
             if np.allclose(got, ops.conv2d(x, k[::-1, ::-1], stride=stride), atol=1e-6):
@@ -115,7 +115,7 @@ def check_conv_params(answer, kh, kw, c_in, c_out, bias=True, *,
                       show_answer=False) -> CheckResult:
     """Learnable numbers of a conv layer: kh*kw*c_in per filter, times c_out, plus biases."""
     expected = ops.conv_param_count(kh, kw, c_in, c_out, bias=bias)
-    solution = (t('{kh}·{kw}·{c_in}·{c_out}{v} = {expected:,} ({kh}·{kw}·{c_in} weights per filter{v2}).', kh=kh, kw=kw, c_in=c_in, c_out=c_out, v=(f' + {c_out}' if bias else ''), expected=expected, v2=(t(', plus one bias') if bias else '')))
+    solution = (t('{kh}·{kw}·{c_in}·{c_out}{plus_biases} = {expected:,} ({kh}·{kw}·{c_in} weights per filter{bias_note}).', kh=kh, kw=kw, c_in=c_in, c_out=c_out, plus_biases=(f' + {c_out}' if bias else ''), expected=expected, bias_note=(t(', plus one bias') if bias else '')))
 
     def grade(answer):
         value = read_int(answer)
@@ -129,7 +129,7 @@ def check_conv_params(answer, kh, kw, c_in, c_out, bias=True, *,
             return wrong(t('Not quite: each filter spans all {c_in} input channels, so it has {kh}·{kw}·{c_in} weights.', c_in=c_in, kh=kh, kw=kw))
         if value in (kh * kw * c_in + bias, kh * kw * c_in):
             return wrong(t('Not quite: that is one filter. The layer has {c_out}.', c_out=c_out))
-        return wrong(t('Not quite: you said {value:,}. One {kh}×{kw}×{c_in} kernel per filter{v}.', value=value, kh=kh, kw=kw, c_in=c_in, v=(t(', plus one bias each') if bias else '')))
+        return wrong(t('Not quite: you said {value:,}. One {kh}×{kw}×{c_in} kernel per filter{bias_note}.', value=value, kh=kh, kw=kw, c_in=c_in, bias_note=(t(', plus one bias each') if bias else '')))
 
     return judge("check_conv_params", (kh, kw, c_in, c_out, bias), answer, grade,
                  todo=t('one kh × kw × c_in kernel per filter, plus one bias each.'),
@@ -166,4 +166,4 @@ def check_neighbour_kernel(kernel, *, show_answer=False) -> CheckResult:
 
     return judge("check_neighbour_kernel", (), kernel, grade,
                  todo=t('a 3x3 array; which taps touch the four neighbours?'),
-                 solution=t('np.array({tolist}): 0.25 on the four neighbours, 0 elsewhere.', tolist=_NEIGHBOURS.tolist()), show_answer=show_answer)
+                 solution=t('np.array({kernel}): 0.25 on the four neighbours, 0 elsewhere.', kernel=_NEIGHBOURS.tolist()), show_answer=show_answer)

@@ -45,7 +45,7 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
     tol = 10.0 ** -decimals
     shown = [round(float(p), decimals + 1) for p in expected]
     e_z = f"e^(z/{temperature:g})" if temperature != 1 else "e^z"
-    solution = (t('{shown}: {e_z} for each logit, divided by their sum ({join}).', shown=shown, e_z=e_z, join=' + '.join(f'e^{v:g}' for v in z / temperature)))
+    solution = (t('{shown}: {e_z} for each logit, divided by their sum ({sum_terms}).', shown=shown, e_z=e_z, sum_terms=' + '.join(f'e^{v:g}' for v in z / temperature)))
     # Typical slips, each with what it gives; the hints are shown through t (N_ marks them).
     exp = np.exp(z / temperature)
     slips = [(exp, N_("divide each e^z by the sum of all of them, so they add up to 1.")),
@@ -64,12 +64,12 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
     def grade(answer):
         got = read_array(answer)
         if got is None:
-            return wrong(t('Not quite: give a list of {size} numbers, like {v}; got {show}.', size=z.size, v=[round(1 / z.size, 2)] * z.size, show=show(answer)))
+            return wrong(t('Not quite: give a list of {size} numbers, like {example}; got {show}.', size=z.size, example=[round(1 / z.size, 2)] * z.size, show=show(answer)))
         got = got.ravel()
         if got.size != z.size:
-            return wrong(t('Not quite: give one probability per logit ({size}), got {size2}.', size=z.size, size2=got.size))
+            return wrong(t('Not quite: give one probability per logit ({n_logits}), got {n_given}.', n_logits=z.size, n_given=got.size))
         if np.all(np.abs(got - expected) < tol):
-            return right(t('Right: {tolist} (they sum to 1).', tolist=np.round(expected, 3).tolist()))
+            return right(t('Right: {probs} (they sum to 1).', probs=np.round(expected, 3).tolist()))
         for value, hint in slips:
             if value is not None and np.all(np.abs(got - value) < tol):
                 return wrong(t('Not quite: {hint}', hint=t(hint, decimals=decimals,
@@ -79,7 +79,7 @@ def check_softmax(answer, logits, temperature=1.0, decimals=2, *,
         if abs(got.sum() - 1) > z.size * tol:
             return wrong(t('Not quite: your numbers add up to {sum:.3g}; probabilities add up to 1.', sum=got.sum()))
         far = int(np.argmax(np.abs(got - expected)))
-        return wrong(t('Not quite: look again at number {v} (logit {z:g}): e^{v2:g} divided by the sum of all the e^z.', v=far + 1, z=z[far], v2=z[far] / temperature))
+        return wrong(t('Not quite: look again at number {number} (logit {z:g}): e^{z_over_t:g} divided by the sum of all the e^z.', number=far + 1, z=z[far], z_over_t=z[far] / temperature))
 
     return judge("check_softmax", (tuple(z), temperature, decimals), answer, grade,
                  todo=(t('exp(z_i) / sum_j exp(z_j).') if temperature == 1 else
@@ -102,7 +102,7 @@ def check_softmax_function(fn, *, show_answer=False) -> CheckResult:
             except NotImplementedError:
                 return not_yet(t('Not written yet: replace the NotImplementedError with your code.'))
             except Exception as err:  # noqa: BLE001 - the learner's code may raise anything
-                return wrong(t('Your function raised {name}: {err} for z = {tolist}.', name=type(err).__name__, err=err, tolist=z.tolist()))
+                return wrong(t('Your function raised {name}: {err} for z = {z}.', name=type(err).__name__, err=err, z=z.tolist()))
             if result is None:
                 return not_yet(t('Not written yet: your function returns None. Hint: exp(z) / sum.'))
             expected = ops.softmax(z)
@@ -117,7 +117,7 @@ def check_softmax_function(fn, *, show_answer=False) -> CheckResult:
             else:
                 hint = t('exp(z) / exp(z).sum()')
             got_text = show(result) if got is None else str(np.round(got, 4).tolist())
-            return wrong(t('Wrong for z = {tolist}: got {got_text}, expected {tolist2}. Hint: {hint}.', tolist=z.tolist(), got_text=got_text, tolist2=np.round(expected, 4).tolist(), hint=hint))
+            return wrong(t('Wrong for z = {z}: got {got_text}, expected {expected}. Hint: {hint}.', z=z.tolist(), got_text=got_text, expected=np.round(expected, 4).tolist(), hint=hint))
         return right(t('Right, and stable for logits of ±1000 too.'))
 
     return judge("check_softmax_function", (), fn, grade,

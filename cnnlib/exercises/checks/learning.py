@@ -36,9 +36,9 @@ def _grade_grid(expected: np.ndarray, what: str, hint: str, slips=()):
         if got is None:
             return wrong(t('Not quite: {show} is not a grid of numbers.', show=show(answer)))
         if got.shape != expected.shape:
-            return wrong(t('Not quite: your answer has shape {shape}; {what} has shape {shape2}.', shape=got.shape, what=what, shape2=expected.shape))
+            return wrong(t('Not quite: your answer has shape {got_shape}; {what} has shape {expected_shape}.', got_shape=got.shape, what=what, expected_shape=expected.shape))
         if np.allclose(got, expected, atol=1e-6):
-            return right(t('Right: {what} = {tolist}.', what=what, tolist=expected.tolist()))
+            return right(t('Right: {what} = {values}.', what=what, values=expected.tolist()))
         for slip, slip_hint in slips:
             if np.allclose(got, slip, atol=1e-6):
                 return wrong(t('Not quite: {slip_hint}', slip_hint=t(slip_hint)))
@@ -61,7 +61,7 @@ def check_kernel_grad(answer, x, grad_out, *, show_answer=False) -> CheckResult:
     return judge("check_kernel_grad", (x.tolist(), g.tolist()), answer,
                  _grade_grid(dk, "dLoss/dk", hint, slips),
                  todo=t('dk[a, b] = sum over (i, j) of grad_out[i, j] × x[a + i, b + j].'),
-                 solution=t('dLoss/dk = {tolist}.', tolist=dk.tolist()), show_answer=show_answer)
+                 solution=t('dLoss/dk = {dk}.', dk=dk.tolist()), show_answer=show_answer)
 
 
 def check_input_grad(answer, kernel, grad_out, *, show_answer=False) -> CheckResult:
@@ -76,7 +76,7 @@ def check_input_grad(answer, kernel, grad_out, *, show_answer=False) -> CheckRes
     return judge("check_input_grad", (k.tolist(), g.tolist()), answer,
                  _grade_grid(dx, "dLoss/dx", hint, slips),
                  todo=t('every output cell sends grad_out × kernel back onto its window.'),
-                 solution=t('dLoss/dx = {tolist}.', tolist=dx.tolist()), show_answer=show_answer)
+                 solution=t('dLoss/dx = {dx}.', dx=dx.tolist()), show_answer=show_answer)
 
 
 def check_max_pool_grad(fn, *, show_answer=False) -> CheckResult:
@@ -107,7 +107,7 @@ def check_max_pool_grad(fn, *, show_answer=False) -> CheckResult:
             if got is None:
                 return wrong(t('Your function returned {show}, not a grid of numbers.', show=show(result)))
             if got.shape != expected.shape:
-                return wrong(t("On a {h}×{w} map you return shape {shape}; the gradient has the input's shape {shape2}.", h=h, w=w, shape=got.shape, shape2=expected.shape))
+                return wrong(t("On a {h}×{w} map you return shape {got_shape}; the gradient has the input's shape {expected_shape}.", h=h, w=w, got_shape=got.shape, expected_shape=expected.shape))
             if not np.allclose(got, expected):
                 r, c = np.argwhere(~np.isclose(got, expected))[0]
                 return wrong(t('On a {h}×{w} map with size {size}, cell ({r}, {c}) should get {expected:g}, you give {got:g}. Each window sends its whole gradient to its largest cell (on a tie, the first one row by row); leftover rows and columns get 0.', h=h, w=w, size=size, r=r, c=c, expected=expected[r, c], got=got[r, c]))

@@ -66,7 +66,7 @@ def check_seed_params(answer, dense_units: int = 100, *, show_answer=False) -> C
                + ops.dense_param_count(dense_units, 10, bias=False))
     default = (ops.conv_param_count(3, 3, 1, 32) + ops.dense_param_count(flat, 100)
                + ops.dense_param_count(100, 10))
-    solution = (t('conv 3·3·1·32 + 32 = {parts:,}; dense {flat:,}·{dense_units} + {dense_units} = {parts2:,}; output {dense_units}·10 + 10 = {parts3:,}; total {expected:,}.', parts=parts[0], flat=flat, dense_units=dense_units, parts2=parts[1], parts3=parts[2], expected=expected))
+    solution = (t('conv 3·3·1·32 + 32 = {conv_params:,}; dense {flat:,}·{dense_units} + {dense_units} = {dense_params:,}; output {dense_units}·10 + 10 = {output_params:,}; total {expected:,}.', conv_params=parts[0], flat=flat, dense_units=dense_units, dense_params=parts[1], output_params=parts[2], expected=expected))
 
     def grade(answer):
         value = read_int(answer)
@@ -107,14 +107,14 @@ def check_most_confused(answer, counts, *, show_answer=False) -> CheckResult:
         if pair is None:
             return wrong(t('Not quite: give a pair (true, predicted), like (4, 9); got {show}.', show=show(answer)))
         if not all(0 <= d < n for d in pair):
-            return wrong(t('Not quite: both numbers are digits, 0 to {v}; got {pair}.', v=n - 1, pair=pair))
+            return wrong(t('Not quite: both numbers are digits, 0 to {last}; got {pair}.', last=n - 1, pair=pair))
         if pair in pairs:
             return right(t('Right: {pair} happens {best} times.', pair=pair, best=best))
         if pair[0] == pair[1]:
             return wrong(t('Not quite: the diagonal counts the right answers. A mistake lies off the diagonal.'))
         if pair[::-1] in pairs:
-            return wrong(t('Not quite: {pair} means a true {pair2} read as {pair3}. The row is the true digit, the column the prediction.', pair=pair, pair2=pair[0], pair3=pair[1]))
-        return wrong(t('Not quite: {pair} happens {int} times. Look for the biggest number off the diagonal.', pair=pair, int=int(off[pair])))
+            return wrong(t('Not quite: {pair} means a true {true_digit} read as {predicted}. The row is the true digit, the column the prediction.', pair=pair, true_digit=pair[0], predicted=pair[1]))
+        return wrong(t('Not quite: {pair} happens {count} times. Look for the biggest number off the diagonal.', pair=pair, count=int(off[pair])))
 
     return judge("check_most_confused", (counts,), answer, grade,
                  todo=t('look off the diagonal of the confusion matrix for the biggest number; its row is the true digit, its column the prediction.'),

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from cnnlib.core import ops
-from cnnlib.text.i18n import N_, t
+from cnnlib.text.i18n import N_, t, t_list
 
 from .common import (
     CheckResult,
@@ -97,7 +97,7 @@ def check_same_padding(answer, kernel, *, show_answer=False) -> CheckResult:
     # Independent of any formula: try p = 0, 1, 2, ... until the size stays put.
     n = 50
     expected = next(p for p in range(kernel) if ops.output_size(n, kernel, 1, p) == n)
-    solution = t('p = ({kernel} − 1)/2 = {expected} zero pixels on each side.', kernel=kernel, expected=expected)
+    solution = t('p = ({kernel} − 1)/2 = {expected}, that is {expected} zero pixels on each side.', kernel=kernel, expected=expected)
 
     def grade(answer):
         value = read_int(answer)
@@ -107,7 +107,7 @@ def check_same_padding(answer, kernel, *, show_answer=False) -> CheckResult:
             return wrong(t('Not quite: {not_int_hint}', not_int_hint=not_int_hint(answer, t('a number of pixels'))))
         if value == 2 * expected:
             return wrong(t('Not quite: that is both sides together. How many on each side?'))
-        return wrong(t('Not quite: with p = {value} the size changes to {v} for n = {n}. The kernel overhangs by (k − 1)/2 on each side.', value=value, v=n + 2 * value - kernel + 1, n=n))
+        return wrong(t('Not quite: with p = {value} the size changes to {size} for n = {n}. The kernel overhangs by (k − 1)/2 on each side.', value=value, size=n + 2 * value - kernel + 1, n=n))
 
     return judge("check_same_padding", (kernel,), answer, grade,
                  todo=t('the kernel overhangs the image by (k − 1)/2 on each side.'),
@@ -119,7 +119,7 @@ def check_tf_same_pads(answer, n, kernel, stride, *, show_answer=False) -> Check
     expected = ops.pad_amounts((n, n), (kernel, kernel), stride, "same")[0]
     out = ops.output_size(n, kernel, stride, "same")
     total = sum(expected)
-    solution = (t('{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {expected2}, after = the rest.', expected=expected, n=n, stride=stride, out=out, kernel=kernel, total=total, expected2=expected[0]))
+    solution = (t('{expected}: output ceil({n}/{stride}) = {out}, total padding ({out} − 1)·{stride} + {kernel} − {n} = {total}, before = {total} // 2 = {before}, after = the rest.', expected=expected, n=n, stride=stride, out=out, kernel=kernel, total=total, before=expected[0]))
 
     def grade(answer):
         if read_int(answer) == total and total:
@@ -128,7 +128,7 @@ def check_tf_same_pads(answer, n, kernel, stride, *, show_answer=False) -> Check
         if pair is None:
             return wrong(t('Not quite: answer with a pair (before, after), like (0, 1); got {show}.', show=show(answer)))
         if pair == expected:
-            return right(t('Right: {expected} before and {expected2} after (the odd pixel goes to the bottom/right).', expected=expected[0], expected2=expected[1]))
+            return right(t('Right: {before} before and {after} after (the odd pixel goes to the bottom/right).', before=expected[0], after=expected[1]))
         if pair == expected[::-1]:
             return wrong(t('Not quite: TensorFlow puts the odd pixel after (bottom/right), not before.'))
         if sum(pair) == total:
@@ -147,7 +147,7 @@ def check_skipped(answer, n, kernel, stride=1, padding="valid", dilation=1, *,
     expected = int(np.sum(~visited))
     skipped = [int(i) for i in np.flatnonzero(~visited)]
     tail = n - 1 - int(np.flatnonzero(visited).max())
-    solution = t('{expected}: rows {skipped} are never read.', expected=expected, skipped=skipped) if skipped else "0."
+    solution = t('{expected}: rows {skipped} are never read.', expected=expected, skipped=t_list(skipped)) if skipped else "0."
 
     def grade(answer):
         value = read_int(answer)
@@ -175,7 +175,7 @@ def check_receptive_field(answer, layers, *, show_answer=False) -> CheckResult:
         d = layer[2] if len(layer) == 3 else 1
         steps.append(f"({layer[0]}−1)·{jump}" if d == 1 else f"{d}·({layer[0]}−1)·{jump}")
         jump *= layer[1]
-    solution = " + ".join(steps) + t(' = {expected} pixels per side.', expected=expected)
+    solution = " + ".join(steps) + t(' = {expected}, that is {expected} pixels per side.', expected=expected)
     no_strides = ops.receptive_field([(layer[0], 1) + tuple(layer[2:]) for layer in layers])
 
     def grade(answer):

@@ -83,7 +83,7 @@ def check_normalized(answer, img, *, show_answer=False) -> CheckResult:
         if arr is None:
             return wrong(t('Not quite: give an array of numbers (an expression using the image), not {show}.', show=show(answer)))
         if arr.shape != expected.shape:
-            return wrong(t("Not quite: the result should keep the image's shape {shape}, got {shape2}.", shape=expected.shape, shape2=arr.shape))
+            return wrong(t("Not quite: the result should keep the image's shape {expected_shape}, got {got_shape}.", expected_shape=expected.shape, got_shape=arr.shape))
         if np.allclose(arr, expected, atol=1e-6):
             return right(t('Right: values now run from {min:.3f} to {max:.3f}.', min=arr.min(), max=arr.max()))
         if np.allclose(arr, img // 255):

@@ -37,19 +37,19 @@ def check_pooled(answer, x, size=2, stride=None, mode="max", *, show_answer=Fals
     x = np.asarray(x, dtype=float)
     expected = ops.pool2d(x, size, stride, mode=mode)
     other = ops.pool2d(x, size, stride, mode="avg" if mode == "max" else "max")
-    name = "largest" if mode == "max" else "mean"
+    name = t("largest") if mode == "max" else t("mean")
 
     def grade(answer):
         got = read_array(answer)
         if got is None:
             return wrong(t('Not quite: write a list of rows of numbers, like [[1, 2], [3, 4]]; got {show}.', show=show(answer)))
         if got.shape != expected.shape:
-            return wrong(t('Not quite: your answer has shape {shape}; the pooled map is {shape2} × {shape3}, as a list of rows.', shape=got.shape, shape2=expected.shape[0], shape3=expected.shape[1]))
+            return wrong(t('Not quite: your answer has shape {got_shape}; the pooled map is {rows} × {cols}, as a list of rows.', got_shape=got.shape, rows=expected.shape[0], cols=expected.shape[1]))
         close = np.abs(got - expected) < 0.01
         if close.all():
-            return right(t('Right: {tolist}.', tolist=expected.tolist()))
+            return right(t('Right: {pooled}.', pooled=expected.tolist()))
         if np.allclose(got, other, atol=0.01):
-            return wrong(t('Not quite: that is {v} pooling. Here each output cell is the {name} of its window.', v=(t('average') if mode == 'max' else t('max')), name=name))
+            return wrong(t('Not quite: that is {other}. Here each output cell is the {name} of its window.', other=(t('average pooling') if mode == 'max' else t('max pooling')), name=name))
         if np.allclose(got, expected.T, atol=0.01):
             return wrong(t('Not quite: rows and columns are swapped. Write the result row by row.'))
         r, c = (int(i) for i in np.argwhere(~close)[0])
@@ -119,10 +119,10 @@ def check_pool_function(fn, mode="max", *, show_answer=False) -> CheckResult:
             if got.shape == expected.shape and np.allclose(got, expected):
                 continue
             if got.shape != expected.shape and got.shape == (-(-h // size), -(-w // size)):
-                return wrong(t('On a {h}×{w} map with size {size} you give shape {shape}, expected {shape2}: drop the rows and columns that do not fill a whole window.', h=h, w=w, size=size, shape=got.shape, shape2=expected.shape))
+                return wrong(t('On a {h}×{w} map with size {size} you give shape {got_shape}, expected {expected_shape}: drop the rows and columns that do not fill a whole window.', h=h, w=w, size=size, got_shape=got.shape, expected_shape=expected.shape))
             if got.shape != expected.shape:
-                return wrong(t('On a {h}×{w} map with size {size} you give shape {shape}, expected {shape2}: step the windows by size.', h=h, w=w, size=size, shape=got.shape, shape2=expected.shape))
-            return wrong(t('On a {h}×{w} map with size {size} some values differ: each output is the {v} of x[r*size:(r+1)*size, c*size:(c+1)*size].', h=h, w=w, size=size, v=(t('max') if mode == 'max' else t('mean'))))
+                return wrong(t('On a {h}×{w} map with size {size} you give shape {got_shape}, expected {expected_shape}: step the windows by size.', h=h, w=w, size=size, got_shape=got.shape, expected_shape=expected.shape))
+            return wrong(t('On a {h}×{w} map with size {size} some values differ: each output is the {name} of x[r*size:(r+1)*size, c*size:(c+1)*size].', h=h, w=w, size=size, name=(t('max') if mode == 'max' else t('mean'))))
         return right(t('Right on every map tried, including sizes that leave rows over.'))
 
     name = "my_max_pool" if mode == "max" else "my_avg_pool"
@@ -139,8 +139,7 @@ def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
     conv_side = ops.output_size(image, kernel)
     side = conv_side if pool is None else ops.output_size(conv_side, pool, pool)
     expected = side * side * features
-    pooled = "" if pool is None else t(", pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}",
-                                        conv_side=conv_side, pool=pool, side=side)
+    pooled = "" if pool is None else t(', pooled: floor(({conv_side} − {pool})/{pool}) + 1 = {side}', conv_side=conv_side, pool=pool, side=side)
     solution = (t('side {image} − {kernel} + 1 = {conv_side}{pooled}; {side}² × {features} = {expected:,}.', image=image, kernel=kernel, conv_side=conv_side, pooled=pooled, side=side, features=features, expected=expected))
     # Typical slips, each with the count it gives; the hints are shown through t (N_ marks them).
     slips = [(side * features, N_("A map is {side} × {side}: square the side.")),
@@ -163,10 +162,10 @@ def check_value_count(answer, image=96, kernel=8, features=400, pool=None, *,
             return right(t('Right: {side}² × {features} = {expected:,}.', side=side, features=features, expected=expected))
         for count, hint in slips:
             if count != expected and abs(value - count) < 1e-6:
-                return wrong(t('Not quite: you said {fmt}. {hint}', fmt=fmt(value),
+                return wrong(t('Not quite: you said {value}. {hint}', value=fmt(value),
                                hint=t(hint, side=side, features=features, pool=pool,
                                       conv_side=conv_side)))
-        return wrong(t('Not quite: you said {fmt}. Side after the convolution: {image} − {kernel} + 1; then (if pooling) floor((side − pool)/pool) + 1; square it and multiply by the number of features.', fmt=fmt(value), image=image, kernel=kernel))
+        return wrong(t('Not quite: you said {value}. Side after the convolution: {image} − {kernel} + 1; then (if pooling) floor((side − pool)/pool) + 1; square it and multiply by the number of features.', value=fmt(value), image=image, kernel=kernel))
 
     return judge("check_value_count", (image, kernel, features, pool), answer, grade,
                  todo=t('side after the convolution, then after pooling; side² × features.'),

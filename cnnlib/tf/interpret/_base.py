@@ -44,7 +44,7 @@ def model_input(model):
     if not inputs:
         raise ValueError(t('model has no input yet: build it on keras.Input(...), or call it once on a batch of images'))
     if len(inputs) != 1:
-        raise ValueError(t('model must take one image input, it takes {len}', len=len(inputs)))
+        raise ValueError(t('model must take one image input, it takes {n}', n=len(inputs)))
     return inputs[0]
 
 

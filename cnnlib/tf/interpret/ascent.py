@@ -128,7 +128,7 @@ def _check_steps_etc(steps, lr, jitter, blur, decay, value_range):
     for name, v, lo in (("lr", lr, 0.0), ("blur", blur, 0.0), ("decay", decay, 0.0)):
         if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool) \
                 or not np.isfinite(v) or v < lo:
-            raise ValueError(t('{name} must be a finite number >= {lo}, got {v!r}', name=name, lo=lo, v=v))
+            raise ValueError(t('{name} must be a finite number >= {lo}, got {value!r}', name=name, lo=lo, value=v))
     if decay >= 1:
         raise ValueError(t('decay must be in [0, 1), got {decay}', decay=decay))
     if blur > 3:
@@ -157,7 +157,7 @@ def _indices(index, n: int, what: str):
     if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
         raise ValueError(t('{what} must be an int, a list of ints or None (all), got {index!r}', what=what, index=index))
     if idx.min() < 0 or idx.max() >= n:
-        raise ValueError(t('{what} must be in [0, {v}], got {index!r}', what=what, v=n - 1, index=index))
+        raise ValueError(t('{what} must be in [0, {last}], got {index!r}', what=what, last=n - 1, index=index))
     return idx.astype(np.int32), single
 
 

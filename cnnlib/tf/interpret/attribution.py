@@ -18,7 +18,7 @@ def _target_indices(model, n: int, class_index) -> np.ndarray:
         return np.full(n, -1, np.int32)
     idx = np.broadcast_to(np.asarray(class_index), (n,))
     if not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= n_classes:
-        raise ValueError(t('class_index must be None (the predicted class) or in [0, {v}], got {class_index!r}', v=n_classes - 1, class_index=class_index))
+        raise ValueError(t('class_index must be None (the predicted class) or in [0, {last}], got {class_index!r}', last=n_classes - 1, class_index=class_index))
     return idx.astype(np.int32)
 
 
@@ -113,7 +113,7 @@ def grad_cam(model, x, class_index=None, layer=None, upsample: bool = True,
     else:
         lay = get_layer(model, layer, kind="any")
         if len(lay.output.shape) != 4:
-            raise ValueError(t('layer must output maps (batch, h, w, c) for Grad-CAM; {name!r} outputs {tuple}', name=lay.name, tuple=tuple(lay.output.shape)))
+            raise ValueError(t('layer must output maps (batch, h, w, c) for Grad-CAM; {name!r} outputs {shape}', name=lay.name, shape=tuple(lay.output.shape)))
     xb, single = as_batch(model, x)
     idx = _target_indices(model, len(xb), class_index)
     heat = _cam_fn(model, lay, upsample)(tf.constant(xb), tf.constant(idx)).numpy()

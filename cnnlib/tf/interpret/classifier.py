@@ -240,15 +240,15 @@ def check_labels(model, labels, n: int) -> np.ndarray:
         return np.full(n, -1)
     y = np.asarray(labels)
     if y.ndim != 1 or len(y) != n:
-        raise ValueError(t('labels must hold one label per image ({len}), got {v!r}', len=n, v=(y.shape[0] if y.ndim else y)))
+        raise ValueError(t('labels must hold one label per image ({n}), got {got!r}', n=n, got=(y.shape[0] if y.ndim else y)))
     if y.dtype.kind in "UO":  # class names
         unknown = [v for v in y if str(v) not in info.class_names]
         if unknown:
-            raise ValueError(t('labels must be class numbers or names ({join}); got {unknown!r}', join=', '.join(info.class_names), unknown=unknown[0]))
+            raise ValueError(t('labels must be class numbers or names ({names}); got {unknown!r}', names=', '.join(info.class_names), unknown=unknown[0]))
         y = np.array([info.class_names.index(str(v)) for v in y])
     y = y.astype(int)
     if y.min() < -1 or y.max() >= info.n_classes:
-        raise ValueError(t('labels must be in [0, {v}], got {min} to {max}', v=info.n_classes - 1, min=y.min(), max=y.max()))
+        raise ValueError(t('labels must be in [0, {last}], got {min} to {max}', last=info.n_classes - 1, min=y.min(), max=y.max()))
     return y
 
 

@@ -50,24 +50,24 @@ def get_layer(model, layer, kind="conv"):
     keras = get_keras()
     if isinstance(layer, keras.layers.Layer):
         if layer not in model.layers:
-            raise ValueError(t('layer {name!r} is not part of model {name2!r}', name=layer.name, name2=model.name))
+            raise ValueError(t('layer {name!r} is not part of model {model!r}', name=layer.name, model=model.name))
         found = layer
     elif isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
         convs = conv_layers(model)
         if not -len(convs) <= layer < len(convs):
             raise ValueError(
-                t('layer must be a conv layer number in [0, {v}] or a name, got {layer}', v=len(convs) - 1, layer=layer))
+                t('layer must be a conv layer number in [0, {last}] or a name, got {layer}', last=len(convs) - 1, layer=layer))
         found = model.get_layer(convs[layer])
     elif isinstance(layer, str):
         names = [lay.name for lay in model.layers]
         if layer not in names:
-            raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
+            raise ValueError(t('layer must be one of {names}; got {layer!r}', names=', '.join(names), layer=layer))
         found = model.get_layer(layer)
     else:
         raise ValueError(t('layer must be a layer name, a layer, or a conv layer number; got {layer!r}', layer=layer))
     if kind == "conv" and not isinstance(found, keras.layers.Conv2D):
         raise ValueError(
-            t('layer must be a Conv2D layer (one of {join}); {name!r} is a {name2}', join=', '.join(conv_layers(model)), name=found.name, name2=type(found).__name__))
+            t('layer must be a Conv2D layer (one of {names}); {name!r} is a {kind}', names=', '.join(conv_layers(model)), name=found.name, kind=type(found).__name__))
     return found
 
 
@@ -154,7 +154,7 @@ def closest_kernels(kernels, references: dict) -> list[tuple[int, float]]:
         r = np.asarray(ref, dtype=float)
         extra = np.subtract(k.shape[:2], r.shape) if r.ndim == 2 else (-1, -1)
         if min(extra) < 0 or extra[0] % 2 or extra[1] % 2:
-            raise ValueError(t('references[{name!r}] must be 2-D and at most {shape} (odd sizes), got {shape2}', name=name, shape=k.shape[:2], shape2=r.shape))
+            raise ValueError(t('references[{name!r}] must be 2-D and at most {max_shape} (odd sizes), got {shape}', name=name, max_shape=k.shape[:2], shape=r.shape))
         r = np.pad(r, ((extra[0] // 2,) * 2, (extra[1] // 2,) * 2))
         r = r.ravel() / max(np.linalg.norm(r), 1e-12)
         sims = flat @ r

@@ -153,7 +153,7 @@ def activation_explorer(model=None, images=None, labels=None, layer: str | None 
         raise ValueError(t('model has no layers with 2-D maps'))
     layer = names[0] if layer is None else layer
     if layer not in names:
-        raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
+        raise ValueError(t('layer must be one of {names}; got {layer!r}', names=', '.join(names), layer=layer))
     max_c = max(int(model.get_layer(n).output.shape[-1]) for n in names)
     what = "digit" if _for_digits(info) else "image"
     controls = {
@@ -244,7 +244,7 @@ def filter_visualization_explorer(model=None, layer: str | None = None, steps: i
 
     layer = names[0] if layer is None else layer
     if layer not in names:
-        raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(names), layer=layer))
+        raise ValueError(t('layer must be one of {names}; got {layer!r}', names=', '.join(names), layer=layer))
     max_f = max(n_shown(n) for n in names)
     controls = {
         "layer": dropdown("conv layer", names, layer, style=WIDE, translate=False),
@@ -354,7 +354,7 @@ def grad_cam_explorer(model=None, images=None, labels=None, class_names=None,
     layers = list(info.cam_layers)
     layer = info.cam_layer if layer is None else layer
     if layer not in layers:
-        raise ValueError(t('layer must be one of {join}; got {layer!r}', join=', '.join(layers), layer=layer))
+        raise ValueError(t('layer must be one of {names}; got {layer!r}', names=', '.join(layers), layer=layer))
     what = "digit" if _for_digits(info) else "image"
     controls = {
         "digit": int_slider(what, 0, 0, len(imgs.x) - 1, continuous=False),
