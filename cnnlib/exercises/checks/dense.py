@@ -147,7 +147,7 @@ def check_cross_entropy(answer, probs, label, tol=0.01, *, show_answer=False) ->
             return right(t('Right: −ln({p:g}) = {expected:.3f}.', p=p[label], expected=expected))
         for size, hint in slips:
             if abs(size - expected) > tol and abs(value - size) <= tol:
-                return wrong(t('Not quite: you said {fmt}. {hint}', fmt=fmt(value),
+                return wrong(t('Not quite: you said {value}. {hint}', value=fmt(value),
                                hint=t(hint, label=label, p=p[label])))
         return wrong(t('Not quite: you said {value:g}. Take the natural log of p[{label}] = {p:g}, with a minus.', value=value, label=label, p=p[label]))
 
