@@ -164,12 +164,38 @@ def test_window_coverage_crosses_the_pixels_no_window_reads():
 # ---------------------------------------------------------------------------------------------
 # a highlighted bar, a mistake
 # ---------------------------------------------------------------------------------------------
+def check_hatch_contrast(bars):
+    """A hatch is a cue only if it shows: 3:1 or more against its bar (WCAG 1.4.11)."""
+    for bar in bars:
+        if bar.get_hatch():
+            assert contrast(bar.get_hatchcolor(), bar.get_facecolor()) >= 3
+
+
 def test_value_counts_hatch_the_baseline_bar_only():
     counts = [3_168_400, 774_400, 336_400]
     ax = plots.plot_value_counts(["no pooling", "2×2", "3×3"], counts)
     bars = ax.patches[:len(counts)]
     assert [bool(b.get_hatch()) for b in bars] == [True, False, False]
     assert mcolors.to_hex(bars[0].get_facecolor()) != mcolors.to_hex(bars[1].get_facecolor())
+    check_hatch_contrast(bars)
+
+
+def test_the_true_label_bar_is_hatched_and_follows_a_redraw():
+    logits = np.array([2.0, 1.0, 0.5, -1.0])
+    probs = ops.softmax(logits)
+    ax_p = plots.plot_softmax(logits, probs, label=2)
+    ax_z = ax_p.figure.axes[0]
+    for label in (2, 0):
+        plots.plot_softmax(logits, probs, label=label, axes=(ax_z, ax_p))
+        for ax in (ax_z, ax_p):
+            assert [bool(b.get_hatch()) for b in ax.patches] == [i == label for i in range(4)]
+            check_hatch_contrast(ax.patches)
+    net = tinycnn.untrained()
+    stages = tinycnn.forward(np.zeros((28, 28)), net)
+    fig = plots.plot_forward_pass(stages, label=7)
+    bars = fig._cnnlib_artists["forward_pass"]["bars"]
+    assert [bool(b.get_hatch()) for b in bars] == [i == 7 for i in range(10)]
+    check_hatch_contrast(bars)
 
 
 def test_explanations_mark_mistakes_with_a_cross_and_the_word():
@@ -193,10 +219,12 @@ def test_test_bars_and_dense_layers_are_hatched():
     ax = plots.plot_class_counts(np.arange(1, 11) * 10, np.arange(1, 11))
     bars = ax.patches
     assert [bool(b.get_hatch()) for b in bars] == [False] * 10 + [True] * 10  # train, then test
+    check_hatch_contrast(bars)
     rows = [{"name": n, "type": k, "params": p, "output": (1, 1, 1)} for n, k, p in
             [("c1", "conv", 10), ("p1", "pool", 0), ("f1", "dense", 100), ("f2", "dense", 5)]]
     ax = plots.plot_architecture_layers(rows)
     assert [bool(b.get_hatch()) for b in ax.patches] == [False, True, True]  # pool: no bar
+    check_hatch_contrast(ax.patches)
 
 
 # ---------------------------------------------------------------------------------------------

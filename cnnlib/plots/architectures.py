@@ -87,7 +87,7 @@ def plot_architecture_layers(rows, ax=None, title=None):
     for bar, r in zip(bars, weighted):  # dense layers hatched too: not told by colour alone
         if r["type"] == "dense":
             bar.set_hatch("//")
-            bar.set_hatchcolor("white")
+            bar.set_hatchcolor("black")  # 7:1 on orange
     labels = [f"{r['name']}\n{'x'.join(map(str, r['output']))}" for r in weighted]
     ax.set_xticks(x, labels, rotation=90, fontsize=7)
     ax.set_yscale("log")

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 LABEL_COLOR = "tab:orange"
+LABEL_HATCH = "//"  # the true label's bar is hatched as well as orange: not colour alone
 BAR_COLOR = "tab:blue"
 
 
@@ -240,7 +241,7 @@ def plot_activations(z, relu, sigmoid, softmax_z, softmax_probs, relu_slope=None
 def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
                  title_probs="probabilities softmax(z)"):
     """Two bar charts side by side: the logits and their softmax probabilities (numbers on the
-    bars). ``label`` colours the true class. NaN probabilities (an overflowed naive softmax) are
+    bars). ``label`` colours the true class orange and hatches it. NaN probabilities (an overflowed naive softmax) are
     drawn as empty bars marked "nan". Updates its own bars when called again with the same axes.
     """
     title_logits = ft_default(title_logits, 'logits z')
@@ -296,6 +297,9 @@ def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
         p = probs[i]
         pb.set_height(p if np.isfinite(p) else 0.0)
         pb.set_color(color)
+        for bar in (zb, pb):  # after set_color, which resets the hatch's colour
+            bar.set_hatch(LABEL_HATCH if label == i else None)
+            bar.set_hatchcolor("black")  # 7:1 on orange (white would be 2.9:1)
         pt = cache["p_text"][i]
         pt.set_text("nan" if np.isnan(p) else f"{p:.2f}")
         pt.set_y(p + 0.01 if np.isfinite(p) else 0.01)
@@ -452,7 +456,8 @@ def _build_forward_axes(fig, n_maps):
 
 def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=None):
     """Every stage of the tiny CNN for one digit: input, feature maps, pooled maps, the flattened
-    vector, and the probabilities (the predicted class bold, the true ``label`` orange).
+    vector, and the probabilities (the predicted class bold with an arrow, the true ``label``
+    orange and hatched).
 
     stages: ``tinycnn.forward`` of one digit. maps: "relu" (after ReLU) or "conv" (before: blue
     negative, red positive, the clearly negative cells hatched too). Called again with the same figure, it only updates the pictures.
@@ -532,6 +537,8 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
     for i, (bar, text) in enumerate(zip(c["bars"], c["ptext"])):
         bar.set_width(probs[i])
         bar.set_color(LABEL_COLOR if label == i else BAR_COLOR)
+        bar.set_hatch(LABEL_HATCH if label == i else None)
+        bar.set_hatchcolor("black")  # 7:1 on orange
         text.set_x(probs[i] + 0.02)
         # only the probabilities that show as a bar get a number (text is the slow part)
         text.set_text(f"{probs[i]:.2f}" + (" ←" if i == pred else "")

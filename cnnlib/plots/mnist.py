@@ -95,7 +95,7 @@ def plot_class_counts(train_counts, test_counts=None, ax=None, title="Digits per
            label=ft('train'), color="tab:blue")
     if test_counts is not None:
         ax.bar(classes + width / 2, np.asarray(test_counts), width, label=ft('test'),
-               color="tab:orange", hatch="//", hatchcolor="white")  # not colour alone
+               color="tab:orange", hatch="//", hatchcolor="black")  # not colour alone
         ax.legend(loc="lower right", fontsize=8)
     ax.set_xticks(classes)
     ax.set_xlabel(ft('digit (class)'))

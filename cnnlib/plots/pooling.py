@@ -122,7 +122,7 @@ def plot_value_counts(labels, counts, ax=None, title=None):
     bars = ax.bar(range(len(counts)), counts, color="tab:blue")
     bars[0].set_facecolor("tab:red")
     bars[0].set_hatch("//")
-    bars[0].set_hatchcolor("white")
+    bars[0].set_hatchcolor("white")  # 5:1 on red
     for i, c in enumerate(counts):
         ax.text(i, c * 1.15, f"{c:,}", ha="center", va="bottom", fontsize=8)
     ax.set_yscale("log")
