@@ -247,6 +247,13 @@ def test_lines_differ_in_more_than_colour():
     probs = np.stack([ops.softmax(np.array([v, 1.0, 0.0])) for v in z])
     fig = plots.plot_activations(z, ops.relu(z), ops.sigmoid(z), z, probs)
     assert len(set(styles(fig.axes[2].lines))) == 3
+    ax = plots.plot_ascent(np.random.default_rng(5).random((6, 4)), highlight=1)
+    (mean,) = [ln for ln in ax.lines if ln.get_linewidth() == 2 and ln.get_color() == "black"]
+    (hl,) = [ln for ln in ax.lines if ln.get_linewidth() == 2 and ln is not mean]
+    assert hl.get_linestyle() != mean.get_linestyle()   # the highlighted target vs the mean
+    axes = plots.plot_stride_positions(7, 3, {2: [0, 2, 4]})
+    first, second = [p for p in np.ravel(axes)[0].patches if not p.get_fill()]
+    assert first.get_linestyle() != second.get_linestyle()
     rows = [{"type": "conv", "output": (s, s, c)} for s, c in ((28, 8), (14, 16), (7, 32))]
     fig = plots.plot_architecture_shapes({"A": rows, "B": rows, "C": rows})
     assert len(set(styles(fig.axes[0].lines))) == 3
