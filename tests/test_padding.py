@@ -168,11 +168,15 @@ def test_plot_window_coverage_writes_counts_and_outlines_windows():
     ax = pplots.plot_window_coverage(cov, ((0, 0), (0, 0)), [(0, 0), (0, 2)], 3)
     # 6x6 with stride 2: counts 1, 2 or 4 where windows meet, 0 in the unread row and column.
     assert numbers(ax) == {"0": 11, "1": 16, "2": 8, "4": 1}
-    assert sum(p.get_visible() for p in ax.patches) == 1 + 2  # border + two windows
+    outlines = [p for p in ax.patches if not p.get_hatch()]
+    assert sum(p.get_visible() for p in outlines) == 1 + 2  # border + two windows
+    # the never-read cells are hatched as well as red (tests/test_plots_cues.py: which ones)
+    assert sum(p.get_visible() for p in ax.patches if p.get_hatch()) == 1
     # Drawing again on the same ax updates instead of piling up artists.
     pplots.plot_window_coverage(np.outer(rows[:4], rows[:4]), ((0, 0), (0, 0)), [(0, 0)], 3,
                                 ax=ax)
     assert len(ax.images) == 1 and sum(numbers(ax).values()) == 16
+    assert not any(p.get_visible() for p in ax.patches if p.get_hatch())  # all read now
 
 
 def test_other_padding_plots():

@@ -54,13 +54,15 @@ def plot_architecture_shapes(summaries: dict, fig=None):
     channels grow in every one of them. Returns the figure."""
     fig = fig or pyplot_figure((10, 3.6))
     ax1, ax2 = fig.subplots(1, 2)
-    for name, rows in summaries.items():
+    styles = [("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"), ("v", "-"), ("P", "--")]
+    for k, (name, rows) in enumerate(summaries.items()):
+        marker, dash = styles[k % len(styles)]  # not told by colour alone
         maps = [r for r in rows if r["type"] not in ("dense", "dropout", "lrn")]
         side = [r["output"][0] for r in maps]
         chans = [r["output"][2] for r in maps]
         x = np.linspace(0, 1, len(maps))
-        ax1.plot(x, side, marker="o", markersize=3, label=name)
-        ax2.plot(x, chans, marker="o", markersize=3, label=name)
+        ax1.plot(x, side, marker=marker, ls=dash, markersize=3, label=name)
+        ax2.plot(x, chans, marker=marker, ls=dash, markersize=3, label=name)
     for ax, what in ((ax1, "map side (pixels)"), (ax2, "channels")):
         ax.set_yscale("log", base=2)
         ax.set_xlabel(ft('depth (input = 0, last map = 1)'))
@@ -80,8 +82,12 @@ def plot_architecture_layers(rows, ax=None, title=None):
     ax = get_ax(ax, figsize=(max(6, 0.45 * len(weighted)), 3.5))
     colors = {"dense": "tab:orange"}
     x = np.arange(len(weighted))
-    ax.bar(x, [r["params"] for r in weighted],
-           color=[colors.get(r["type"], "tab:blue") for r in weighted])
+    bars = ax.bar(x, [r["params"] for r in weighted],
+                  color=[colors.get(r["type"], "tab:blue") for r in weighted])
+    for bar, r in zip(bars, weighted):  # dense layers hatched too: not told by colour alone
+        if r["type"] == "dense":
+            bar.set_hatch("//")
+            bar.set_hatchcolor("black")  # 7:1 on orange
     labels = [f"{r['name']}\n{'x'.join(map(str, r['output']))}" for r in weighted]
     ax.set_xticks(x, labels, rotation=90, fontsize=7)
     ax.set_yscale("log")

@@ -8,6 +8,8 @@ import numpy as np
 
 from cnnlib.text.i18n import ft, ft_default
 
+from .cues import text_color_on
+
 __all__ = ["apply_style", "get_ax", "new_figure", "figure_to_png", "plot_grid", "plot_image"]
 
 # Fonts that can draw Chinese; matplotlib falls back along this list, glyph by glyph.
@@ -109,13 +111,14 @@ def plot_image(img, ax=None, title=None, cmap="gray", vmin=None, vmax=None, axis
 
 
 def text_colors(values, vmin, vmax, cmap):
-    """Black or white text, whichever reads better on each cell's colour (blank cells: black)."""
+    """Black or white text, whichever contrasts more with each cell's colour by WCAG relative
+    luminance (so at least 4.58:1); blank (NaN) cells lie on white: black."""
     import matplotlib as mpl
 
+    v = np.asarray(values, dtype=float)
     norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
-    rgba = mpl.colormaps[cmap](norm(np.nan_to_num(np.asarray(values, dtype=float), nan=vmin)))
-    lum = 0.299 * rgba[..., 0] + 0.587 * rgba[..., 1] + 0.114 * rgba[..., 2]
-    return np.where(lum > 0.5, "black", "white")
+    rgba = mpl.colormaps[cmap](norm(np.nan_to_num(v, nan=vmin)))
+    return np.where(np.isnan(v), "black", text_color_on(rgba))
 
 
 def format_number(v, fmt=None) -> str:

@@ -314,11 +314,13 @@ def plot_stride_positions(n, kernel, positions, axes=None):
             for c in range(n):
                 if np.isfinite(order[r, c]):
                     ax.text(c, r, f"{int(order[r, c])}", ha="center", va="center", fontsize=9)
-        for idx, color in zip(starts[:2], ("tab:blue", "tab:red")):
+        # the first window solid, the second dashed (and their start cells numbered 1 and 2):
+        # told apart without colour too
+        for idx, color, dash in zip(starts[:2], ("tab:blue", "tab:red"), ("-", "--")):
             from matplotlib.patches import Rectangle
 
             ax.add_patch(Rectangle((idx - 0.5 + 0.06, -0.5 + 0.06), kernel - 0.12, kernel - 0.12,
-                                   fill=False, edgecolor=color, linewidth=2.2))
+                                   fill=False, edgecolor=color, linewidth=2.2, linestyle=dash))
     return axes
 
 

@@ -13,6 +13,14 @@ import numpy as np
 from cnnlib.text.i18n import ft, ft_default, ft_name
 
 from .common import format_number, get_ax, plot_grid, pyplot_figure
+from .cues import (
+    NEGATIVE_HATCH,
+    SIGN_FLOOR,
+    hatch_negative,
+    hide_hatch,
+    readable_on,
+    text_color_on,
+)
 from .live import artists
 
 __all__ = [
@@ -30,6 +38,7 @@ __all__ = [
 ]
 
 LABEL_COLOR = "tab:orange"
+LABEL_HATCH = "//"  # the true label's bar is hatched as well as orange: not colour alone
 BAR_COLOR = "tab:blue"
 
 
@@ -66,7 +75,8 @@ def plot_flatten(x, flat, fig=None):
         if h * w <= 64:
             for c in range(w):
                 # on a white tag: a bare coloured index vanishes on dark pixels
-                top.text(c - 0.38, r - 0.36, str(r * w + c), fontsize=7, color=color,
+                top.text(c - 0.38, r - 0.36, str(r * w + c), fontsize=7,
+                         color=readable_on(color),  # the row's colour, at 4.5:1 on the tag
                          ha="left", va="top",
                          bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     return fig
@@ -109,7 +119,11 @@ def plot_dense_product(x, w, b, y, highlight=None, fig=None):
 
 def plot_weight_matrix(w, ax=None, title="dense weights W", group=None):
     """A big weight matrix (n_in, n_out) as a picture, transposed so it lies wide: one row per
-    output. ``group`` draws a thin line every ``group`` inputs (e.g. between flattened pixels)."""
+    output. ``group`` draws a thin line every ``group`` inputs (e.g. between flattened pixels).
+
+    Red is positive, blue negative; the clearly negative weights (below −25% of the largest
+    |w|) are hatched too, and so is that end of the colour bar, whose ends read "−" and "+":
+    the sign does not rest on colour alone."""
     title = ft_default(title, 'dense weights W')
     ax = get_ax(ax, figsize=(9, 2.4))
     w = np.asarray(w, float)
@@ -117,6 +131,7 @@ def plot_weight_matrix(w, ax=None, title="dense weights W", group=None):
         raise ValueError(f"w must be 2-D (n_in, n_out), got shape {w.shape}")
     lim = max(np.abs(w).max(), 1e-9)
     im = ax.imshow(w.T, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
+    hatch_negative(ax, w.T, lim, "RdBu_r")
     ax.set_title(title + ft('  ({n_in} inputs × {n_out} outputs)', n_in=w.shape[0], n_out=w.shape[1]))
     ax.set_xlabel(ft('input i (position in the flattened vector)'))
     ax.set_ylabel(ft('output j'))
@@ -124,26 +139,52 @@ def plot_weight_matrix(w, ax=None, title="dense weights W", group=None):
     if group:
         for g in range(group, w.shape[0], group):
             ax.axvline(g - 0.5, color="0.3", lw=0.6)
-    ax.figure.colorbar(im, ax=ax, label=ft('weight'), fraction=0.04, pad=0.01)
+    _signed_colorbar(ax, im, lim, ft('weight (hatched: negative)'))
     return ax
+
+
+def _signed_colorbar(ax, im, lim, label, **kw):
+    """A colour bar for a red-blue map over [-lim, lim], its ends marked "−" and "+" and its
+    hatched stretch (below -SIGN_FLOOR * lim) hatched as the cells are: the key to both cues."""
+    from matplotlib.patches import Rectangle
+
+    kw = {"fraction": 0.04, "pad": 0.01} | kw
+    bar = ax.figure.colorbar(im, ax=ax, label=label, **kw)
+    cax = bar.ax
+    # where the hatch turns from white (on dark blue) to black, as hatch_negative picks it
+    v = np.linspace(-1, -SIGN_FLOOR, 301)
+    dark = text_color_on(im.get_cmap()((v + 1) / 2)) == "white"
+    turn = (v[~dark][0] if (~dark).any() else -SIGN_FLOOR) * lim
+    for y0, y1, color in ((-lim, turn, "white"), (turn, -SIGN_FLOOR * lim, "black")):
+        cax.add_patch(Rectangle((0, y0), 1, y1 - y0, transform=cax.get_yaxis_transform(),
+                                facecolor="none", edgecolor="none", linewidth=0,
+                                hatch=NEGATIVE_HATCH, hatchcolor=color, gid="negative key"))
+    for y, va, sign in ((1.0, "bottom", "+"), (0.0, "top", "−")):
+        cax.text(0.5, y + (0.01 if y else -0.01), sign, transform=cax.transAxes, ha="center",
+                 va=va, fontsize=11, fontweight="bold")
+    return bar
 
 
 def plot_weight_templates(w, shape, channel_names=None, class_names=None, fig=None):
     """Each output's weights folded back to the pooled maps' shape (h, w, channels): what each
-    class "looks for" in each channel. Red: evidence for the class, blue: against it."""
+    class "looks for" in each channel. Red: evidence for the class, blue (hatched where clearly
+    negative, below −25% of the largest |w|): against it. A legend under the maps says so."""
+    from matplotlib.patches import Patch
+
     w = np.asarray(w, float)
     h, ww, c = shape
     if w.ndim != 2 or w.shape[0] != h * ww * c:
         raise ValueError(f"w must be ({h * ww * c}, n_out) for maps of shape {shape}, got {w.shape}")
     n_out = w.shape[1]
     maps = w.reshape(h, ww, c, n_out)  # the inverse of flatten: row by row, channels last
-    fig = fig or pyplot_figure((1.0 * n_out + 1.2, 1.05 * c + 0.8))
+    fig = fig or pyplot_figure((1.0 * n_out + 1.2, 1.05 * c + 1.1))
     axes = fig.subplots(c, n_out, squeeze=False)
     lim = max(np.abs(w).max(), 1e-9)
     for ch in range(c):
         for j in range(n_out):
             ax = axes[ch, j]
             ax.imshow(maps[:, :, ch, j], cmap="RdBu_r", vmin=-lim, vmax=lim)
+            hatch_negative(ax, maps[:, :, ch, j], lim, "RdBu_r")
             ax.set_xticks([])
             ax.set_yticks([])
             if ch == 0:
@@ -151,6 +192,13 @@ def plot_weight_templates(w, shape, channel_names=None, class_names=None, fig=No
             if j == 0:
                 ax.set_ylabel(ft_name(channel_names[ch]) if channel_names else ft('channel {ch}', ch=ch), fontsize=8)
     fig.suptitle(ft("dense weights folded back into the pooled maps' shape"), fontsize=10)
+    import matplotlib as mpl
+
+    red, blue = mpl.colormaps["RdBu_r"]([0.85, 0.15])
+    fig.legend(handles=[Patch(facecolor=red, label=ft('+ for the class')),
+                        Patch(facecolor=blue, hatch=NEGATIVE_HATCH, hatchcolor="white",
+                              label=ft('− against it (hatched)'))],
+               loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     return fig
 
 
@@ -179,8 +227,9 @@ def plot_activations(z, relu, sigmoid, softmax_z, softmax_probs, relu_slope=None
         ax.set_ylabel(ft('output'))
         ax.legend(loc="upper left", fontsize=8)
     probs = np.asarray(softmax_probs, float)
-    for j in range(probs.shape[1]):
-        axes[2].plot(softmax_z, probs[:, j], lw=2, label=f"p{j}")
+    for j in range(probs.shape[1]):  # a dash style each: colour is not the only cue
+        axes[2].plot(softmax_z, probs[:, j], lw=2, ls=("-", "--", ":", "-.")[j % 4],
+                     label=f"p{j}")
     axes[2].set_title(ft('softmax: z0 moves, others fixed'))
     axes[2].set_xlabel(ft('z0 (logit of class 0)'))
     axes[2].set_ylabel(ft('probability'))
@@ -192,7 +241,7 @@ def plot_activations(z, relu, sigmoid, softmax_z, softmax_probs, relu_slope=None
 def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
                  title_probs="probabilities softmax(z)"):
     """Two bar charts side by side: the logits and their softmax probabilities (numbers on the
-    bars). ``label`` colours the true class. NaN probabilities (an overflowed naive softmax) are
+    bars). ``label`` colours the true class orange and hatches it. NaN probabilities (an overflowed naive softmax) are
     drawn as empty bars marked "nan". Updates its own bars when called again with the same axes.
     """
     title_logits = ft_default(title_logits, 'logits z')
@@ -248,6 +297,9 @@ def plot_softmax(logits, probs, label=None, axes=None, title_logits="logits z",
         p = probs[i]
         pb.set_height(p if np.isfinite(p) else 0.0)
         pb.set_color(color)
+        for bar in (zb, pb):  # after set_color, which resets the hatch's colour
+            bar.set_hatch(LABEL_HATCH if label == i else None)
+            bar.set_hatchcolor("black")  # 7:1 on orange (white would be 2.9:1)
         pt = cache["p_text"][i]
         pt.set_text("nan" if np.isnan(p) else f"{p:.2f}")
         pt.set_y(p + 0.01 if np.isfinite(p) else 0.01)
@@ -404,10 +456,11 @@ def _build_forward_axes(fig, n_maps):
 
 def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=None):
     """Every stage of the tiny CNN for one digit: input, feature maps, pooled maps, the flattened
-    vector, and the probabilities (the predicted class bold, the true ``label`` orange).
+    vector, and the probabilities (the predicted class bold with an arrow, the true ``label``
+    orange and hatched).
 
     stages: ``tinycnn.forward`` of one digit. maps: "relu" (after ReLU) or "conv" (before: blue
-    negative, red positive). Called again with the same figure, it only updates the pictures.
+    negative, red positive, the clearly negative cells hatched too). Called again with the same figure, it only updates the pictures.
     """
     x, feat = np.asarray(stages["input"]), np.asarray(stages[maps])
     pooled, flat = np.asarray(stages["pool"]), np.asarray(stages["flat"]).ravel()
@@ -462,11 +515,16 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
         cmap = "magma" if maps == "relu" else "RdBu_r"
         for im in c["maps"]:
             im.set_cmap(cmap)
-        c["row_maps"].set_text(ft('after ReLU') if maps == "relu" else ft('conv (before ReLU)'))
+        c["row_maps"].set_text(ft('after ReLU') if maps == "relu" else
+                              ft('conv (before ReLU)\nhatched: negative'))
         c["maps_mode"] = maps
     for i, im in enumerate(c["maps"]):
         im.set_data(feat[:, :, i])
         im.set_clim(0 if maps == "relu" else -lim, lim)
+        if maps == "relu":  # nothing is negative after ReLU
+            hide_hatch(a["maps"][i], "negative")
+        else:  # blue is negative: hatched too, so the sign does not rest on colour alone
+            hatch_negative(a["maps"][i], feat[:, :, i], lim, "RdBu_r")
     plim = max(float(pooled.max()), 1e-6)
     for i, im in enumerate(c["pooled"]):
         im.set_data(pooled[:, :, i])
@@ -479,6 +537,8 @@ def plot_forward_pass(stages, label=None, channel_names=None, maps="relu", fig=N
     for i, (bar, text) in enumerate(zip(c["bars"], c["ptext"])):
         bar.set_width(probs[i])
         bar.set_color(LABEL_COLOR if label == i else BAR_COLOR)
+        bar.set_hatch(LABEL_HATCH if label == i else None)
+        bar.set_hatchcolor("black")  # 7:1 on orange
         text.set_x(probs[i] + 0.02)
         # only the probabilities that show as a bar get a number (text is the slow part)
         text.set_text(f"{probs[i]:.2f}" + (" ←" if i == pred else "")

@@ -342,7 +342,8 @@ def plot_ascent(scores, ax=None, title="gradient ascent", highlight=None):
         ax.clear()
         cache["ascent_lines"] = ax.plot(steps, s, color="0.75", linewidth=0.7)
         (cache["ascent_mean"],) = ax.plot(steps, s.mean(axis=1), color="black", linewidth=2)
-        (cache["ascent_hl"],) = ax.plot(steps, s[:, 0], color="tab:orange", linewidth=2)
+        (cache["ascent_hl"],) = ax.plot(steps, s[:, 0], color="tab:orange", linewidth=2,
+                                        linestyle="--")  # dashed: not told by colour alone
         ax.set_xlabel(ft('step'))
         ax.set_ylabel(ft('response (black: mean)'))
         ax.locator_params(nbins=4)  # few tick labels: text is most of a redraw's cost
@@ -430,7 +431,8 @@ def plot_heatmap(image, heat, ax=None, title=None, alpha=0.55, cmap="Reds", floo
 def plot_explanations(images, saliency, cams, labels, preds, probs=None, fig=None,
                       size=1.6):
     """One row per digit: the digit, its saliency map, its Grad-CAM heatmap over it. Each row is
-    labelled "label 4 -> model 9 (61%)", in red when the model is wrong. Returns the figure."""
+    labelled "label 4 -> model 9 (61%)" and "✓ right" or, in red, "✗ wrong". Returns the
+    figure."""
     tiles = _as_tiles(images)
     n = len(tiles)
     sal = np.asarray(saliency, dtype=float)
@@ -444,7 +446,9 @@ def plot_explanations(images, saliency, cams, labels, preds, probs=None, fig=Non
         conf = f" ({100 * float(probs[i]):.0f}%)" if probs is not None else ""
         text = ft('label {label} -> model {pred}{conf}', label=int(labels[i]), pred=int(preds[i]), conf=conf)
         axes[i, 0].imshow(tiles[i], cmap=INPUT_CMAP, vmin=0, vmax=1)
-        axes[i, 0].set_ylabel(text.replace(" -> ", "\n-> "), fontsize=8,
+        # red and marked ✗ with the word, so a mistake is not told by colour alone
+        mark = ft('✗ wrong') if wrong else ft('✓ right')
+        axes[i, 0].set_ylabel(text.replace(" -> ", "\n-> ") + "\n" + mark, fontsize=8,
                               color="tab:red" if wrong else "black")
         top = sal[i].max() or 1
         axes[i, 1].imshow(sal[i], cmap="hot", vmin=0, vmax=top)

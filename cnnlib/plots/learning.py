@@ -9,6 +9,7 @@ import numpy as np
 from cnnlib.text.i18n import ft, ft_default
 
 from .common import get_ax, plot_grid
+from .cues import hatch_negative
 
 __all__ = ["plot_loss_landscape", "plot_backward", "plot_kernel_fit", "plot_loss_curves",
            "plot_loss_contours", "plot_error_projections"]
@@ -66,7 +67,8 @@ def plot_backward(grids, axes=None, fmt=None, signed=None, highlight=None, numbe
     "gradient to x": dx}. Signed grids (any negative number) use a red-blue map centred on 0.
 
     highlight: {title: (row, col, height, width)} rectangles to outline. numbers=False draws
-    colours only (for grids too big to read cell by cell, such as a 26×26 gradient map).
+    colours only (for grids too big to read cell by cell, such as a 26×26 gradient map), and
+    then a signed grid's clearly negative cells are hatched, so the sign is not colour alone.
     """
     import matplotlib.pyplot as plt
 
@@ -82,6 +84,9 @@ def plot_backward(grids, axes=None, fmt=None, signed=None, highlight=None, numbe
         plot_grid(v, ax=ax, title=name, cmap="RdBu_r" if neg else "Greys",
                   vmin=-lim if neg else 0, vmax=lim, fmt=fmt, xlabel=None, ylabel=None,
                   numbers=numbers, highlight=(highlight or {}).get(name))
+        if neg and not (numbers and v.size <= 400):  # no numbers to show the sign: hatching
+            hatch_negative(ax, v, lim, "RdBu_r")
+            ax.set_xlabel(ft('hatched: negative'), fontsize=8)
     return axes
 
 
@@ -141,11 +146,12 @@ def plot_loss_curves(curves, steps_per_epoch=None, ax=None, title="training loss
     xlabel = ft_default(xlabel, 'gradient step')
     ax = get_ax(ax, figsize=(6, 3.2))
     longest = 0
-    for name, losses in curves.items():
+    for i, (name, losses) in enumerate(curves.items()):
         losses = np.asarray(losses, float)
         few = losses.size < 30   # a run of a few steps shows its points
+        # a dash style each: colour is not the only cue
         ax.plot(np.arange(1, losses.size + 1), losses, lw=1.3, label=name,
-                marker="o" if few else None, markersize=5)
+                ls=_STYLES[i % len(_STYLES)][2], marker="o" if few else None, markersize=5)
         longest = max(longest, losses.size)
     if steps_per_epoch:
         for i, end in enumerate(range(steps_per_epoch, longest + 1, steps_per_epoch), start=1):

@@ -41,7 +41,8 @@ def _history_dict(history) -> dict:
 
 def plot_digits(images, labels=None, preds=None, confidence=None, ncols: int = 10, fig=None,
                 title: str | None = None, size: float = 0.9):
-    """A grid of 28x28 digits. Titles: the label; with ``preds``, "label→pred" (red when wrong);
+    """A grid of 28x28 digits. Titles: the label; with ``preds``, "label→pred" (red and marked
+    ✗ when wrong);
     with ``confidence`` (0-1), the percentage too. Returns the figure."""
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -71,7 +72,8 @@ def plot_digits(images, labels=None, preds=None, confidence=None, ncols: int = 1
         if preds is not None:
             parts.append(("→" if parts else "") + str(int(preds[i])))
             if labels is not None and int(labels[i]) != int(preds[i]):
-                color = "tab:red"
+                color = "tab:red"  # and a ✗: a mistake is not told by colour alone
+                parts.append(" ✗")
         if confidence is not None:
             pct = 100 * float(confidence[i])
             parts.append(f" {pct:.1f}%" if pct >= 99.5 else f" {pct:.0f}%")
@@ -93,7 +95,7 @@ def plot_class_counts(train_counts, test_counts=None, ax=None, title="Digits per
            label=ft('train'), color="tab:blue")
     if test_counts is not None:
         ax.bar(classes + width / 2, np.asarray(test_counts), width, label=ft('test'),
-               color="tab:orange")
+               color="tab:orange", hatch="//", hatchcolor="black")  # not colour alone
         ax.legend(loc="lower right", fontsize=8)
     ax.set_xticks(classes)
     ax.set_xlabel(ft('digit (class)'))
@@ -130,11 +132,12 @@ def plot_histories(histories: dict, key: str = "val_accuracy", ax=None, ylim=Non
                    title: str | None = None):
     """One curve per model ({name: history}) of one metric, e.g. side-by-side test accuracy."""
     ax = get_ax(ax, figsize=(5.5, 3.2))
-    for name, history in histories.items():
+    for i, (name, history) in enumerate(histories.items()):
         h = _history_dict(history)
         if key not in h:
             raise ValueError(f"history of {name!r} has no {key!r}; it has {sorted(h)}")
-        ax.plot(np.arange(1, len(h[key]) + 1), h[key], "o-", ms=3, label=name)
+        style = ("o-", "s--", "^-.", "D:")[i % 4]  # a marker and dash each, not colour alone
+        ax.plot(np.arange(1, len(h[key]) + 1), h[key], style, ms=3, label=name)
     ax.set_xlabel(ft('epoch'))
     _integer_ticks(ax)
     ax.set_ylabel(key.replace("val_", "validation ").replace("_", " "))

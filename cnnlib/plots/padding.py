@@ -11,6 +11,7 @@ import numpy as np
 from cnnlib.text.i18n import ft, ft_default
 
 from .common import get_ax, plot_grid
+from .cues import hatch_cells, readable_on, text_color_on
 from .live import artists
 
 __all__ = ["WINDOW_COLORS", "plot_window_coverage", "plot_padded_grid",
@@ -98,8 +99,8 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
     pads: ((top, bottom), (left, right)) as ``ops.pad_amounts`` gives them.
     windows: top-left corners (row, col) in padded coordinates of windows to outline, coloured
     as ``WINDOW_COLORS``; with dilation > 1 the cells the kernel taps read get a dot.
-    Gray cells are padding (zeros), red cells are input pixels no window ever reads, blue ones
-    are read (darker: by more windows). numbers: write the counts in the cells (default: when
+    Gray cells are padding (zeros), outside the black frame of the input; red, cross-hatched
+    cells are input pixels no window ever reads, blue ones are read (darker: by more windows). numbers: write the counts in the cells (default: when
     the grid is at most 12 cells wide). Calling it again on the same ax updates the picture.
     """
     import matplotlib as mpl
@@ -127,6 +128,10 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
     rgba[~real] = PAD_GRAY
     rgba[real & (cov == 0)] = SKIPPED_RED
     store["image"].set_data(rgba)
+    # never read: hatched as well as red, so it reads without colour (and with numbers off)
+    hatch = hatch_cells(ax, real & (cov == 0), key="never read", hatch="x")["black"]
+    hatch.set_hatchcolor("#8c3b3b")  # dark red, thin: 5:1 on the red cell, the "0" still reads
+    hatch.set_hatch_linewidth(0.8)
     store["image"].set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
     store["lines"].set_segments(_grid_segments(h, w))
     store["border"].set_bounds(left - 0.5, top - 0.5, w - left - right, h - top - bottom)
@@ -151,7 +156,7 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
     if numbers is None:
         numbers = max(h, w) <= 12
     if numbers:
-        colors = np.where((cov > 0.6 * most) & real, "white", "black")
+        colors = text_color_on(rgba)   # black or white by contrast (WCAG) with each cell
         _cell_numbers(ax, store, cov, colors)
     else:
         _cell_numbers(ax, store, [], [])
@@ -166,7 +171,7 @@ def plot_window_coverage(coverage, pads, windows=(), kernel=3, dilation=1, ax=No
         title = (ft('input {h} × {w}, no padding', h=h, w=w) if top == bottom == left == right == 0 else
                  ft('padded input {h} × {w} (input {in_h} × {in_w})', h=h, w=w, in_h=h - top - bottom, in_w=w - left - right))
     ax.set_title(title)
-    ax.set_xlabel(ft('column\ngray: padding · red: never read\nnumber: windows that read the cell'),
+    ax.set_xlabel(ft('column\ngray: padding · red, crossed: never read\nnumber: windows that read the cell'),
                   fontsize=8)
     ax.set_ylabel(ft('row'))
     return ax
@@ -249,7 +254,7 @@ def plot_layer_curves(series, ax=None, title=None, ylabel="size", xlabel="layers
             written.add((d, v))
             offset, ha = ((0, 6), "center") if annotate == "all" else ((7, -3), "left")
             ax.annotate(str(v), (d, v), textcoords="offset points", xytext=offset, ha=ha,
-                        fontsize=8, color=line.get_color())
+                        fontsize=8, color=readable_on(line.get_color()))  # 4.5:1 on white
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     n_depth = max(len(v) for v in series.values())

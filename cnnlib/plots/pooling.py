@@ -16,6 +16,8 @@ from .live import artists
 
 __all__ = ["plot_map", "plot_map_row", "plot_curves", "plot_value_counts"]
 
+_MARKERS, _DASHES = ("o", "s", "^", "D"), ("-", "--", "-.", ":")
+
 
 def _image_store(ax):
     store = artists(ax, "map")
@@ -78,8 +80,10 @@ def plot_curves(x, series, current=None, ax=None, title=None, xlabel="", ylabel=
         for artist in [*ax.lines]:
             artist.remove()
         store.update(labels=labels,
-                     lines=[ax.plot([], [], marker="o", markersize=4, label=name)[0]
-                            for name in labels],
+                     # a marker and a dash style each: colour is not the only cue
+                     lines=[ax.plot([], [], marker=_MARKERS[i % 4], linestyle=_DASHES[i % 4],
+                                    markersize=4, label=name)[0]
+                            for i, name in enumerate(labels)],
                      marker=ax.axvline(0, color="0.3", linestyle=":", linewidth=1.5))
         ax.legend(fontsize=8, loc="best")
         ax.grid(alpha=0.3)
@@ -111,10 +115,14 @@ def plot_curves(x, series, current=None, ax=None, title=None, xlabel="", ylabel=
 
 
 def plot_value_counts(labels, counts, ax=None, title=None):
-    """A bar per setting with its count written on top (log scale: counts span decades)."""
+    """A bar per setting with its count written on top (log scale: counts span decades). The
+    first bar, the baseline the others are compared with, is red and hatched (its label names
+    it too), so it stands out without colour."""
     ax = get_ax(ax, figsize=(6.5, 3.2))
     bars = ax.bar(range(len(counts)), counts, color="tab:blue")
-    bars[0].set_color("tab:red")
+    bars[0].set_facecolor("tab:red")
+    bars[0].set_hatch("//")
+    bars[0].set_hatchcolor("white")  # 5:1 on red
     for i, c in enumerate(counts):
         ax.text(i, c * 1.15, f"{c:,}", ha="center", va="bottom", fontsize=8)
     ax.set_yscale("log")
