@@ -258,7 +258,8 @@ def test_plots_draw_what_they_say():
     fig = plots.plot_digits(X[:12], labels=y[:12], preds=(y[:12] + 1) % 10,
                             confidence=np.full(12, 0.97), ncols=6)
     assert sum(len(ax.images) for ax in fig.axes) == 12
-    assert fig.axes[0].get_title() == f"{y[0]}→{(y[0] + 1) % 10} 97%"
+    # every prediction here is wrong: each title says so with ✗, not only in red
+    assert fig.axes[0].get_title() == f"{y[0]}→{(y[0] + 1) % 10} ✗ 97%"
     ax = plots.plot_class_counts(np.bincount(y), np.bincount(y[:100], minlength=10))
     assert len(ax.patches) == 20
     hist = {"loss": [1.0, 0.5], "accuracy": [0.7, 0.9], "val_loss": [0.9, 0.6],

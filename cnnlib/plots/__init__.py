@@ -32,14 +32,10 @@ from .conv import (
 )
 from .dense import (
     plot_activations,
-    plot_connections,
     plot_dense_product,
     plot_flatten,
     plot_forward_pass,
-    plot_layer_stack,
-    plot_param_counts,
     plot_softmax,
-    plot_training_loss,
     plot_weight_matrix,
     plot_weight_templates,
 )
@@ -86,6 +82,7 @@ from .mnist import (
     probs_html,
 )
 from .modern import plot_grad_norms, plot_step_curves, plot_transfer_curve
+from .network import plot_connections, plot_layer_stack, plot_param_counts, plot_training_loss
 from .padding import (
     WINDOW_COLORS,
     plot_layer_curves,

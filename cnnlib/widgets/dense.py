@@ -13,6 +13,7 @@ import numpy as np
 from cnnlib.core import ops, tinycnn
 from cnnlib.core.digits import stratified_split
 from cnnlib.plots import dense as dplots
+from cnnlib.plots import network as nplots
 from cnnlib.plots.common import new_figure
 from cnnlib.text.i18n import t
 
@@ -156,7 +157,7 @@ def connections_explorer(size: int = 1000, window: int = 10, channels: int = 1,
             ratio=full / shared)
 
     def draw(state, size, window, channels, filters):
-        dplots.plot_param_counts({t("fully connected"): state["full"],
+        nplots.plot_param_counts({t("fully connected"): state["full"],
                                   t("locally connected"): state["local"],
                                   t("shared (conv)"): state["shared"]}, ax=ax,
                                  title=t("{n}×{n}×{c} image → {n}×{n}×{f} maps: weights "
