@@ -234,10 +234,11 @@ def plot_drawing_steps(steps: dict, axes=None):
         (art["com"],) = axes[3].plot([], [], "x", color="tab:red", ms=8, mew=2)
         (art["centre"],) = axes[3].plot([], [], "o", color="tab:green", ms=4)
     ink, crop, scaled, digit = steps["ink"], steps["crop"], steps["scaled"], steps["digit"]
-    titles = [f"1. drawing {ink.shape[1]}x{ink.shape[0]}",
-              f"2. crop {crop.shape[1]}x{crop.shape[0]}",
-              f"3. scaled {scaled.shape[1]}x{scaled.shape[0]}",
-              "4. 28x28, shifted ({:+d}, {:+d})".format(*steps["shift"])]
+    titles = [ft("1. drawing {w}x{h}", w=ink.shape[1], h=ink.shape[0]),
+              ft("2. crop {w}x{h}", w=crop.shape[1], h=crop.shape[0]),
+              ft("3. scaled {w}x{h}", w=scaled.shape[1], h=scaled.shape[0]),
+              ft("4. 28x28, shifted ({dr:+d}, {dc:+d})", dr=steps["shift"][0],
+                 dc=steps["shift"][1])]
     for ax, im, img, title in zip(axes, art["images"], (ink, crop, scaled, digit), titles):
         h, w = img.shape
         im.set_data(img)

@@ -717,6 +717,10 @@ ZH: dict[str, str] = {
     'size must be in [56, 1000] pixels, got {size}': '尺寸必须在 [56, 1000] 像素之内，收到的是 {size}',
     '1. your drawing': '1. 你写的数字',
     '4. what the model sees': '4. 模型看到的',
+    '1. drawing {w}x{h}': '1. 手写的数字 {w}×{h}',
+    '2. crop {w}x{h}': '2. 裁剪 {w}×{h}',
+    '3. scaled {w}x{h}': '3. 缩放 {w}×{h}',
+    '4. 28x28, shifted ({dr:+d}, {dc:+d})': '4. 28×28，平移 ({dr:+d}, {dc:+d})',
     # cnnlib/widgets/padding.py
     'layers': '层数',
     '<b>{layers} layer(s) of {k}×{k} see {rf} × {rf} input pixels</b><br>weights with C = {c} channels in and out: {layers}·{kk}·C² = {stacked:,} &nbsp;vs one {rf}×{rf} layer: {rf2}·C² = {single:,} &nbsp;({ratio:.2f}×)': '<b>{layers} 层 {k}×{k} 能看到 {rf} × {rf} 个输入像素</b><br>输入输出都是 C = {c} 个通道时的权重：{layers}·{kk}·C² = {stacked:,} &nbsp;对比一层 {rf}×{rf}：{rf2}·C² = {single:,} &nbsp;（{ratio:.2f}×）',
