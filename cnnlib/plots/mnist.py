@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.text.i18n import ft, ft_default, t
+from cnnlib.text.i18n import ft, ft_default, ft_name, t
 
 from .common import get_ax, plot_grid, pyplot_axes
 from .live import artists
@@ -110,8 +110,8 @@ def plot_history(history, axes=None, title: str | None = None):
         axes = axes[0]
     fig = axes[0].figure
     epochs = np.arange(1, len(h["loss"]) + 1)
-    for ax, key, label in ((axes[0], "loss", "loss (cross-entropy)"),
-                           (axes[1], "accuracy", "accuracy")):
+    for ax, key, label in ((axes[0], "loss", ft("loss (cross-entropy)")),
+                           (axes[1], "accuracy", ft("accuracy"))):
         ax.plot(epochs, h[key], "o-", ms=3, label=ft('training'))
         if f"val_{key}" in h:
             ax.plot(epochs, h[f"val_{key}"], "s--", ms=3,
@@ -137,12 +137,12 @@ def plot_histories(histories: dict, key: str = "val_accuracy", ax=None, ylim=Non
         ax.plot(np.arange(1, len(h[key]) + 1), h[key], "o-", ms=3, label=name)
     ax.set_xlabel(ft('epoch'))
     _integer_ticks(ax)
-    ax.set_ylabel(key.replace("val_", "validation ").replace("_", " "))
+    ax.set_ylabel(ft_name(key.replace("val_", "validation ").replace("_", " ")))
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    ax.set_title(title or key)
+    ax.set_title(title or ft_name(key))
     return ax
 
 
