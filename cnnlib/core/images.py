@@ -186,10 +186,11 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         f = max_side / max(h, w)
         new = (max(MIN_SIDE, round(h * f)), max(MIN_SIDE, round(w * f)))
         pixels = _shrink(pixels, new)
-        notes.append(f"scaled down from {h}×{w} to {new[0]}×{new[1]} pixels "
-                     f"(the explorers work on at most {max_side} a side)")
+        notes.append(t("scaled down from {h0}×{w0} to {h}×{w} pixels (the explorers work "
+                       "on at most {side} a side)", h0=h, w0=w, h=new[0], w=new[1], side=max_side))
     see_through = see_through or ON_WHITE in notes
-    return Photo(pixels, label, "; ".join(notes), original, see_through)
+    note = "; ".join(t(n) if n == ON_WHITE else n for n in notes)
+    return Photo(pixels, label, note, original, see_through)
 
 
 # The learner's photos of this session, by name: every explorer (and ``load``) finds them.
