@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import t, t_name
 
 __all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "resize",
            "Photo", "open_photo", "add_photo", "photo_note", "own_photo", "MAX_SIDE", "MIN_SIDE",
@@ -387,4 +387,5 @@ def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", se
             xs.append(patch.astype(np.uint8))
             ys.append(label)
     order = rng.permutation(len(xs))
-    return np.stack(xs)[order], np.array(ys)[order], list(classes)
+    # the class names in the learner's language (the bundled ones; a caller's own stay theirs)
+    return np.stack(xs)[order], np.array(ys)[order], [t_name(n) for n in classes]

@@ -822,6 +822,8 @@ ZH: dict[str, str] = {
     'astronaut': '宇航员',
     'camera': '摄影师',
     'coffee': '咖啡',
+    'cat': '猫',
+    'rocket': '火箭',
     'coins': '硬币',
     'red': '红',
     'green': '绿',
