@@ -9,6 +9,8 @@ dropdown options) only show up there.
 
 from __future__ import annotations
 
+import datetime
+import html
 import inspect
 import io
 import re
@@ -24,7 +26,7 @@ from cnnlib import checks, i18n, locale, solutions, widgets
 from cnnlib.exercises.checks import common
 from cnnlib.text.locale.zh import ZH
 from tests import test_checks
-from tests.english import english_runs
+from tests.english import KEPT, english_runs
 from tests.explorer_checks import control_values, explorer_names
 from tools.i18n_strings import fields, used_strings
 
@@ -80,8 +82,9 @@ def test_english_is_the_default_and_untouched():
 
 
 def _shown_text(explorer) -> list[str]:
-    """Every label, option and line of text the explorer's widgets show."""
-    out = []
+    """Every label, option and line of text the explorer's widgets show, and its picture's text
+    alternative and the names of its icon buttons (what a screen reader says)."""
+    out = [explorer.picture, *explorer.names.words.values()]
     stack = [explorer]
     while stack:
         w = stack.pop()
@@ -96,22 +99,115 @@ def _shown_text(explorer) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", explorer_names("numpy"))
-def test_every_explorer_speaks_chinese_through_its_values(chinese, name):
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    """A tiny untrained digit CNN (28x28 grey in, ten classes out), seeded: every Keras
+    explorer's default model here, so they build in a moment."""
+    from cnnlib.tf.backend import import_tf
+
+    import_tf()
+    import keras
+    from keras import layers
+
+    from cnnlib.tf.interpret import _base
+
+    keras.utils.set_random_seed(1)
+    inp = keras.Input((28, 28, 1))
+    x = layers.Conv2D(3, 3, activation="relu", name="conv1")(inp)
+    x = layers.MaxPooling2D(2, name="pool1")(x)
+    x = layers.Conv2D(4, 3, use_bias=False, name="conv2")(x)
+    x = layers.BatchNormalization(name="bn2")(x)
+    x = layers.Activation("relu", name="relu2")(x)
+    out = layers.Dense(10, activation="softmax", name="probs")(layers.Flatten()(x))
+    model = keras.Model(inp, out)
+    before = _base._DEFAULT.get("model")
+    _base._DEFAULT["model"] = model
+    yield model
+    _base._DEFAULT["model"] = before
+
+
+def _build(name, request):
+    """The explorer ``name``; the Keras ones on ``tiny_model``, their ascents kept short."""
+    if name not in explorer_names("keras"):
+        return getattr(widgets, name)()
+    model = request.getfixturevalue("tiny_model")
+    if name == "digit_canvas_explorer":
+        return widgets.digit_canvas_explorer(model=model, size=56)
+    if name == "top_k_explorer":
+        return widgets.top_k_explorer(model, [str(d) for d in range(10)], k=3)
+    if name == "filter_visualization_explorer":
+        explorer = widgets.filter_visualization_explorer(steps=0)
+    elif name == "class_visualization_explorer":
+        explorer = widgets.class_visualization_explorer(steps=0)
+    else:
+        return getattr(widgets, name)()
+    explorer.controls["steps"].max = explorer.controls["steps"].step  # 0 and one step
+    return explorer
+
+
+def _upload_bad_photo(explorer) -> None:
+    """A damaged file through the upload button: the message saying why."""
+    upload = explorer.photos.upload
+    upload.value = ({"name": "bad.png", "type": "image/png", "size": 9,
+                     "content": memoryview(b"not a png"),
+                     "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+
+
+def _english_word(text: str) -> bool:
+    """An English word (three letters or more, not a kept name, not part of a code name such
+    as conv1 or block1_pool): a short label ("1. drawing 280x280") left in English."""
+    text = re.sub(r"\$[^$]*\$", " ", text)  # mathtext: symbols, not words
+    for name in KEPT:
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", " ", text)
+    words = re.findall(r"(?<![\w.])[A-Za-z]{3,}(?![\w(])", text)
+    # numpy's values, and the name the catalogue keeps in Chinese (zh.py: 'logit': 'logit')
+    return any(w not in ("nan", "inf", "logit", "logits") for w in words)
+
+
+def _english_shown(explorer) -> list[str]:
+    """Of what the explorer shows now (widgets, message, info, alt, figure text), the lines with
+    an English phrase (tests/english.py), or with two English words in a row and no Chinese."""
+    texts = [_plain(s) for s in _shown_text(explorer)]
+    if explorer.figure is not None:
+        texts += [o.get_text() for o in explorer.figure.findobj(lambda o: hasattr(o, "get_text"))]
+    return [s for s in texts if english_runs(s) or (_english_word(s) and not HAN.search(s))]
+
+
+@pytest.mark.parametrize("name", explorer_names("all"))
+def test_every_explorer_speaks_chinese_through_its_values(chinese, name, request):
+    """Every explorer, numpy, grid and Keras, through each control's values (and a damaged
+    upload where it takes photos): title, control labels, dropdown options, info line,
+    messages, the picture's text alternative and the figure's text are Chinese, with no
+    English phrase (three English words in a row, tests/english.py) left."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        explorer = getattr(widgets, name)()
+        explorer = _build(name, request)
+        english = _english_shown(explorer)
         for control in explorer.controls.values():  # each control through its values
             for value in control_values(control, max_values=3):
                 control.value = value
-        assert explorer.last_error is None or isinstance(explorer.last_error, ValueError)
+                english += _english_shown(explorer)
+                assert explorer.last_error is None or isinstance(explorer.last_error, ValueError)
+        if name == "digit_canvas_explorer":  # a digit on the canvas, then cleared
+            explorer.pad.show_example()
+            english += _english_shown(explorer)
+            explorer.pad.clear()
+        if explorer.photos is not None:
+            _upload_bad_photo(explorer)
+            assert explorer.message.value, "a damaged photo shows why"
+        english += _english_shown(explorer)
     assert not locale.MISSING, f"{name}: no Chinese for {list(locale.MISSING)}"
     labels = [control.description for control in explorer.controls.values()]
     assert all(HAN.search(label) or not re.search("[A-Za-z]{3}", label) for label in labels), labels
     title = explorer.children[0].value
     assert HAN.search(title), f"title not Chinese: {title}"
-    texts = [s for s in _shown_text(explorer) if PHRASE.search(re.sub(r"<[^>]+>", "", s))]
-    assert all(HAN.search(s) for s in texts), [s for s in texts if not HAN.search(s)]
+    assert HAN.search(explorer.picture), f"picture's text alternative not Chinese: {explorer.picture}"
+    english = sorted(set(english))
+    assert not english, f"{name}: {len(english)} lines in English: {english}"
 
 
 def _solve(ex):

@@ -342,25 +342,31 @@ def _layer(shape, layer, bn_stats):
         oh, ow, oc, params, macs = _conv(
             h, w, c, layer["filters"], k, s, p, layer.get("groups", 1), layer.get("bias", True),
             layer.get("bn", False), layer.get("connections"), bn_stats)
-        groups = f", groups {layer['groups']}" if layer.get("groups", 1) > 1 else ""
-        return (oh, ow, oc), params, macs, f"{k}x{k}/{s}, {oc} filters, pad {p}{groups}"
+        groups = t(", groups {g}", g=layer["groups"]) if layer.get("groups", 1) > 1 else ""
+        return (oh, ow, oc), params, macs, t("{k}x{k}/{s}, {oc} filters, pad {p}{groups}", k=k,
+                                             s=s, oc=oc, p=p, groups=groups)
     if kind == "pool":
         size, p = layer["size"], layer.get("padding", "valid")
         s = layer.get("stride", size)
         oh, ow = ops.output_size(h, size, s, p), ops.output_size(w, size, s, p)
-        return (oh, ow, c), 0, 0, f"{layer.get('mode', 'max')} {size}x{size}/{s}, pad {p}"
+        what = (t("avg {size}x{size}/{s}, pad {p}", size=size, s=s, p=p)
+                if layer.get("mode", "max") == "avg" else
+                t("max {size}x{size}/{s}, pad {p}", size=size, s=s, p=p))
+        return (oh, ow, c), 0, 0, what
     if kind == "gap":
-        return (1, 1, c), 0, 0, f"global average over {h}x{w}"
+        return (1, 1, c), 0, 0, t("global average over {h}x{w}", h=h, w=w)
     if kind == "flatten":
-        return (1, 1, h * w * c), 0, 0, f"flatten {h}x{w}x{c} = {h * w * c}"
+        return (1, 1, h * w * c), 0, 0, t("flatten {h}x{w}x{c} = {n}", h=h, w=w, c=c, n=h * w * c)
     if kind in ("lrn", "dropout"):
-        return (h, w, c), 0, 0, {"lrn": "local response normalization", "dropout": "dropout"}[kind]
+        return (h, w, c), 0, 0, (t("local response normalization") if kind == "lrn"
+                                 else t("dropout"))
     if kind == "dense":
         n_in = h * w * c
         units = layer["units"]
         params = ops.dense_param_count(n_in, units)
-        flat = f"flatten {h}x{w}x{c} = {n_in} -> " if h * w > 1 else ""
-        return (1, 1, units), params, n_in * units, f"{flat}{units} units"
+        flat = t("flatten {h}x{w}x{c} = {n}", h=h, w=w, c=c, n=n_in) + " -> " if h * w > 1 else ""
+        return (1, 1, units), params, n_in * units, t("{flat}{units} units", flat=flat,
+                                                      units=units)
     if kind == "inception":
         b1, r3, b3, r5, b5, pp = layer["branches"]
         params = macs = 0
@@ -368,8 +374,9 @@ def _layer(shape, layer, bn_stats):
                                (c, pp, 1)):
             *_, p_, m_ = _conv(h, w, n_in, n_out, k, 1, "same")
             params, macs = params + p_, macs + m_
-        return (h, w, b1 + b3 + b5 + pp), params, macs, (
-            f"1x1 {b1} | 1x1 {r3} -> 3x3 {b3} | 1x1 {r5} -> 5x5 {b5} | pool -> 1x1 {pp}")
+        return (h, w, b1 + b3 + b5 + pp), params, macs, t(
+            "1x1 {b1} | 1x1 {r3} -> 3x3 {b3} | 1x1 {r5} -> 5x5 {b5} | pool -> 1x1 {pp}",
+            b1=b1, r3=r3, b3=b3, r5=r5, b5=b5, pp=pp)
     if kind == "bottleneck":
         f1, f2, f3 = layer["filters"]
         s, bias, bn = layer.get("stride", 1), layer.get("bias", False), layer.get("bn", True)
@@ -380,11 +387,13 @@ def _layer(shape, layer, bn_stats):
         oh3, ow3, _, p3, m3 = _conv(oh2, ow2, f2, f3, 1, 1, "valid", bias=bias, bn=bn,
                                     bn_stats=bn_stats)
         params, macs = p1 + p2 + p3, m1 + m2 + m3
-        short = "identity shortcut"
+        short = t("identity shortcut")
         if s != 1 or c != f3:  # the shape changes: a 1x1 projection on the shortcut
             *_, p4, m4 = _conv(h, w, c, f3, 1, s, "valid", bias=bias, bn=bn, bn_stats=bn_stats)
-            params, macs, short = params + p4, macs + m4, f"1x1/{s} projection shortcut"
-        return (oh3, ow3, f3), params, macs, f"1x1 {f1} -> 3x3/{s} {f2} -> 1x1 {f3}, {short}"
+            params, macs = params + p4, macs + m4
+            short = t("1x1/{s} projection shortcut", s=s)
+        return (oh3, ow3, f3), params, macs, t("1x1 {f1} -> 3x3/{s} {f2} -> 1x1 {f3}, {short}",
+                                               f1=f1, s=s, f2=f2, f3=f3, short=short)
     if kind == "residual":
         f, s = layer["filters"], layer.get("stride", 1)
         bias, bn = layer.get("bias", False), layer.get("bn", True)
@@ -393,11 +402,13 @@ def _layer(shape, layer, bn_stats):
         oh2, ow2, _, p2, m2 = _conv(oh1, ow1, f, f, 3, 1, "same", bias=bias, bn=bn,
                                     bn_stats=bn_stats)
         params, macs = p1 + p2, m1 + m2
-        short = "identity shortcut"
+        short = t("identity shortcut")
         if s != 1 or c != f:
             *_, p3, m3 = _conv(h, w, c, f, 1, s, "valid", bias=bias, bn=bn, bn_stats=bn_stats)
-            params, macs, short = params + p3, macs + m3, f"1x1/{s} projection shortcut"
-        return (oh2, ow2, f), params, macs, f"3x3/{s} {f} -> 3x3 {f}, {short}"
+            params, macs = params + p3, macs + m3
+            short = t("1x1/{s} projection shortcut", s=s)
+        return (oh2, ow2, f), params, macs, t("3x3/{s} {f} -> 3x3 {f}, {short}", s=s, f=f,
+                                              short=short)
     raise ValueError(t("layer type must be one of {types}; got {kind!r}", types=", ".join(_KEYS),
                        kind=kind))
 
@@ -423,7 +434,7 @@ def summarize(spec, bn_stats: bool = False) -> list[dict]:
     if not isinstance(spec["layers"], (list, tuple)):
         raise ValueError(t("spec's layers must be a list of layer dicts, got {layers!r}",
                            layers=spec["layers"]))
-    rows = [{"name": "input", "type": "input", "what": "image", "output": shape, "params": 0,
+    rows = [{"name": "input", "type": "input", "what": t("image"), "output": shape, "params": 0,
              "macs": 0}]
     for i, layer in enumerate(spec["layers"]):
         try:

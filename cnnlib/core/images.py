@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlib.text.i18n import t
+from cnnlib.text.i18n import t, t_name
 
 __all__ = ["PHOTOS", "load", "grayscale", "normalize", "toy_rgb", "article_5x5", "resize",
            "Photo", "open_photo", "add_photo", "photo_note", "own_photo", "MAX_SIDE", "MIN_SIDE",
@@ -186,10 +186,11 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         f = max_side / max(h, w)
         new = (max(MIN_SIDE, round(h * f)), max(MIN_SIDE, round(w * f)))
         pixels = _shrink(pixels, new)
-        notes.append(f"scaled down from {h}×{w} to {new[0]}×{new[1]} pixels "
-                     f"(the explorers work on at most {max_side} a side)")
+        notes.append(t("scaled down from {h0}×{w0} to {h}×{w} pixels (the explorers work "
+                       "on at most {side} a side)", h0=h, w0=w, h=new[0], w=new[1], side=max_side))
     see_through = see_through or ON_WHITE in notes
-    return Photo(pixels, label, "; ".join(notes), original, see_through)
+    note = "; ".join(t(n) if n == ON_WHITE else n for n in notes)
+    return Photo(pixels, label, note, original, see_through)
 
 
 # The learner's photos of this session, by name: every explorer (and ``load``) finds them.
@@ -386,4 +387,5 @@ def photo_crops(n_per_class: int = 200, size: int = 32, split: str = "train", se
             xs.append(patch.astype(np.uint8))
             ys.append(label)
     order = rng.permutation(len(xs))
-    return np.stack(xs)[order], np.array(ys)[order], list(classes)
+    # the class names in the learner's language (the bundled ones; a caller's own stay theirs)
+    return np.stack(xs)[order], np.array(ys)[order], [t_name(n) for n in classes]

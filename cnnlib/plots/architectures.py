@@ -63,7 +63,7 @@ def plot_architecture_shapes(summaries: dict, fig=None):
         x = np.linspace(0, 1, len(maps))
         ax1.plot(x, side, marker=marker, ls=dash, markersize=3, label=name)
         ax2.plot(x, chans, marker=marker, ls=dash, markersize=3, label=name)
-    for ax, what in ((ax1, "map side (pixels)"), (ax2, "channels")):
+    for ax, what in ((ax1, ft("map side (pixels)")), (ax2, ft("channels"))):
         ax.set_yscale("log", base=2)
         ax.set_xlabel(ft('depth (input = 0, last map = 1)'))
         ax.set_ylabel(what)

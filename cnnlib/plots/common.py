@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 
-from cnnlib.text.i18n import ft, ft_default
+from cnnlib.text.i18n import ft, ft_default, ft_name
 
 from .cues import text_color_on
 
@@ -175,7 +175,7 @@ def plot_grid(values, ax=None, title=None, cmap="Greys", vmin=None, vmax=None, f
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), ww, hh, fill=False,
                                edgecolor=highlight_color, linewidth=2.5))
     if title:
-        ax.set_title(title)
+        ax.set_title(ft_name(title))  # a name cnnlib gives (a filter's) in the learner's language
     if xlabel:
         ax.set_xlabel(xlabel)
     if ylabel:

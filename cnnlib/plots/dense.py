@@ -213,7 +213,7 @@ def plot_activations(z, relu, sigmoid, softmax_z, softmax_probs, relu_slope=None
     fig = fig or pyplot_figure((10, 3.0))
     axes = fig.subplots(1, 3)
     for ax, y, slope, name in ((axes[0], relu, relu_slope, "ReLU: max(0, z)"),
-                               (axes[1], sigmoid, sigmoid_slope, "sigmoid: 1 / (1 + e^−z)")):
+                               (axes[1], sigmoid, sigmoid_slope, ft("sigmoid: 1 / (1 + e^−z)"))):
         ax.plot(z, y, lw=2, label=ft('value'))
         if slope is not None:
             ax.plot(z, slope, "--", lw=1.5, label=ft('slope'))

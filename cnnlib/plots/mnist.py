@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.text.i18n import ft, ft_default, t
+from cnnlib.text.i18n import ft, ft_default, ft_name, t
 
 from .common import get_ax, plot_grid, pyplot_axes
 from .live import artists
@@ -112,8 +112,8 @@ def plot_history(history, axes=None, title: str | None = None):
         axes = axes[0]
     fig = axes[0].figure
     epochs = np.arange(1, len(h["loss"]) + 1)
-    for ax, key, label in ((axes[0], "loss", "loss (cross-entropy)"),
-                           (axes[1], "accuracy", "accuracy")):
+    for ax, key, label in ((axes[0], "loss", ft("loss (cross-entropy)")),
+                           (axes[1], "accuracy", ft("accuracy"))):
         ax.plot(epochs, h[key], "o-", ms=3, label=ft('training'))
         if f"val_{key}" in h:
             ax.plot(epochs, h[f"val_{key}"], "s--", ms=3,
@@ -140,12 +140,12 @@ def plot_histories(histories: dict, key: str = "val_accuracy", ax=None, ylim=Non
         ax.plot(np.arange(1, len(h[key]) + 1), h[key], style, ms=3, label=name)
     ax.set_xlabel(ft('epoch'))
     _integer_ticks(ax)
-    ax.set_ylabel(key.replace("val_", "validation ").replace("_", " "))
+    ax.set_ylabel(ft_name(key.replace("val_", "validation ").replace("_", " ")))
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    ax.set_title(title or key)
+    ax.set_title(title or ft_name(key))
     return ax
 
 
@@ -237,10 +237,11 @@ def plot_drawing_steps(steps: dict, axes=None):
         (art["com"],) = axes[3].plot([], [], "x", color="tab:red", ms=8, mew=2)
         (art["centre"],) = axes[3].plot([], [], "o", color="tab:green", ms=4)
     ink, crop, scaled, digit = steps["ink"], steps["crop"], steps["scaled"], steps["digit"]
-    titles = [f"1. drawing {ink.shape[1]}x{ink.shape[0]}",
-              f"2. crop {crop.shape[1]}x{crop.shape[0]}",
-              f"3. scaled {scaled.shape[1]}x{scaled.shape[0]}",
-              "4. 28x28, shifted ({:+d}, {:+d})".format(*steps["shift"])]
+    titles = [ft("1. drawing {w}x{h}", w=ink.shape[1], h=ink.shape[0]),
+              ft("2. crop {w}x{h}", w=crop.shape[1], h=crop.shape[0]),
+              ft("3. scaled {w}x{h}", w=scaled.shape[1], h=scaled.shape[0]),
+              ft("4. 28x28, shifted ({dr:+d}, {dc:+d})", dr=steps["shift"][0],
+                 dc=steps["shift"][1])]
     for ax, im, img, title in zip(axes, art["images"], (ink, crop, scaled, digit), titles):
         h, w = img.shape
         im.set_data(img)

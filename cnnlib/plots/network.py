@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib.text.i18n import ft, ft_default
+from cnnlib.text.i18n import ft, ft_default, ft_name
 
 from .common import get_ax, pyplot_figure
 from .live import artists
@@ -81,7 +81,7 @@ def plot_connections(n_in=8, kernel=3, fig=None):
         ax.set_title(ft('{name}\n{count} connections, {distinct} different weights', name=name, count=count, distinct=distinct), fontsize=10)
         ax.set_ylim(-0.25, 1.25)
         ax.set_xlim(-0.6, n_in - 0.4)
-        ax.set_yticks([0, 1], ["input", "output"])
+        ax.set_yticks([0, 1], [ft("input"), ft("output")])
         ax.set_xticks([])
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
@@ -119,7 +119,8 @@ def plot_layer_stack(rows, input_shape, ax=None, title=None):
             text = f"{shape[0]:,}"
         ax.add_patch(Rectangle((x, -height / 2), width, height, facecolor=color, alpha=0.75,
                                edgecolor="0.2"))
-        ax.text(x + width / 2, 1.0, e["layer"], ha="left", va="bottom", fontsize=8, rotation=25)
+        ax.text(x + width / 2, 1.0, _layer_label(e["layer"]), ha="left", va="bottom", fontsize=8,
+                rotation=25)
         params = f"{e['params']:,} p" if e["params"] else ""
         ax.text(x + width / 2, -1.0, f"{text}\n{params}", ha="center", va="top", fontsize=8)
         x += width + 0.6
@@ -127,8 +128,15 @@ def plot_layer_stack(rows, input_shape, ax=None, title=None):
     ax.set_ylim(-1.45, 1.55)
     ax.axis("off")
     total = sum(e["params"] for e in entries)
-    ax.set_title(title or f"{len(rows)} layers, {total:,} parameters (p)")
+    ax.set_title(title or ft("{n} layers, {total:,} parameters (p)", n=len(rows), total=total))
     return ax
+
+
+def _layer_label(name: str) -> str:
+    """A stack_table layer's name ("conv 32×3×3", "max pool 2×2") with its kind in the
+    learner's language, the numbers as they are."""
+    kind = name.rstrip("0123456789× ")
+    return ft_name(kind) + name[len(kind):]
 
 
 def plot_training_loss(losses, ax=None, title="training: mean cross-entropy per step"):

@@ -7,6 +7,7 @@ import os
 import sys
 
 from cnnlib.config import quiet_tensorflow_env
+from cnnlib.text.i18n import t
 
 
 @contextlib.contextmanager
@@ -49,5 +50,5 @@ def gpu_summary() -> str:
     tf = import_tf()
     gpus = tf.config.list_physical_devices("GPU")
     return f"TensorFlow {tf.__version__}: " + (
-        f"{len(gpus)} GPU(s), training runs there" if gpus else "no GPU found, running on the CPU"
-    )
+        t("{n} GPU(s), training runs there", n=len(gpus)) if gpus
+        else t("no GPU found, running on the CPU"))

@@ -183,21 +183,21 @@ def fit_photo(model, photo, value_range=None):
     notes = [pic.note] if pic.note else []
     top, left, ch, cw = _crop_box(h, w, th, tw)
     if (ch, cw) != (h, w):
-        notes.append(f"cropped to the middle {ch}×{cw}")
+        notes.append(t("cropped to the middle {h}×{w}", h=ch, w=cw))
         px = px[top:top + ch, left:left + cw]
     if c == 1:
         if px.ndim == 3:
-            notes.append("made grey (the model takes 1 channel)")
+            notes.append(t("made grey (the model takes 1 channel)"))
         px = images.grayscale(px)[..., None]
     elif c == 3:
         if px.ndim == 2:
-            notes.append("grey copied to 3 channels (the model takes colour)")
+            notes.append(t("grey copied to 3 channels (the model takes colour)"))
             px = np.repeat(px[..., None], 3, axis=-1)
     else:
         raise ValueError(t('model takes {c} channels; a photo has 1 (grey) or 3 (colour): pass arrays of shape (H, W, {c}) instead', c=c))
     px = np.asarray(px, dtype=float)
     if px.shape[:2] != (th, tw):
-        notes.append(f"resized from {px.shape[0]}×{px.shape[1]} to {th}×{tw}")
+        notes.append(t("resized from {h0}×{w0} to {h}×{w}", h0=px.shape[0], w0=px.shape[1], h=th, w=tw))
         px = images.resize(px, (th, tw))
     x = lo + (hi - lo) * np.clip(px, 0, 255) / 255.0
     return x.astype(np.float32), "; ".join(notes)
