@@ -18,8 +18,10 @@ OUTPUTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output"
 LAB_ALLOWED: dict[str, tuple[str, str]] = {}
 #: the roles a learner operates, as the accessibility tree names them, and pictures
 NAMED = ("slider", "combobox", "listbox", "textbox", "spinbutton", "button", "checkbox", "img")
-#: one node of an aria snapshot: "- role "name"" (the name is optional)
-NODE = re.compile(r'^\s*- (\w+)(?: "((?:[^"\\]|\\.)*)")?')
+#: one node of an aria snapshot: "- role "name"" (the name is optional); a line whose name
+#: holds ": " is a YAML single-quoted string, "- 'img "Figure: loss"'"
+LINE = re.compile(r"^\s*- (?:'((?:[^']|'')*)'|(.*))")
+NODE = re.compile(r'^(\w+)(?: "((?:[^"\\]|\\.)*)")?')
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -37,8 +39,14 @@ def per_rule(found: list[dict]) -> dict[str, int]:
 
 def nodes(snapshot: str) -> list[tuple[str, str]]:
     """(role, name) of every node of a Playwright aria snapshot (YAML lines)."""
-    return [(m.group(1), m.group(2) or "") for line in snapshot.splitlines()
-            if (m := NODE.match(line))]
+    found = []
+    for line in snapshot.splitlines():
+        if not (m := LINE.match(line)):
+            continue
+        quoted, plain = m.groups()
+        if node := NODE.match(quoted.replace("''", "'") if quoted is not None else plain):
+            found.append((node.group(1), node.group(2) or ""))
+    return found
 
 
 def name_problems(page, zh: bool = False) -> tuple[dict[str, int], list[str]]:
