@@ -92,5 +92,9 @@ def setup(seed: int = 0, quiet_tf: bool = True, lang: str = "en",
         from cnnlib.text.fonts import use_cjk_font
 
         use_cjk_font()
+    from cnnlib.plots import figure_alt
+
+    if figure_alt.inline_backend():  # JupyterLab: every figure's <img> gets its titles as alt
+        figure_alt.install()
     if QUICK:
         print(t("Quick mode (CNNLIB_QUICK=1): small data and few steps, for tests."))

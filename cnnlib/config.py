@@ -163,3 +163,15 @@ def quiet_tensorflow_env() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def wrapping_bar(bar):
+    """``bar`` (tqdm), its notebook row set to wrap rather than scroll: ipywidgets' boxes scroll
+    (``overflow: auto``) once the numbers beside a bar outgrow the line, and a region that
+    scrolls but takes no focus is out of a keyboard's reach (WCAG 2.1.1, axe's
+    ``scrollable-region-focusable``). A text bar (no widget) is returned as it is."""
+    layout = getattr(getattr(bar, "container", None), "layout", None)
+    if layout is not None:
+        layout.flex_flow = "row wrap"
+        layout.overflow = "visible"
+    return bar

@@ -152,3 +152,20 @@ def test_the_user_folder_is_the_platforms_usual_place(monkeypatch, tmp_path, pla
                 "darwin": tmp_path / "Library" / "Application Support",
                 "linux": tmp_path / ".local" / "share"}[platform]
     assert config.user_data_dir() == expected / "cnn-notebooks"
+
+
+def test_a_notebook_progress_bar_wraps_instead_of_scrolling():
+    """ipywidgets' boxes scroll (overflow: auto); a training bar's row wraps and never scrolls,
+    so axe's scrollable-region-focusable has nothing to find (tests/browser checks the page)."""
+    from tqdm import tqdm as text_tqdm
+    from tqdm.notebook import tqdm as notebook_tqdm
+
+    bar = notebook_tqdm(total=3, desc="steps")
+    try:
+        assert config.wrapping_bar(bar) is bar
+        assert (bar.container.layout.flex_flow, bar.container.layout.overflow) == (
+            "row wrap", "visible")
+    finally:
+        bar.close()
+    plain = text_tqdm(total=3, disable=True)
+    assert config.wrapping_bar(plain) is plain  # a text bar has no row to set

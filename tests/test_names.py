@@ -2,7 +2,7 @@
 languages, every control it shows has a description to be named by, and ``names.Names`` (the one
 mechanism, ``cnnlib/widgets/names.py``) sits in every explorer with that description as the
 picture's ``alt``. The browser side, that the names reach the page, is
-tests/browser/test_names.py."""
+in tests/browser/test_notebooks.py (every notebook) and test_zh_cn.py (Chinese)."""
 
 from __future__ import annotations
 

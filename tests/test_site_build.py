@@ -129,7 +129,7 @@ def _figure(alt: str | None):
 
 
 def test_a_figure_is_named_by_its_titles_in_the_page_language():
-    """The titles the kernel recorded (tools/figure_alt.py) become the image's alt, in the page's
+    """The titles the kernel recorded (cnnlib.plots.figure_alt) become the image's alt, in the page's
     language, and nbconvert's English placeholder never appears."""
     import re
 
@@ -151,13 +151,15 @@ def test_a_figure_is_named_by_its_titles_in_the_page_language():
             pages.items()}
     assert alts[("en", "Stride 2; 5×5 input")] == ["Figure: Stride 2; 5×5 input"]
     assert alts[("zh", "步幅 2")] == ["图：步幅 2"]
-    assert alts[("en", None)] == ["Figure"]
+    assert alts[("en", None)] == ["A figure; the text beside it says what it shows."]
 
 
 def test_the_kernel_records_a_figures_titles(monkeypatch):
     """tools/figure_alt.py, run in a real kernel as the build runs it, puts the suptitle and the
-    axes' titles (mathtext unwrapped) into the PNG output's metadata; untitled axes give their
-    labels."""
+    axes' titles (mathtext unwrapped) into the PNG output's metadata, and an <img> with them as
+    its alt into its text/html form; untitled axes give their labels."""
+    import re
+
     from nbclient import NotebookClient
 
     code = ["import matplotlib.pyplot as plt\n"
@@ -168,6 +170,10 @@ def test_the_kernel_records_a_figures_titles(monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the inline backend, as the build has it
     NotebookClient(nb, timeout=60, kernel_name="python3",
                    extra_arguments=[build_html.FIGURE_ALT]).execute()
-    alts = [o["metadata"]["image/png"]["alt"] for c in nb.cells for o in c.outputs
-            if "image/png" in o.get("data", {})]
+    figures = [o for c in nb.cells for o in c.outputs if "image/png" in o.get("data", {})]
+    alts = [o["metadata"]["image/png"]["alt"] for o in figures]
     assert alts == ["Pooling; input x; max pool 2×2", "epoch; loss"]
+    # the page shows the figure's text/html form: the same picture, with its alt
+    html_alts = [re.findall(r'^<img src="data:image/png;base64,[^"]+" alt="([^"]*)">$',
+                            o["data"]["text/html"]) for o in figures]
+    assert html_alts == [["Figure: Pooling; input x; max pool 2×2"], ["Figure: epoch; loss"]]

@@ -36,6 +36,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from cnnlib.plots.figure_alt import alt_text
 from cnnlib.text.i18n import t
 from cnnlib.text.locale import set_language
 from cnnlib.widgets.names import CSS as NAMES_CSS
@@ -145,8 +146,9 @@ def _plain(markup: str) -> str:
 
 def _figure_alts(nb) -> int:
     """Give every picture output an ``alt`` in the page's language: the figure's titles, which
-    the kernel put in the output's metadata (tools/figure_alt.py), or a plain word when the
-    figure has none. Returns how many had titles."""
+    the kernel put in the output's metadata (cnnlib.plots.figure_alt), or the sentence for a
+    figure without them. (A figure's ``text/html`` form, which the page shows, carries the same
+    alt already.) Returns how many had titles."""
     titled = 0
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -156,7 +158,7 @@ def _figure_alts(nb) -> int:
                 md = out.setdefault("metadata", {}).setdefault(mime, {})
                 titles = md.get("alt", "")
                 titled += bool(titles)
-                md["alt"] = t("Figure: {titles}", titles=titles) if titles else t("Figure")
+                md["alt"] = alt_text(titles)
     return titled
 
 

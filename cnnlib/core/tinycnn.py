@@ -170,7 +170,9 @@ def train_dense(F, labels, steps: int = 100, lr: float = 0.05, n_classes: int = 
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=steps, desc="gradient steps")
+        from cnnlib.config import wrapping_bar
+
+        bar = wrapping_bar(tqdm(total=steps, desc="gradient steps"))
     for _ in range(steps + 1):
         probs = ops.softmax(ops.dense(F, W, b))
         losses.append(float(-np.mean(np.log(np.maximum(probs[rows, labels], 1e-30)))))

@@ -372,4 +372,6 @@ def progress_bar(total: int, desc: str):
     """One tqdm bar (for a series of short trainings that share it)."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=t("step"), leave=True)
+    from cnnlib.config import wrapping_bar
+
+    return wrapping_bar(tqdm(total=total, desc=desc, unit=t("step"), leave=True))

@@ -5,6 +5,8 @@
 // ipywidgets redraws a part of the explorer. It draws nothing itself.
 
 const ICONS = { "fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-retweet": "repeat" };
+// an explorer drawn by matplotlib, or one drawn in the browser (a grid)
+const ROOT = ".cnn-explorer, .cnn-grid-explorer";
 const CONTROLS = ".noUi-handle, select, input, textarea, button, .widget-readout";
 
 function textOf(node) {
@@ -20,7 +22,7 @@ function name(root, model) {
     const said = textOf(label);
     if (!box || !said) continue;
     for (const c of box.querySelectorAll(CONTROLS)) {
-      if (c.closest(".cnn-explorer") !== root) continue;  // a nested explorer names its own
+      if (c.closest(ROOT) !== root) continue;  // a nested explorer names its own
       if (c.matches("button") && textOf(c)) continue;     // a button's own text is its name
       const own = c.closest("label");                       // a checkbox inside its own label
       if (own && own !== label && textOf(own)) continue;
@@ -56,7 +58,7 @@ function render({ model, el }) {
   let root = null, observer = null, tries = 0;
   const apply = () => root && name(root, model);
   const attach = () => {
-    root = el.closest(".cnn-explorer");
+    root = el.closest(ROOT);
     if (!root) {  // not in the page yet: ipywidgets attaches children after render
       if (tries++ < 200) setTimeout(attach, 50);
       return;

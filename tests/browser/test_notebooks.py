@@ -23,6 +23,8 @@ from tests.browser.lab_helpers import (
     param_of,
     record,
 )
+from tests.browser.live_a11y import axe_outputs, name_problems, per_rule
+from tools import a11y
 from tools.labdriver import (
     draw_strokes,
     explorer_draw_stats,
@@ -74,6 +76,30 @@ def test_every_explorer_renders(notebook):
         assert e["hasImage"] and e["src"], f"{where} has no picture"
         assert e["naturalWidth"] > 0 and e["shownWidth"] > 0, f"{where}: picture not drawn"
         assert e["message"] == "", f"{where} shows a message at its defaults: {e['message']}"
+
+
+@pytest.mark.parametrize("notebook", ALL, indirect=True)
+def test_outputs_pass_axe(notebook):
+    """axe-core, WCAG 2.1 A and AA, inside our output areas: no serious or critical violation
+    (tests/browser/live_a11y.py says what it allows, and why)."""
+    found = axe_outputs(notebook.page)
+    record(notebook.name, axe_serious_critical=a11y.count(found), axe_rules=per_rule(found))
+    assert not found, f"{a11y.count(found)} serious/critical:\n{a11y.summary(found)}"
+
+
+@pytest.mark.parametrize("notebook", ALL, indirect=True)
+def test_every_control_and_picture_has_a_name(notebook):
+    """Every slider, dropdown, text box, button, check box and picture in our outputs has a
+    non-empty name in the accessibility tree (cnnlib/widgets/names.py; figures:
+    cnnlib/plots/figure_alt.py)."""
+    seen, problems = name_problems(notebook.page)
+    record(notebook.name, a11y_roles=seen)
+    assert not problems, "\n".join(problems)
+    # every explorer's picture is in the tree, named
+    assert seen.get("img", 0) >= len(notebook.explorers()), seen
+    if notebook.name.startswith("02_"):  # the ones the issue found unnamed are there, and named
+        assert seen.get("slider", 0) >= 3 and seen.get("img", 0) >= 2, seen
+        assert seen.get("button", 0) >= 3 and seen.get("combobox", 0) >= 1, seen
 
 
 def _slider_to_move(explorer: dict) -> int:

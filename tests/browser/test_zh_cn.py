@@ -8,6 +8,8 @@ import re
 import pytest
 
 from tests.browser.lab_helpers import NB_DIR, REPORT, notebook_names, record
+from tests.browser.live_a11y import axe_outputs, name_problems, per_rule
+from tools import a11y
 from tools.labdriver import (
     cell_report,
     explorers,
@@ -62,7 +64,9 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def test_the_chinese_edition_in_chinese_jupyterlab(lab, browser):
     """The Chinese pilot notebook, in JupyterLab set to 中文: every cell runs, the explorers'
-    titles and control labels are Chinese, and moving a slider redraws with Chinese labels."""
+    titles and control labels are Chinese, axe finds no serious or critical violation in the
+    outputs, every control and picture there has a Chinese name, and moving a slider redraws
+    with Chinese labels."""
     names = sorted(p.name for p in (NB_DIR / "zh").glob("[0-9][0-9]_*.ipynb"))
     assert names, "no notebook in notebooks/zh"
     # the pilot: sliders, a matplotlib explorer and a grid drawn by grid.js
@@ -85,6 +89,16 @@ def test_the_chinese_edition_in_chinese_jupyterlab(lab, browser):
             labels = [s["description"] for s in e["sliders"] + e["dropdowns"]]
             assert all(HAN.search(label) for label in labels if label), labels
             assert e["naturalWidth"] > 0 and e["message"] == "", e
+        # WCAG on our outputs, on this run: axe, and Chinese names for every control and picture
+        found_axe = axe_outputs(page)
+        seen, unnamed = name_problems(page, zh=True)
+        record(name, axe_serious_critical=a11y.count(found_axe), axe_rules=per_rule(found_axe),
+               a11y_roles=seen)
+        assert not found_axe, f"{a11y.count(found_axe)} serious/critical:\n" \
+                              f"{a11y.summary(found_axe)}"
+        assert not unnamed, "\n".join(unnamed)
+        assert seen.get("slider", 0) >= 3 and seen.get("img", 0) >= len(found), seen
+        assert seen.get("button", 0) >= 3 and seen.get("combobox", 0) >= 1, seen
         i = next(i for i, e in enumerate(found) if e["sliders"])
         before = found[i]
         moved = press_and_time(page, i, 0)

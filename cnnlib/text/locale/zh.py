@@ -1121,6 +1121,8 @@ ZH: dict[str, str] = {
     'Explorer picture: {what}': '探索器的图片：{what}',
     'Figure: {titles}': '图：{titles}',
     'Figure': '图',
+    # cnnlib/plots/figure_alt.py: a figure with no title or axis label
+    'A figure; the text beside it says what it shows.': '一张图，旁边的文字说明了它画的是什么。',
     # pretrained network (cnnlib.pretrained, notebook 09)
     'cache: {path} failed its {algo} check (got {got}..., expected {expected}...): it is corrupt or incomplete and was NOT used. Delete it, or put a good copy there.': '缓存：{path} 没有通过 {algo} 校验（得到 {got}...，应为 {expected}...）：文件已损坏或不完整，没有使用。请删除它，或在那里放一份完好的副本。',
     'cache: no {name} at {places}.': '缓存：{places} 处都没有 {name}。',

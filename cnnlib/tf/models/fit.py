@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from cnnlib.config import wrapping_bar
 from cnnlib.core import metrics
 from cnnlib.text.i18n import t
 
@@ -21,7 +22,8 @@ def _progress_callback(keras, total_steps: int, desc: str):
         """One bar for the whole run; loss and accuracy beside it."""
 
         def on_train_begin(self, logs=None):
-            self.bar = tqdm(total=total_steps, desc=desc, unit=t("step"), leave=True)
+            self.bar = wrapping_bar(tqdm(total=total_steps, desc=desc, unit=t("step"),
+                                         leave=True))
 
         def on_train_batch_end(self, batch, logs=None):
             self.bar.update(1)
