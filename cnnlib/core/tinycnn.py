@@ -24,6 +24,7 @@ import numpy as np
 
 from cnnlib.core import architectures, kernels, metrics, ops
 from cnnlib.core.digits import stratified_split
+from cnnlib.text.i18n import t
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -172,7 +173,7 @@ def train_dense(F, labels, steps: int = 100, lr: float = 0.05, n_classes: int = 
 
         from cnnlib.config import wrapping_bar
 
-        bar = wrapping_bar(tqdm(total=steps, desc="gradient steps"))
+        bar = wrapping_bar(tqdm(total=steps, desc=t("gradient steps")))
     for _ in range(steps + 1):
         probs = ops.softmax(ops.dense(F, W, b))
         losses.append(float(-np.mean(np.log(np.maximum(probs[rows, labels], 1e-30)))))

@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from cnnlib.text.i18n import t
+
 __all__ = ["BASE", "STEPS", "EXTRAS", "REMOVALS", "kfold", "build", "fit", "cross_validate", "apply_step", "margin",
            "cosine_lr"]
 
@@ -145,7 +147,7 @@ def cross_validate(settings: dict, x, y, k: int = 3, seed: int = 0, progress: bo
     for i, (tr, va) in enumerate(kfold(y, k, seed)):
         cpu0 = _cpu_seconds()
         model, history = fit(settings, x[tr], y[tr], seed=seed + i, progress=progress,
-                             desc=f"fold {i + 1}/{k}")
+                             desc=t("fold {fold}/{k}", fold=i + 1, k=k))
         cpu.append(_cpu_seconds() - cpu0)
         accs.append(models.evaluate(model, x[va], y[va]))
         secs.append(history.seconds)
