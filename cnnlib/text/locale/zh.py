@@ -415,9 +415,9 @@ ZH: dict[str, str] = {
     'image name must be one of {names}; got {name!r}': '图像名称必须是 {names} 之一；收到的是 {name!r}',
     'img must be (H, W) or (H, W, 3), got shape {shape}': 'img 必须是 (H, W) 或 (H, W, 3)，收到的形状是 {shape}',
     # cnnlib/tf/interpret/classifier.py (fit_photo's notes)
-    'cropped to the middle {h}×{w}': '裁出中间的 {h}×{w}',
+    'cropped to the middle {h}×{w}': '已裁出中间的 {h}×{w} 区域',
     'made grey (the model takes 1 channel)': '已转成灰度（模型只接受 1 个通道）',
-    'grey copied to 3 channels (the model takes colour)': '灰度复制成 3 个通道（模型接受彩色）',
+    'grey copied to 3 channels (the model takes colour)': '已把灰度复制到 3 个通道（模型接受彩色图像）',
     'resized from {h0}×{w0} to {h}×{w}': '已从 {h0}×{w0} 缩放到 {h}×{w}',
     # cnnlib/core/kernels.py
     'size must be an odd integer >= 1, got {size!r}': 'size 必须是 >= 1 的奇数，收到的是 {size!r}',
