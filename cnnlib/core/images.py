@@ -189,7 +189,7 @@ def open_photo(photo, max_side: int = MAX_SIDE, name: str | None = None) -> Phot
         notes.append(t("scaled down from {h0}×{w0} to {h}×{w} pixels (the explorers work "
                        "on at most {side} a side)", h0=h, w0=w, h=new[0], w=new[1], side=max_side))
     see_through = see_through or ON_WHITE in notes
-    note = "; ".join(t(n) if n == ON_WHITE else n for n in notes)
+    note = t("; ").join(t(n) if n == ON_WHITE else n for n in notes)
     return Photo(pixels, label, note, original, see_through)
 
 

@@ -40,7 +40,7 @@ def figure_titles(fig) -> str:
     for p in parts:
         if p and p not in seen:
             seen.append(p)
-    return "; ".join(seen)
+    return t("; ").join(seen)
 
 
 def alt_text(titles: str) -> str:

@@ -532,6 +532,7 @@ ZH: dict[str, str] = {
     'start {losses:.2f} ': '起点 {losses:.2f} ',
     'gradient step': '梯度下降步数',
     'gradient steps': '梯度下降',
+    '; ': '；',
     'fold {fold}/{k}': '第 {fold}/{k} 折',
     'cross-entropy': '交叉熵',
     'flatten: {h}×{w}×{n_maps} = {size} numbers, row by row, the {n_maps} channels of each pixel side by side': '展平：{h}×{w}×{n_maps} = {size} 个数，一行一行地排，每个像素的 {n_maps} 个通道并排',

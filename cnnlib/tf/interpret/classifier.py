@@ -200,7 +200,7 @@ def fit_photo(model, photo, value_range=None):
         notes.append(t("resized from {h0}×{w0} to {h}×{w}", h0=px.shape[0], w0=px.shape[1], h=th, w=tw))
         px = images.resize(px, (th, tw))
     x = lo + (hi - lo) * np.clip(px, 0, 255) / 255.0
-    return x.astype(np.float32), "; ".join(notes)
+    return x.astype(np.float32), t("; ").join(notes)
 
 
 def fit_images(model, images_, value_range=None):
