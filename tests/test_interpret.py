@@ -132,16 +132,17 @@ def test_closest_kernels_finds_planted_kernels(tf):
 # ---------------------------------------------------------------------------------------------
 # Filter visualization
 # ---------------------------------------------------------------------------------------------
-def _two_block_cnn(keras, seed: int):
+def _two_block_cnn(keras, seed: int, filters: tuple[int, int] = (8, 16)):
     """conv1 (ReLU) -> pool1 -> conv2 -> bn2 -> relu2 -> dense softmax: a conv with its
-    activation built in, and one finished by batch norm and a separate ReLU."""
+    activation built in, and one finished by batch norm and a separate ReLU; ``filters`` are
+    the two convolutions' widths."""
     from keras import layers
 
     keras.utils.set_random_seed(seed)
     inp = keras.Input((28, 28, 1))
-    x = layers.Conv2D(8, 3, activation="relu", name="conv1")(inp)
+    x = layers.Conv2D(filters[0], 3, activation="relu", name="conv1")(inp)
     x = layers.MaxPooling2D(2, name="pool1")(x)
-    x = layers.Conv2D(16, 3, use_bias=False, name="conv2")(x)
+    x = layers.Conv2D(filters[1], 3, use_bias=False, name="conv2")(x)
     x = layers.BatchNormalization(name="bn2")(x)
     x = layers.Activation("relu", name="relu2")(x)
     x = layers.Flatten()(x)

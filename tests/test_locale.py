@@ -104,26 +104,13 @@ def _plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny_model():
+def tiny_model(keras):
     """A tiny untrained digit CNN (28x28 grey in, ten classes out), seeded: every Keras
     explorer's default model here, so they build in a moment."""
-    from cnnlib.tf.backend import import_tf
-
-    import_tf()
-    import keras
-    from keras import layers
-
     from cnnlib.tf.interpret import _base
+    from tests.test_interpret import _two_block_cnn
 
-    keras.utils.set_random_seed(1)
-    inp = keras.Input((28, 28, 1))
-    x = layers.Conv2D(3, 3, activation="relu", name="conv1")(inp)
-    x = layers.MaxPooling2D(2, name="pool1")(x)
-    x = layers.Conv2D(4, 3, use_bias=False, name="conv2")(x)
-    x = layers.BatchNormalization(name="bn2")(x)
-    x = layers.Activation("relu", name="relu2")(x)
-    out = layers.Dense(10, activation="softmax", name="probs")(layers.Flatten()(x))
-    model = keras.Model(inp, out)
+    model = _two_block_cnn(keras, seed=1, filters=(3, 4))
     before = _base._DEFAULT.get("model")
     _base._DEFAULT["model"] = model
     yield model
