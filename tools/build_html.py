@@ -269,12 +269,16 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def copy_static(out_dir: Path, modules: set[str]) -> dict[str, str]:
-    """Copy the vendored scripts and the widget modules into ``out_dir/_static``; return the
-    require.js paths of the modules found."""
+def copy_assets(out_dir: Path) -> None:
+    """Copy the vendored scripts into ``out_dir/_static``, once for the whole site."""
     # axe-core is the tests' accessibility checker (tools/a11y.py), not for the pages.
     shutil.copytree(SITE_ASSETS, out_dir / STATIC, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("axe-core"))
+
+
+def copy_static(out_dir: Path, modules: set[str]) -> dict[str, str]:
+    """Copy a page's widget modules into ``out_dir/_static``; return the require.js paths of
+    the modules found."""
     paths = {}
     for name in sorted(modules):
         source = _module_file(name)
@@ -359,6 +363,7 @@ def main(argv=None) -> int:
     if args.jobs < 1:
         parser.error(f"--jobs must be 1 or more, got {args.jobs}")
     failed, start = [], time.monotonic()
+    copy_assets(args.out)
     # Each page is built in its own process (the catalogue's language is per process); the
     # kernels mostly wait on one core each, so two pages at once take little more than one.
     with ProcessPoolExecutor(max_workers=min(args.jobs, len(paths) or 1)) as pool:
