@@ -45,11 +45,11 @@ from cnnlib.text.i18n import t  # noqa: E402 - after the re-exports above
 from cnnlib.tf.downloads import (  # noqa: E402 - file_hash, display_path, ... re-exported
     ALGO_NAME,
     as_paths,
-    cache_problem,
     display_path,
     download,
     file_hash,
     file_sha256,
+    first_good_copy,
     hash_algorithm,
     run_bounded,
     short_path,
@@ -299,19 +299,10 @@ def load_mnist(offline: bool | None = None, *, paths=None, urls=None, save_to=No
         return data
 
     # 1. a cached full MNIST, only if its hash is right
-    missing = []
-    for path in places:
-        problem = cache_problem(path)
-        if problem == "":
-            missing.append(str(path))
-            continue
-        if problem is not None:
-            failed(t('cache: {problem}; skipped.', problem=problem), warn=True)
-            continue
-        got = file_sha256(path)
-        if got != sha256:
-            failed(_corrupt_message(path, got, sha256), warn=True)
-            continue
+    path, missing = first_good_copy(
+        places, file_sha256, sha256, lambda msg: failed(msg, warn=True),
+        lambda path, got: failed(_corrupt_message(path, got, sha256), warn=True))
+    if path is not None:
         return say(MnistData(*_read_npz(path), source="cache", origin=str(path)))
     if missing:
         notes.append(t("cache: no mnist.npz at {places}.",
@@ -397,22 +388,15 @@ def fetch_file(name: str, expected_hash: str, *, places, urls, save_to,
         if verbose:
             print(msg)
 
-    missing = []
-    for path in places:
-        problem = cache_problem(path)
-        if problem == "":
-            missing.append(str(path))
-            continue
-        if problem is not None:
-            note(t('cache: {problem}; skipped.', problem=problem))
-            continue
-        got = file_hash(path, algorithm)
-        if got != expected_hash:
-            note(t("cache: {path} failed its {algo} check (got {got}..., expected {expected}...): "
-                   "it is corrupt or incomplete and was NOT used. Delete it, or put a good copy "
-                   "there.", path=short_path(path), algo=ALGO_NAME[algorithm], got=got[:12],
-                   expected=expected_hash[:12]))
-            continue
+    def corrupt(path, got: str) -> None:
+        note(t("cache: {path} failed its {algo} check (got {got}..., expected {expected}...): "
+               "it is corrupt or incomplete and was NOT used. Delete it, or put a good copy "
+               "there.", path=short_path(path), algo=ALGO_NAME[algorithm], got=got[:12],
+               expected=expected_hash[:12]))
+
+    path, missing = first_good_copy(places, lambda path: file_hash(path, algorithm),
+                                    expected_hash, note, corrupt)
+    if path is not None:
         return FetchResult(name, Path(path), "cache", str(path), notes)
     if missing:
         notes.append(t("cache: no {name} at {places}.", name=name,

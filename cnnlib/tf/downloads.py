@@ -127,6 +127,28 @@ def cache_problem(path: Path) -> str | None:
     return None
 
 
+def first_good_copy(places, digest, expected: str, skipped, corrupt):
+    """The first of ``places`` that is a readable file whose ``digest(path)`` is ``expected``
+    (None if none is), and the places where nothing was. Each place that is there but unusable
+    is reported: ``skipped(note)`` for one that cannot be read, ``corrupt(path, got)`` for one
+    with the wrong hash. One cache walk for MNIST and for every fetched file."""
+    missing: list[str] = []
+    for path in places:
+        problem = cache_problem(path)
+        if problem == "":
+            missing.append(str(path))
+            continue
+        if problem is not None:
+            skipped(t('cache: {problem}; skipped.', problem=problem))
+            continue
+        got = digest(path)
+        if got != expected:
+            corrupt(path, got)
+            continue
+        return path, missing
+    return None, missing
+
+
 def short_path(path) -> str:
     """``path`` as a reader would write it: relative to the series' folder, or with ~ for home."""
     path = Path(path)
