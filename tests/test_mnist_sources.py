@@ -6,10 +6,8 @@ to another address, so nothing leaves the machine.
 """
 
 import hashlib
-import http.server
 import os
 import socket
-import threading
 import time
 
 import numpy as np
@@ -17,6 +15,7 @@ import pytest
 
 from cnnlib import data
 from cnnlib.tf import downloads
+from tests.local_server import serve
 
 STALL_TIMEOUT = 1.0  # seconds load_mnist may wait for the stalled server
 
@@ -61,44 +60,10 @@ def server(tmp_path):
     arrays = fake_npz(good)
     fake_npz(other, seed=1)
     files = {"/good.npz": good.read_bytes(), "/other.npz": other.read_bytes()}
-    release = threading.Event()
-    log = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            log.append(self.path)
-            if self.path == "/stall":
-                release.wait(30)  # say nothing until the test is over
-                return
-            body = files.get(self.path)
-            if body is None:
-                self.send_error(404, "Not Found")
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):  # keep the test output clean
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-
-    class Server:
-        pass
-
-    srv = Server()
-    srv.url = lambda name: base + name
-    srv.log, srv.arrays, srv.good_sha = log, arrays, sha256(files["/good.npz"])
-    srv.good_bytes = files["/good.npz"]
-    yield srv
-    release.set()
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(files) as srv:
+        srv.arrays, srv.good_sha = arrays, sha256(files["/good.npz"])
+        srv.good_bytes = files["/good.npz"]
+        yield srv
 
 
 def load(tmp_path, **kwargs):

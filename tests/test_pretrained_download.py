@@ -6,15 +6,14 @@ to the chain in place of Keras' own. A guard refuses any connection to another a
 """
 
 import hashlib
-import http.server
 import json
 import socket
-import threading
 import time
 
 import pytest
 
 from cnnlib import data, pretrained
+from tests.local_server import serve
 
 STALL_TIMEOUT = 1.0
 
@@ -55,39 +54,8 @@ def server():
                        (pretrained.CLASS_INDEX_FILE, FAKE_INDEX)):
         files[f"/mirror/{name}"] = files[f"/keras/{name}"] = body
         files[f"/bad/{name}"] = OTHER_BYTES
-    release = threading.Event()
-    log = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            log.append(self.path)
-            if self.path.startswith("/stall/"):
-                release.wait(30)
-                return
-            body = files.get(self.path)
-            if body is None:
-                self.send_error(404, "Not Found")
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-
-    class Server:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}"
-
-    Server.log = log
-    yield Server
-    release.set()
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(files) as srv:
+        yield srv
 
 
 @pytest.fixture
