@@ -1,12 +1,26 @@
 """A local HTTP server for the download tests (no test reaches the internet): it serves the
 given files, answers 404 for anything else, and never answers /stall or /stall/..., until the
-test is over. ``.log`` lists the paths asked for."""
+test is over. ``.log`` lists the paths asked for. ``refuse_other_hosts`` keeps a test on this
+machine."""
 
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 from contextlib import contextmanager
+
+
+def refuse_other_hosts(monkeypatch) -> None:
+    """Every connection except to 127.0.0.1 fails the test (for the rest of it)."""
+    real_connect = socket.socket.connect
+
+    def connect(self, address):
+        if isinstance(address, tuple) and address[0] != "127.0.0.1":
+            raise AssertionError(f"a test tried to connect to {address}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 class LocalServer:

@@ -15,7 +15,7 @@ import pytest
 
 from cnnlib import data
 from cnnlib.tf import downloads
-from tests.local_server import serve
+from tests.local_server import refuse_other_hosts, serve
 
 STALL_TIMEOUT = 1.0  # seconds load_mnist may wait for the stalled server
 
@@ -39,14 +39,7 @@ def sha256(raw: bytes) -> str:
 @pytest.fixture(autouse=True)
 def only_localhost(monkeypatch):
     """Refuse every connection except to 127.0.0.1, and forget any mirror set outside."""
-    real_connect = socket.socket.connect
-
-    def connect(self, address):
-        if isinstance(address, tuple) and address[0] != "127.0.0.1":
-            raise AssertionError(f"a test tried to connect to {address}")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
+    refuse_other_hosts(monkeypatch)
     monkeypatch.setattr(data, "MNIST_URL", "http://127.0.0.1:9/keras-mnist.npz")
     monkeypatch.delenv(data.MIRROR_ENV, raising=False)
     monkeypatch.delenv("CNNLIB_DOWNLOAD_TIMEOUT", raising=False)

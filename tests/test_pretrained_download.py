@@ -7,13 +7,12 @@ to the chain in place of Keras' own. A guard refuses any connection to another a
 
 import hashlib
 import json
-import socket
 import time
 
 import pytest
 
 from cnnlib import data, pretrained
-from tests.local_server import serve
+from tests.local_server import refuse_other_hosts, serve
 
 STALL_TIMEOUT = 1.0
 
@@ -30,14 +29,7 @@ FAKE_INDEX = json.dumps({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000
 @pytest.fixture(autouse=True)
 def only_localhost(monkeypatch, tmp_path):
     """Refuse every connection except to 127.0.0.1; fresh data and Keras folders; no mirror."""
-    real_connect = socket.socket.connect
-
-    def connect(self, address):
-        if isinstance(address, tuple) and address[0] != "127.0.0.1":
-            raise AssertionError(f"a test tried to connect to {address}")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
+    refuse_other_hosts(monkeypatch)
     monkeypatch.setenv("CNNLIB_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.delenv(pretrained.MIRROR_ENV, raising=False)
