@@ -35,7 +35,7 @@ USED, DYNAMIC = used_strings()
 # Two English words in a row make a phrase that needs Chinese; a name, symbol or formula
 # ("z0", "block1_pool", "Grad-CAM", "dLoss/dk = {dk}.") may stay as it is.
 PHRASE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")
-ASCII_PUNCT = str.maketrans("。（），：；", ".(),:;")
+ASCII_PUNCT = str.maketrans("。（），：；、", ".(),:;,")
 
 
 @pytest.fixture

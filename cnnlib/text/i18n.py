@@ -60,13 +60,7 @@ def ft_name(name: str) -> str:
     return ft(name) if name in catalogue(language()) else name
 
 
-#: how each language writes a list inside a sentence ("rows 5, 7" / "第 5、7 行")
-LIST_SEPARATORS = {"en": ", ", "zh": "、"}
-
-
 def t_list(items) -> str:
     """``items`` written as a list in the learner's language: ``t_list([5, 7])`` is "5, 7" in
     English, "5、7" in Chinese (never a Python list's brackets inside a sentence)."""
-    from cnnlib.text.locale import language
-
-    return LIST_SEPARATORS.get(language(), ", ").join(str(item) for item in items)
+    return t(", ").join(str(item) for item in items)

@@ -355,6 +355,7 @@ ZH: dict[str, str] = {
     ', a stratified sample': '，分层抽样',
     'download failed from {url} ({name}: {err}).': '从 {url} 下载失败（{name}：{err}）。',
     ' or ': ' 或 ',
+    ', ': '、',  # between the items of a list in a sentence (i18n.t_list)
     'the server stalled: no file within {timeout:g} s': '服务器没有响应：{timeout:g} 秒内没有收到文件',
     # cnnlib/core/architectures.py
     'widths must be a non-empty list of filter counts, got {widths!r}': 'widths 必须是由卷积核个数组成的非空列表，收到的是 {widths!r}',
